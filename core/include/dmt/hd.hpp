@@ -1,0 +1,43 @@
+// DMT_HD marks per-particle functions that are compiled unchanged for the CPU (scalar and
+// xsimd batches), for CUDA (__host__ __device__) and for WebAssembly. Code under this macro
+// may use only <cmath>/<cstdint> and the helpers below: no Eigen, no xsimd, no allocation.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define DMT_HD __host__ __device__
+#else
+#define DMT_HD
+#endif
+
+namespace dmt {
+
+// Scalar counterparts of the xsimd functions that generic per-particle code calls
+// unqualified: for T = float ordinary lookup finds these, for T = xsimd::batch<float>
+// argument-dependent lookup finds xsimd's.
+DMT_HD inline float select(bool condition, float if_true, float if_false) {
+  return condition ? if_true : if_false;
+}
+
+// Lane-wise maximum for float and for xsimd batches.
+template <class T>
+DMT_HD inline T vmax(T a, T b) {
+  return select(a > b, a, b);
+}
+
+// Number of particles processed together by one call of a per-particle template.
+template <class T>
+struct lanes {
+  static constexpr int value = 1;
+};
+
+// Reads one value per lane from a contiguous float array (one float for T = float).
+template <class T>
+struct lane_io {
+  DMT_HD static T load(const float* p) { return *p; }
+  DMT_HD static void store(T v, float* p) { *p = v; }
+  DMT_HD static bool all_finite(T v) { return std::isfinite(v); }
+};
+
+}  // namespace dmt

@@ -1,0 +1,44 @@
+// lgcp: log-Gaussian Cox process on the Finnish pines (Moller et al. 1998; the benchmark of
+// Girolami & Calderhead 2011 and the SMC/diffusion-sampler literature). The window is rescaled to
+// the unit square and binned into a grid x grid lattice (default 40: dim 1600), counts y_i, cell
+// area a = 1/dim. Prior x ~ N(mu 1, K), K_ij = variance exp(-|u_i - u_j| / (grid beta)) with u
+// the integer cell indices, beta = 1/33, variance 1.91, mu = ln 126 - variance/2.
+// log R = log N(x; mu 1, K) + sum_i (x_i y_i - a exp(x_i)); log Z unknown.
+#pragma once
+#include <memory>
+
+#include "dmt/targets/kernel_target.hpp"
+
+namespace dmt {
+
+struct cox_process_kernel {
+  int dim;
+  const float* precision;  // K^-1, dim x dim
+  const float* counts;     // dim
+  float mean;              // mu
+  float cell_area;         // a
+  float log_prior_norm;    // -0.5 ln det(2 pi K)
+
+  template <class T>
+  DMT_HD T log_density_and_grad(const T* x, T* grad) const {
+    using std::exp;
+    T quad(0.0f), likelihood(0.0f);
+    for (int i = 0; i < dim; ++i) {
+      const float* row = precision + static_cast<long>(i) * dim;
+      T v(0.0f);
+      for (int k = 0; k < dim; ++k) v = v + T(row[k]) * (x[k] - T(mean));
+      const T intensity = T(cell_area) * exp(x[i]);
+      quad = quad + (x[i] - T(mean)) * v;
+      likelihood = likelihood + x[i] * T(counts[i]) - intensity;
+      grad[i] = -v + T(counts[i]) - intensity;
+    }
+    return T(log_prior_norm) - T(0.5f) * quad + likelihood;
+  }
+};
+
+std::unique_ptr<target> make_cox_process(const params& p);
+component_doc cox_process_doc();
+// The binned counts of the pines (grid * grid, row = x cell, column = y cell).
+std::vector<double> pines_counts(int grid);
+
+}  // namespace dmt

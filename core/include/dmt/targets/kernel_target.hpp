@@ -1,0 +1,26 @@
+// Turns a per-particle kernel into a batched target. A kernel is a small copyable struct with
+//   template <class T> DMT_HD T log_density_and_grad(const T* x, T* grad) const;
+// written once and run here on xsimd batches (one particle per lane) and on plain floats,
+// and by the CUDA backend on device.
+#pragma once
+#include "dmt/targets/target.hpp"
+
+namespace dmt {
+
+template <class Kernel>
+class kernel_target : public target {
+ public:
+  void evaluate_tile(const float_batch* x, float_batch* log_r, float_batch* grad) const override {
+    *log_r = kernel_.log_density_and_grad(x, grad);
+  }
+  void evaluate_tile(const float* x, float* log_r, float* grad) const override {
+    *log_r = kernel_.log_density_and_grad(x, grad);
+  }
+  const Kernel& kernel() const { return kernel_; }
+
+ protected:
+  kernel_target(std::string name, int dim) : target(std::move(name), dim) {}
+  Kernel kernel_{};
+};
+
+}  // namespace dmt

@@ -1,0 +1,301 @@
+#include "dmt/samplers/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "dmt/rng/stream.hpp"
+
+namespace dmt {
+namespace {
+
+constexpr std::size_t kParticlesPerTask = 256;  // fixed, so results never depend on threads
+const char* const kKinds[] = {"ula", "mala", "underdamped", "skrock"};
+
+// Chebyshev polynomials of the first kind T_0..T_s at w (three-term recurrence).
+std::vector<double> chebyshev(int s, double w) {
+  std::vector<double> t(s + 1);
+  t[0] = 1.0;
+  if (s >= 1) t[1] = w;
+  for (int j = 2; j <= s; ++j) t[j] = 2.0 * w * t[j - 1] - t[j - 2];
+  return t;
+}
+
+}  // namespace
+
+skrock_coefficients make_skrock_coefficients(int s, double eta) {
+  if (s < 1 || s > skrock_coefficients::max_stages) throw input_error("skrock: stages must be in [1, 64]");
+  if (!(eta >= 0)) throw input_error("skrock: damping must be non-negative");
+  const double w0 = 1.0 + eta / (double(s) * s);
+  const std::vector<double> t = chebyshev(s, w0);
+  // T_s'(w) = s U_{s-1}(w), U the Chebyshev polynomials of the second kind
+  double u_prev = 1.0, u = 2.0 * w0;  // U_0, U_1
+  double u_sm1 = 1.0;
+  if (s == 1) u_sm1 = 1.0;
+  else {
+    for (int j = 2; j <= s - 1; ++j) {
+      const double next = 2.0 * w0 * u - u_prev;
+      u_prev = u;
+      u = next;
+    }
+    u_sm1 = u;
+  }
+  const double w1 = t[s] / (s * u_sm1);
+  skrock_coefficients c{};
+  c.stages = s;
+  c.mu1 = static_cast<float>(w1 / w0);
+  c.nu1 = static_cast<float>(s * w1 / 2.0);
+  c.k1 = static_cast<float>(s * w1 / w0);
+  for (int j = 2; j <= s; ++j) {
+    c.mu[j] = static_cast<float>(2.0 * w1 * t[j - 1] / t[j]);
+    c.nu[j] = static_cast<float>(2.0 * w0 * t[j - 1] / t[j]);
+  }
+  return c;
+}
+
+sampler_settings parse_sampler(const std::string& kind, const params& p) {
+  if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock)");
+  sampler_settings s;
+  s.kind = kind;
+  s.step_size = p.number("step_size", s.step_size);
+  if (!(s.step_size > 0)) throw input_error("step_size must be positive");
+  s.init = p.string("init", s.init);
+  if (s.init != "normal" && s.init != "exact" && s.init != "zeros")
+    throw input_error("init must be normal, exact or zeros (got '" + s.init + "')");
+  s.init_scale = p.number("init_scale", s.init_scale);
+  if (!(s.init_scale > 0)) throw input_error("init_scale must be positive");
+  s.simd = p.boolean("simd", s.simd);
+  s.trace_particles = p.integer("trace_particles", s.trace_particles);
+  if (s.trace_particles < 0) throw input_error("trace_particles must be non-negative");
+  if (kind == "mala") {
+    s.adapt_steps = p.integer("adapt_steps", 500);
+    s.target_accept = p.number("target_accept", s.target_accept);
+    if (s.adapt_steps < 0) throw input_error("adapt_steps must be non-negative");
+    if (!(s.target_accept > 0 && s.target_accept < 1)) throw input_error("target_accept must be in (0, 1)");
+  }
+  if (kind == "underdamped") {
+    s.friction = p.number("friction", s.friction);
+    if (!(s.friction > 0)) throw input_error("friction must be positive");
+  }
+  if (kind == "skrock") {
+    s.stages = static_cast<int>(p.integer("stages", s.stages));
+    s.damping = p.number("damping", s.damping);
+    make_skrock_coefficients(s.stages, s.damping);  // validates
+  }
+  p.reject_unused("sampler " + kind);
+  return s;
+}
+
+std::vector<component_doc> sampler_docs() {
+  const std::vector<param_doc> common = {
+      {"step_size", "0.05", "step size h (initial value when adapting)"},
+      {"init", "normal", "initial particles: normal, exact (the target's exact sampler) or zeros"},
+      {"init_scale", "1", "standard deviation of the normal initialisation"},
+      {"simd", "true", "false runs the scalar reference path"},
+      {"trace_particles", "64", "particles whose first coordinate is traced for chain ESS"}};
+  auto with = [&](std::vector<param_doc> extra) {
+    std::vector<param_doc> all = common;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return all;
+  };
+  return {
+      {"ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", common},
+      {"mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept",
+       with({{"adapt_steps", "500", "steps adapting h (then frozen; not counted in acceptance)"},
+             {"target_accept", "0.574", "acceptance rate aimed at"}})},
+      {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting",
+       with({{"friction", "1", "friction gamma"}})},
+      {"skrock", "SK-ROCK stabilised Langevin integrator for stiff targets",
+       with({{"stages", "10", "number of stages s (1..64)"}, {"damping", "0.05", "damping eta"}})},
+  };
+}
+
+sampler::sampler(const target& t, sampler_settings settings, std::size_t particles,
+                 std::uint64_t seed, const executor& exec)
+    : target_(t),
+      settings_(std::move(settings)),
+      n_(particles),
+      d_(t.dim()),
+      key_(make_philox_key(seed)),
+      h_(settings_.step_size) {
+  if (n_ == 0) throw input_error("particle count must be positive");
+  if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  if (settings_.kind == "skrock") skrock_ = make_skrock_coefficients(settings_.stages, settings_.damping);
+  trace_m_ = std::min<std::size_t>(n_, static_cast<std::size_t>(settings_.trace_particles));
+  const std::size_t nd = n_ * static_cast<std::size_t>(d_);
+  std::vector<float> x(nd, 0.0f);
+  if (settings_.init == "exact") {
+    t.sample_exact(seed, n_, x.data());
+  } else if (settings_.init == "normal") {
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A17u);
+      for (int j = 0; j < d_; ++j) x[i * d_ + j] = static_cast<float>(settings_.init_scale * rng.normal());
+    }
+  }
+  if (settings_.kind == "underdamped") {  // velocities from their stationary law N(0, I)
+    v_.resize(nd);
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A18u);
+      for (int j = 0; j < d_; ++j) v_[i * d_ + j] = static_cast<float>(rng.normal());
+    }
+  }
+  set_particles(x, exec);
+}
+
+void sampler::set_particles(const std::vector<float>& x, const executor& exec) {
+  if (x.size() != n_ * static_cast<std::size_t>(d_))
+    throw input_error("expected " + std::to_string(n_) + " x " + std::to_string(d_) + " particles, got " +
+                      std::to_string(x.size()) + " numbers");
+  x_ = x;
+  grad_.assign(x_.size(), 0.0f);
+  log_r_.assign(n_, 0.0f);
+  target_.evaluate(x_.data(), n_, log_r_.data(), grad_.data(), exec);
+}
+
+double sampler::acceptance_rate() const {
+  if (settings_.kind != "mala") return 1.0;
+  return proposals_ > 0 ? accepted_ / proposals_ : std::numeric_limits<double>::quiet_NaN();
+}
+
+template <class T>
+void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bool count_accept,
+                    double* accepted_sum, long* bad_step, long* bad_particle) {
+  constexpr int W = lanes<T>::value;
+  const int d = d_;
+  const std::size_t trace_row0 = trace_.size() / std::max<std::size_t>(trace_m_, 1) - (count_accept ? steps : 0);
+  std::vector<T> x(d), grad(d), v(d), a(d), b(d), c(d);
+  alignas(64) float buf[W];
+  auto eval = [this](const T* xx, T* gg) {
+    T lr;
+    target_.evaluate_tile(xx, &lr, gg);
+    return lr;
+  };
+  const float h = static_cast<float>(h_);
+  for (std::size_t tile = tile_begin; tile < tile_end; ++tile) {
+    const std::size_t first = tile * W;
+    const std::size_t count = std::min<std::size_t>(W, n_ - first);
+    auto load = [&](const std::vector<float>& src, T* dst) {
+      for (int j = 0; j < d; ++j) {
+        for (int l = 0; l < W; ++l) buf[l] = src[(first + std::min<std::size_t>(l, count - 1)) * d + j];
+        dst[j] = lane_io<T>::load(buf);
+      }
+    };
+    auto store = [&](const T* src, std::vector<float>& dst) {
+      for (int j = 0; j < d; ++j) {
+        lane_io<T>::store(src[j], buf);
+        for (std::size_t l = 0; l < count; ++l) dst[(first + l) * d + j] = buf[l];
+      }
+    };
+    load(x_, x.data());
+    load(grad_, grad.data());
+    for (int l = 0; l < W; ++l) buf[l] = log_r_[first + std::min<std::size_t>(l, count - 1)];
+    T log_r = lane_io<T>::load(buf);
+    if (!v_.empty()) load(v_, v.data());
+    T accepted(0.0f);
+    const std::uint32_t p0 = static_cast<std::uint32_t>(first);
+    for (long s = 0; s < steps; ++s) {
+      const std::uint32_t step = static_cast<std::uint32_t>(step_ + s);
+      if (settings_.kind == "ula") {
+        ula_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r, a.data());
+      } else if (settings_.kind == "mala") {
+        accepted = accepted + mala_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r,
+                                           a.data(), b.data(), c.data());
+      } else if (settings_.kind == "underdamped") {
+        baoab_step<T>(eval, d, h, static_cast<float>(settings_.friction), key_, step, p0, x.data(),
+                      v.data(), grad.data(), log_r, a.data());
+      } else {
+        skrock_step<T>(eval, d, h, skrock_, key_, step, p0, x.data(), grad.data(), log_r, a.data(),
+                       b.data(), c.data());
+      }
+      // x * 0 is NaN exactly where x is NaN or infinite
+      T probe = log_r - log_r;
+      for (int j = 0; j < d; ++j) probe = probe + x[j] * T(0.0f);
+      lane_io<T>::store(probe, buf);
+      bool bad = false;
+      for (std::size_t l = 0; l < count; ++l) {
+        if (!(buf[l] == 0.0f)) {
+          const long bs = step_ + s, bp = static_cast<long>(first + l);
+          if (*bad_step < 0 || bs < *bad_step || (bs == *bad_step && bp < *bad_particle)) {
+            *bad_step = bs;
+            *bad_particle = bp;
+          }
+          bad = true;
+          break;
+        }
+      }
+      if (bad) break;
+      if (count_accept && first < trace_m_) {
+        lane_io<T>::store(x[0], buf);
+        for (std::size_t l = 0; l < count && first + l < trace_m_; ++l)
+          trace_[(trace_row0 + s) * trace_m_ + first + l] = buf[l];
+      }
+    }
+    store(x.data(), x_);
+    store(grad.data(), grad_);
+    lane_io<T>::store(log_r, buf);
+    for (std::size_t l = 0; l < count; ++l) log_r_[first + l] = buf[l];
+    if (!v_.empty()) store(v.data(), v_);
+    lane_io<T>::store(accepted, buf);
+    for (std::size_t l = 0; l < count; ++l) *accepted_sum += buf[l];
+  }
+}
+
+void sampler::run_phase(long steps, bool adapting, const executor& exec) {
+  const std::size_t W = settings_.simd ? lanes<float_batch>::value : 1;
+  const std::size_t tiles_per_task = kParticlesPerTask / W;
+  const std::size_t n_tiles = (n_ + W - 1) / W;
+  const std::size_t n_tasks = (n_tiles + tiles_per_task - 1) / tiles_per_task;
+  std::vector<double> accepted(n_tasks, 0.0);
+  std::vector<long> bad_step(n_tasks, -1), bad_particle(n_tasks, -1);
+  if (!adapting) trace_.resize(trace_.size() + static_cast<std::size_t>(steps) * trace_m_);
+  exec.parallel_for(n_tasks, [&](std::size_t task) {
+    const std::size_t begin = task * tiles_per_task, end = std::min(n_tiles, begin + tiles_per_task);
+    if (settings_.simd)
+      sweep<float_batch>(begin, end, steps, !adapting, &accepted[task], &bad_step[task], &bad_particle[task]);
+    else
+      sweep<float>(begin, end, steps, !adapting, &accepted[task], &bad_step[task], &bad_particle[task]);
+  });
+  long first_bad_step = -1, first_bad_particle = -1;
+  for (std::size_t t = 0; t < n_tasks; ++t) {
+    if (bad_step[t] < 0) continue;
+    if (first_bad_step < 0 || bad_step[t] < first_bad_step ||
+        (bad_step[t] == first_bad_step && bad_particle[t] < first_bad_particle)) {
+      first_bad_step = bad_step[t];
+      first_bad_particle = bad_particle[t];
+    }
+  }
+  if (first_bad_step >= 0) throw nonfinite_error(first_bad_step, first_bad_particle);
+  double total = 0.0;
+  for (double a : accepted) total += a;
+  step_ += steps;
+  if (settings_.kind != "mala") return;
+  const double rate = total / (static_cast<double>(n_) * steps);
+  if (adapting) {
+    // Robbins-Monro on log h with unit gain; the batch mean over N particles is nearly noise-free.
+    h_ *= std::exp(rate - settings_.target_accept);
+  } else {
+    accepted_ += total;
+    proposals_ += static_cast<double>(n_) * steps;
+  }
+}
+
+void sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
+  if (steps < 0) throw input_error("step count must be non-negative");
+  long done = 0;
+  while (done < steps && settings_.kind == "mala" && step_ < settings_.adapt_steps) {
+    run_phase(1, true, exec);
+    ++done;
+    if (progress && done % 16 == 0) progress(done);
+  }
+  const long remaining = steps - done;
+  const long per_sweep = std::max<long>(1, std::min<long>(remaining, (steps + 49) / 50));
+  while (done < steps) {
+    const long k = std::min(per_sweep, steps - done);
+    run_phase(k, false, exec);
+    done += k;
+    if (progress) progress(done);
+  }
+}
+
+}  // namespace dmt

@@ -1,0 +1,27 @@
+// `dmt sample`: run a sampler on a target, write the particles (NPY) and a metrics summary (JSON).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dmt {
+
+struct sample_request {
+  nlohmann::json target = nlohmann::json::object();   // {"name": ..., parameters...}
+  nlohmann::json sampler = nlohmann::json::object();  // {"name": ..., parameters...}
+  long particles = 10000;
+  long steps = 2000;
+  std::uint64_t seed = 1;
+  int threads = 0;                 // 0: all hardware threads
+  long reference_samples = 20000;  // exact samples drawn for the metrics (capped at particles)
+  std::string out, metrics, init;  // output paths; optional initial particles (NPY)
+};
+
+// Reads a config file (the same keys as sample_request, with "target"/"sampler" as objects or names).
+sample_request read_sample_config(const std::string& path);
+// Runs the request; returns the metrics JSON (also written to request.metrics if set).
+nlohmann::ordered_json run_sample(const sample_request& request);
+
+}  // namespace dmt

@@ -1,0 +1,143 @@
+// The `dmt` command: lists components and runs samplers. Every user-facing error is one line on
+// stderr ("dmt: error: ...") with exit code 2.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+
+#include "dmt/native/json_params.hpp"
+#include "dmt/native/sample_command.hpp"
+#include "dmt/samplers/sampler.hpp"
+#include "dmt/targets/registry.hpp"
+
+namespace {
+
+void print_docs(const std::vector<dmt::component_doc>& docs, bool json) {
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& d : docs) {
+      nlohmann::ordered_json c;
+      c["name"] = d.name;
+      c["summary"] = d.summary;
+      c["parameters"] = nlohmann::ordered_json::array();
+      for (const auto& p : d.parameters)
+        c["parameters"].push_back({{"name", p.name}, {"default", p.default_value}, {"meaning", p.meaning}});
+      out.push_back(c);
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  for (const auto& d : docs) {
+    std::cout << d.name << "  " << d.summary << "\n";
+    for (const auto& p : d.parameters)
+      std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10) << p.default_value
+                << " " << p.meaning << "\n";
+  }
+}
+
+int fail(const std::string& message) {
+  std::string line = message;
+  for (char& c : line)
+    if (c == '\n') c = ' ';
+  std::fprintf(stderr, "dmt: error: %s\n", line.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dmt: dynamic measure transport -- sampling unnormalised densities"};
+  app.require_subcommand(1);
+  bool json = false;
+  auto* targets = app.add_subcommand("targets", "list the targets, their parameters and defaults");
+  targets->add_flag("--json", json, "machine-readable output");
+  auto* samplers = app.add_subcommand("samplers", "list the samplers, their parameters and defaults");
+  samplers->add_flag("--json", json, "machine-readable output");
+
+  auto* modes = app.add_subcommand("modes", "print a mixture target's mode locations as CSV");
+  std::string modes_target;
+  std::vector<std::string> modes_params;
+  modes->add_option("--target", modes_target, "target name")->required();
+  modes->add_option("--target-param", modes_params, "target parameter key=value (repeatable)");
+
+  auto* sample = app.add_subcommand("sample", "run a sampler; write samples (NPY) and metrics (JSON)");
+  std::string config, target_name, sampler_name;
+  std::vector<std::string> target_params, sampler_params;
+  long particles = -1, steps = -1, seed = -1, reference = -1;
+  int threads = -1;
+  double step_size = -1;
+  std::string out, metrics, init;
+  sample->add_option("--config", config, "JSON file with the same settings (flags override it)");
+  sample->add_option("--target", target_name, "target name (see `dmt targets`)");
+  sample->add_option("--target-param", target_params, "target parameter key=value (repeatable)");
+  sample->add_option("--sampler", sampler_name, "sampler name (see `dmt samplers`)");
+  sample->add_option("--sampler-param", sampler_params, "sampler parameter key=value (repeatable)");
+  sample->add_option("--particles", particles, "number of particles (default 10000)");
+  sample->add_option("--steps", steps, "number of steps (default 2000)");
+  sample->add_option("--step-size", step_size, "step size h (sampler parameter step_size)");
+  sample->add_option("--seed", seed, "random seed (default 1)");
+  sample->add_option("--threads", threads, "worker threads (default: all cores; results do not depend on it)");
+  sample->add_option("--reference-samples", reference, "exact samples drawn for the metrics (default 20000)");
+  sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
+  sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
+  sample->add_option("--metrics", metrics, "metrics output, JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return fail(e.what());
+  }
+
+  try {
+    if (targets->parsed()) print_docs(dmt::target_docs(), json);
+    if (samplers->parsed()) print_docs(dmt::sampler_docs(), json);
+    if (modes->parsed()) {
+      dmt::params p;
+      for (const auto& kv : modes_params) dmt::set_param_from_text(p, kv, "target");
+      const auto t = dmt::make_target(modes_target, p);
+      const auto m = t->mode_locations();
+      if (m.empty()) throw dmt::input_error("target '" + modes_target + "' has no recorded modes");
+      std::cout << std::setprecision(17);
+      for (std::size_t i = 0; i < m.size(); ++i)
+        std::cout << m[i] << ((i + 1) % t->dim() == 0 ? "\n" : ",");
+    }
+    if (sample->parsed()) {
+      dmt::sample_request r;
+      if (!config.empty()) r = dmt::read_sample_config(config);
+      if (!target_name.empty()) r.target["name"] = target_name;
+      if (!sampler_name.empty()) r.sampler["name"] = sampler_name;
+      for (const auto& kv : target_params) {
+        dmt::params p;
+        dmt::set_param_from_text(p, kv, "target");
+        r.target.update(dmt::params_to_json(p));
+      }
+      for (const auto& kv : sampler_params) {
+        dmt::params p;
+        dmt::set_param_from_text(p, kv, "sampler");
+        r.sampler.update(dmt::params_to_json(p));
+      }
+      if (step_size != -1) r.sampler["step_size"] = step_size;
+      if (particles != -1) r.particles = particles;
+      if (steps != -1) r.steps = steps;
+      if (seed != -1) {
+        if (seed < 0) throw dmt::input_error("seed must be non-negative");
+        r.seed = static_cast<std::uint64_t>(seed);
+      }
+      if (threads != -1) r.threads = threads;
+      if (reference != -1) r.reference_samples = reference;
+      if (!out.empty()) r.out = out;
+      if (!metrics.empty()) r.metrics = metrics;
+      if (!init.empty()) r.init = init;
+      if (!r.target.contains("name")) throw dmt::input_error("no target given (use --target or a config file)");
+      if (!r.sampler.contains("name")) throw dmt::input_error("no sampler given (use --sampler or a config file)");
+      const auto m = dmt::run_sample(r);
+      if (r.metrics.empty()) std::cout << m.dump(2) << "\n";
+    }
+  } catch (const dmt::input_error& e) {
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    return fail(std::string("internal error: ") + e.what());
+  }
+  return 0;
+}

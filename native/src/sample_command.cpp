@@ -1,0 +1,190 @@
+#include "dmt/native/sample_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "dmt/metrics/chain_ess.hpp"
+#include "dmt/metrics/energy_distance.hpp"
+#include "dmt/metrics/mmd.hpp"
+#include "dmt/metrics/mode_coverage.hpp"
+#include "dmt/metrics/moments.hpp"
+#include "dmt/metrics/sliced_wasserstein.hpp"
+#include "dmt/native/atomic_file.hpp"
+#include "dmt/native/json_params.hpp"
+#include "dmt/native/npy.hpp"
+#include "dmt/native/progress_bar.hpp"
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/samplers/sampler.hpp"
+#include "dmt/targets/registry.hpp"
+
+namespace dmt {
+namespace {
+
+nlohmann::json as_component(const nlohmann::json& j, const std::string& what) {
+  if (j.is_string()) return nlohmann::json{{"name", j}};
+  if (!j.is_object()) throw input_error(what + " must be a name or an object with a \"name\"");
+  return j;
+}
+
+std::string component_name(const nlohmann::json& j, const std::string& what) {
+  if (!j.contains("name") || !j["name"].is_string()) throw input_error(what + " needs a \"name\"");
+  return j["name"].get<std::string>();
+}
+
+template <class T>
+T config_number(const nlohmann::json& c, const char* key, T fallback) {
+  if (!c.contains(key)) return fallback;
+  const auto& v = c[key];
+  if (!v.is_number()) throw input_error(std::string("config key '") + key + "' must be a number");
+  if constexpr (std::is_integral_v<T>) {
+    const double d = v.get<double>();
+    if (d != std::floor(d)) throw input_error(std::string("config key '") + key + "' must be an integer");
+    return static_cast<T>(d);
+  } else {
+    return v.get<T>();
+  }
+}
+
+}  // namespace
+
+sample_request read_sample_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw input_error("cannot read config '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json c;
+  try {
+    c = nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw input_error("malformed JSON in '" + path + "': " + e.what());
+  }
+  if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");
+  static const char* known[] = {"target", "sampler", "particles", "steps", "seed", "threads",
+                                "reference_samples", "out", "metrics", "init"};
+  for (auto it = c.begin(); it != c.end(); ++it)
+    if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) ==
+        std::end(known))
+      throw input_error("unknown config key '" + it.key() + "' in '" + path + "'");
+  sample_request r;
+  if (c.contains("target")) r.target = as_component(c["target"], "config key 'target'");
+  if (c.contains("sampler")) r.sampler = as_component(c["sampler"], "config key 'sampler'");
+  r.particles = config_number<long>(c, "particles", r.particles);
+  r.steps = config_number<long>(c, "steps", r.steps);
+  const long seed = config_number<long>(c, "seed", 1);
+  if (seed < 0) throw input_error("seed must be non-negative");
+  r.seed = static_cast<std::uint64_t>(seed);
+  r.threads = config_number<int>(c, "threads", r.threads);
+  r.reference_samples = config_number<long>(c, "reference_samples", r.reference_samples);
+  for (const char* k : {"out", "metrics", "init"})
+    if (c.contains(k)) {
+      if (!c[k].is_string()) throw input_error(std::string("config key '") + k + "' must be a string");
+      (k == std::string("out") ? r.out : k == std::string("metrics") ? r.metrics : r.init) = c[k].get<std::string>();
+    }
+  return r;
+}
+
+nlohmann::ordered_json run_sample(const sample_request& r) {
+  if (r.particles <= 0) throw input_error("particle count must be positive (got " + std::to_string(r.particles) + ")");
+  if (r.steps < 0) throw input_error("step count must be non-negative (got " + std::to_string(r.steps) + ")");
+  if (r.threads < 0) throw input_error("thread count must be non-negative");
+  if (r.reference_samples < 2) throw input_error("reference_samples must be at least 2");
+  const std::string target_name = component_name(r.target, "target");
+  const std::string sampler_name = component_name(r.sampler, "sampler");
+  const params target_params = params_from_json(r.target, "target", {"name"});
+  const params sampler_params = params_from_json(r.sampler, "sampler", {"name"});
+  const auto tgt = make_target(target_name, target_params);
+  const sampler_settings settings = parse_sampler(sampler_name, sampler_params);
+
+  // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
+  // place only after everything succeeded.
+  std::unique_ptr<atomic_file> out_file, metrics_file;
+  if (!r.out.empty()) out_file = std::make_unique<atomic_file>(r.out);
+  if (!r.metrics.empty()) metrics_file = std::make_unique<atomic_file>(r.metrics);
+
+  const int threads = r.threads > 0 ? r.threads : std::max(1u, std::thread::hardware_concurrency());
+  thread_pool pool(threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  sampler s(*tgt, settings, static_cast<std::size_t>(r.particles), r.seed, pool);
+  if (!r.init.empty()) {
+    const npy_array a = read_npy(r.init);
+    if (a.rows != static_cast<std::size_t>(r.particles) || a.cols != static_cast<std::size_t>(tgt->dim()))
+      throw input_error("initial particles in '" + r.init + "' have shape (" + std::to_string(a.rows) + ", " +
+                        std::to_string(a.cols) + "), expected (" + std::to_string(r.particles) + ", " +
+                        std::to_string(tgt->dim()) + ")");
+    for (float v : a.data)
+      if (!std::isfinite(v)) throw input_error("initial particles in '" + r.init + "' contain NaN or Inf");
+    s.set_particles(a.data, pool);
+  }
+  progress_bar bar(r.steps, sampler_name + " on " + target_name);
+  s.run(r.steps, pool, [&](long done) { bar.update(done); });
+  bar.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  nlohmann::ordered_json m;
+  nlohmann::json tj = params_to_json(tgt->resolved_params());
+  tj["name"] = target_name;
+  m["target"] = tj;
+  nlohmann::json sj = params_to_json(sampler_params);
+  sj["name"] = sampler_name;
+  sj["step_size"] = settings.step_size;
+  if (settings.kind == "mala") {
+    sj["adapt_steps"] = settings.adapt_steps;
+    sj["target_accept"] = settings.target_accept;
+  }
+  m["sampler"] = sj;
+  m["particles"] = r.particles;
+  m["steps"] = r.steps;
+  m["seed"] = r.seed;
+  m["threads"] = threads;
+  m["dim"] = tgt->dim();
+  m["wall_time_s"] = wall;
+  m["particle_steps_per_s"] = wall > 0 ? double(r.particles) * r.steps / wall : 0.0;
+  m["final_step_size"] = s.step_size();
+  const double acc = s.acceptance_rate();
+  m["acceptance_rate"] = std::isfinite(acc) ? nlohmann::json(acc) : nlohmann::json(nullptr);
+  const std::size_t trace_rows = s.trace().size() / std::max<std::size_t>(s.trace_count(), 1);
+  m["chain_ess_x0"] = trace_rows >= 4 && s.trace_count() > 0
+                          ? nlohmann::json(chain_ess(s.trace().data(), trace_rows, s.trace_count()))
+                          : nlohmann::json(nullptr);
+  m["chain_ess_chains"] = s.trace_count();
+  if (tgt->log_normaliser()) m["log_normaliser"] = *tgt->log_normaliser();
+  const int d = tgt->dim();
+  const float* x = s.particles().data();
+  const std::size_t n = s.size();
+  if (tgt->has_exact_sampler() && n >= 2) {
+    const std::size_t n_ref = std::min<std::size_t>(n, static_cast<std::size_t>(r.reference_samples));
+    std::vector<float> ref(n_ref * d);
+    const std::uint64_t ref_seed = r.seed + 1;
+    tgt->sample_exact(ref_seed, n_ref, ref.data());
+    const std::size_t n_kernel = std::min<std::size_t>(n_ref, 2000);
+    const double bw = median_bandwidth(x, n_kernel, ref.data(), n_kernel, d);
+    nlohmann::ordered_json e;
+    e["reference_samples"] = n_ref;
+    e["reference_seed"] = ref_seed;
+    e["mean_error"] = mean_error(x, n, ref.data(), n_ref, d);
+    e["covariance_error"] = covariance_error(x, n, ref.data(), n_ref, d);
+    e["sliced_w2"] = sliced_wasserstein(x, ref.data(), n_ref, d, 128, r.seed);
+    e["mmd2_rbf"] = mmd2_rbf(x, n_kernel, ref.data(), n_kernel, d, bw);
+    e["mmd_bandwidth"] = bw;
+    e["mmd_points"] = n_kernel;
+    e["energy_distance"] = energy_distance(x, n_kernel, ref.data(), n_kernel, d);
+    const auto modes = tgt->mode_locations();
+    if (!modes.empty()) {
+      e["mode_coverage"] = mode_coverage(x, n, d, modes, tgt->mode_radius());
+      e["mode_coverage_exact"] = mode_coverage(ref.data(), n_ref, d, modes, tgt->mode_radius());
+    }
+    m["vs_exact"] = e;
+  }
+  if (out_file) out_file->write(npy_bytes(x, n, static_cast<std::size_t>(d)));
+  if (metrics_file) metrics_file->write(m.dump(2) + "\n");
+  if (out_file) out_file->commit();
+  if (metrics_file) metrics_file->commit();
+  return m;
+}
+
+}  // namespace dmt
