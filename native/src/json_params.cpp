@@ -1,6 +1,7 @@
 #include "dmt/native/json_params.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace dmt {
 namespace {
@@ -46,7 +47,18 @@ void set_param_from_text(params& p, const std::string& text, const std::string& 
 nlohmann::json params_to_json(const params& p) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [key, v] : p.values())
-    std::visit([&, k = key](const auto& x) { j[k] = x; }, v);
+    std::visit(
+        [&, k = key](const auto& x) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, double>) {
+            // integral values print as integers ("dim": 10, not 10.0)
+            if (x == std::floor(x) && std::fabs(x) < 9.0e15) {
+              j[k] = static_cast<long long>(x);
+              return;
+            }
+          }
+          j[k] = x;
+        },
+        v);
   return j;
 }
 

@@ -20,6 +20,10 @@ DMT_HD inline float select(bool condition, float if_true, float if_false) {
   return condition ? if_true : if_false;
 }
 
+DMT_HD inline double select(bool condition, double if_true, double if_false) {
+  return condition ? if_true : if_false;
+}
+
 // Lane-wise maximum for float and for xsimd batches.
 template <class T>
 DMT_HD inline T vmax(T a, T b) {

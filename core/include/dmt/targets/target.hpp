@@ -29,6 +29,8 @@ class target {
   // every particle of the tile. Used by the samplers; the float overload is the scalar reference.
   virtual void evaluate_tile(const float_batch* x, float_batch* log_r, float_batch* grad) const = 0;
   virtual void evaluate_tile(const float* x, float* log_r, float* grad) const = 0;
+  // The same kernel evaluated in double precision for one particle (tests, finite differences).
+  virtual double evaluate_double(const double* x, double* grad) const = 0;
 
   // log Z where it is known exactly (or to quadrature precision), else empty.
   std::optional<double> log_normaliser() const { return log_normaliser_; }
