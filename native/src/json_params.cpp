@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace dmt {
 namespace {
@@ -40,7 +41,14 @@ void set_param_from_text(params& p, const std::string& text, const std::string& 
     throw input_error(where + " parameter '" + text + "' must look like key=value");
   const std::string key = text.substr(0, eq), raw = text.substr(eq + 1);
   nlohmann::json v = nlohmann::json::parse(raw, nullptr, false);
-  if (v.is_discarded()) v = raw;  // a bare string such as init=exact
+  if (v.is_discarded()) {
+    char* end = nullptr;
+    const double d = std::strtod(raw.c_str(), &end);  // nan, inf: numbers JSON cannot spell
+    if (!raw.empty() && end == raw.c_str() + raw.size())
+      v = d;
+    else
+      v = raw;  // a bare string such as init=exact
+  }
   p.set(key, value_from_json(v, key, where));
 }
 

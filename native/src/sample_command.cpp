@@ -96,7 +96,10 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   const std::string target_name = component_name(r.target, "target");
   const std::string sampler_name = component_name(r.sampler, "sampler");
   const params target_params = params_from_json(r.target, "target", {"name"});
-  const params sampler_params = params_from_json(r.sampler, "sampler", {"name"});
+  params sampler_params = params_from_json(r.sampler, "sampler", {"name"});
+  // dmt sample adapts MALA's step size during the first half of the run unless told otherwise
+  if (sampler_name == "mala" && !sampler_params.has("adapt_steps"))
+    sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
   const auto tgt = make_target(target_name, target_params);
   const sampler_settings settings = parse_sampler(sampler_name, sampler_params);
 

@@ -102,7 +102,7 @@ std::vector<component_doc> sampler_docs() {
   return {
       {"ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", common},
       {"mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept",
-       with({{"adapt_steps", "500", "steps adapting h (then frozen; not counted in acceptance)"},
+       with({{"adapt_steps", "500", "steps adapting h, then frozen and not counted in the acceptance rate (dmt sample: half the steps)"},
              {"target_accept", "0.574", "acceptance rate aimed at"}})},
       {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting",
        with({{"friction", "1", "friction gamma"}})},

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Every user-facing error of `dmt sample`: a one-line message naming the problem on stderr, exit
+# code 2, and no output file left behind (not even a temporary one).
+# Usage: bad_input.sh path/to/dmt
+set -u
+DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+passes=0
+
+# expect_error NAME REGEX ARGS...: runs dmt ARGS, checks exit 2, one stderr line matching REGEX,
+# and an empty output directory out/.
+expect_error() {
+  local name=$1 regex=$2
+  shift 2
+  rm -rf out && mkdir out
+  "$DMT" "$@" >stdout.txt 2>stderr.txt
+  local rc=$?
+  local lines
+  lines=$(wc -l <stderr.txt)
+  local leftovers
+  leftovers=$(ls -A out)
+  if [[ $rc -ne 2 ]]; then
+    echo "FAIL $name: exit code $rc, expected 2"; failures=$((failures + 1)); return
+  fi
+  if [[ $lines -ne 1 ]]; then
+    echo "FAIL $name: $lines stderr lines, expected 1:"; cat stderr.txt; failures=$((failures + 1)); return
+  fi
+  if ! grep -Eq "^dmt: error: .*$regex" stderr.txt; then
+    echo "FAIL $name: message '$(cat stderr.txt)' does not match '$regex'"; failures=$((failures + 1)); return
+  fi
+  if [[ -n $leftovers ]]; then
+    echo "FAIL $name: left behind: $leftovers"; failures=$((failures + 1)); return
+  fi
+  echo "ok   $name: $(cat stderr.txt)"
+  passes=$((passes + 1))
+}
+
+base=(sample --particles 64 --steps 10 --out out/s.npy --metrics out/m.json)
+expect_error "unknown target" "unknown target 'nosuch' \(known: gaussian" "${base[@]}" --target nosuch --sampler mala
+expect_error "unknown sampler" "unknown sampler 'hmc'" "${base[@]}" --target funnel --sampler hmc
+expect_error "unknown target parameter" "unknown parameter 'dim' for target gmm25" "${base[@]}" --target gmm25 --target-param dim=3 --sampler mala
+expect_error "wrong dimension (odd manywell)" "manywell: dim must be even" "${base[@]}" --target manywell --target-param dim=31 --sampler mala
+expect_error "wrong dimension (gaussian mean)" "mean has 3 entries, expected dim = 2" "${base[@]}" --target gaussian --target-param 'mean=[1,2,3]' --sampler mala
+expect_error "zero step size" "step_size must be positive" "${base[@]}" --target funnel --sampler mala --step-size 0
+expect_error "negative step size" "step_size must be positive" "${base[@]}" --target funnel --sampler ula --step-size -0.1
+expect_error "NaN step size" "parameter 'step_size' must be finite" "${base[@]}" --target funnel --sampler ula --sampler-param step_size=NaN
+expect_error "NaN step size flag" "parameter 'step_size' must be finite" "${base[@]}" --target funnel --sampler ula --step-size nan
+expect_error "infinite target parameter" "parameter 'scale' must be finite" "${base[@]}" --target funnel --target-param scale=inf --sampler ula
+expect_error "zero particles" "particle count must be positive \(got 0\)" sample --target funnel --sampler mala --particles 0 --out out/s.npy
+expect_error "negative particles" "particle count must be positive \(got -5\)" sample --target funnel --sampler mala --particles -5 --out out/s.npy
+expect_error "negative steps" "step count must be non-negative" sample --target funnel --sampler mala --steps -3 --out out/s.npy
+expect_error "non-numeric particles" "particles" sample --target funnel --sampler mala --particles many
+expect_error "unknown flag" "--frobnicate" sample --target funnel --sampler mala --frobnicate
+expect_error "no target" "no target given" sample --sampler mala
+expect_error "unwritable output" "cannot write 'out/missing/dir/s.npy'" sample --target funnel --sampler mala --particles 16 --steps 2 --out out/missing/dir/s.npy
+expect_error "NaN in a chain" "non-finite value in particle [0-9]+ at step [0-9]+" "${base[@]}" --target manywell --sampler ula --step-size 5
+expect_error "NaN in a chain (funnel)" "non-finite value in particle [0-9]+ at step [0-9]+" "${base[@]}" --target funnel --sampler ula --step-size 50
+
+printf '{"target": {"name": "funnel"}, "sampler": "mala", ' >bad.json
+expect_error "malformed JSON" "malformed JSON in 'bad.json': .*parse error" "${base[@]}" --config bad.json
+printf '{"target": "funnel", "sampler": "mala", "particels": 10}' >typo.json
+expect_error "unknown config key" "unknown config key 'particels'" "${base[@]}" --config typo.json
+printf '{"target": "funnel", "sampler": "mala", "steps": "many"}' >type.json
+expect_error "wrong config type" "config key 'steps' must be a number" "${base[@]}" --config type.json
+printf '[1, 2]' >array.json
+expect_error "config not an object" "must hold a JSON object" "${base[@]}" --config array.json
+expect_error "missing config" "cannot read config 'absent.json'" "${base[@]}" --config absent.json
+printf '{"target": {"name": "funnel", "dim": "ten"}, "sampler": "mala"}' >ptype.json
+expect_error "wrong parameter type" "parameter 'dim' must be a number" "${base[@]}" --config ptype.json
+
+# initial particles of the wrong shape / with NaN / not NPY
+/usr/bin/python3 - <<'PY' 2>/dev/null || printf 'x' >shape.npy
+import numpy as np
+np.save('shape.npy', np.zeros((64, 3), np.float32))
+a = np.zeros((64, 10), np.float32); a[3, 4] = np.nan; np.save('nan.npy', a)
+PY
+printf 'not an npy file' >junk.npy
+if [[ -f nan.npy ]]; then
+  expect_error "init of wrong shape" "have shape \(64, 3\), expected \(64, 10\)" "${base[@]}" --target funnel --sampler mala --init shape.npy
+  expect_error "init with NaN" "contain NaN or Inf" "${base[@]}" --target funnel --sampler mala --init nan.npy
+fi
+expect_error "init not NPY" "is not a usable NPY file: missing NPY magic" "${base[@]}" --target funnel --sampler mala --init junk.npy
+
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
