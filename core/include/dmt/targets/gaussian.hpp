@@ -3,28 +3,10 @@
 #include <memory>
 
 #include "dmt/targets/kernel_target.hpp"
+#include "dmt/targets/gaussian_kernel.hpp"
 
 namespace dmt {
 
-struct gaussian_kernel {
-  int dim;
-  const float* mean;       // dim
-  const float* precision;  // dim x dim, row-major, symmetric
-  float log_norm;          // -0.5 log det(2 pi covariance)
-
-  // log N(x; mean, S) = log_norm - 0.5 r^T P r, grad = -P r, r = x - mean.
-  template <class T>
-  DMT_HD T log_density_and_grad(const T* x, T* grad) const {
-    T quad(0.0f);
-    for (int i = 0; i < dim; ++i) {
-      T v(0.0f);
-      for (int k = 0; k < dim; ++k) v = v + T(precision[i * dim + k]) * (x[k] - T(mean[k]));
-      grad[i] = -v;
-      quad = quad + (x[i] - T(mean[i])) * v;
-    }
-    return T(log_norm) - T(0.5f) * quad;
-  }
-};
 
 // params: dim (2), mean (list of dim, default 0), covariance (dim*dim row-major or dim
 // diagonal entries, default identity).

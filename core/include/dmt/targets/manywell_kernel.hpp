@@ -1,0 +1,26 @@
+// The per-particle kernel of the `manywell` target (DMT_HD: CPU, CUDA and wasm share it); the
+// target's definition and parameters are documented in manywell.hpp.
+#pragma once
+#include <cmath>
+
+#include "dmt/hd.hpp"
+
+namespace dmt {
+struct manywell_kernel {
+  int dim;  // even
+
+  template <class T>
+  DMT_HD T log_density_and_grad(const T* x, T* grad) const {
+    T energy(0.0f);
+    for (int i = 0; i < dim; i += 2) {
+      const T y = x[i], z = x[i + 1];
+      const T y2 = y * y;
+      energy = energy + y2 * y2 - T(6.0f) * y2 - T(0.5f) * y + T(0.5f) * z * z;
+      grad[i] = -(T(4.0f) * y2 * y - T(12.0f) * y - T(0.5f));
+      grad[i + 1] = -z;
+    }
+    return -energy;
+  }
+};
+
+}  // namespace dmt

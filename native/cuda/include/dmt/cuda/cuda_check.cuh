@@ -1,0 +1,24 @@
+// CUDA error checking: every runtime call goes through DMT_CUDA_CHECK, which throws
+// dmt::cuda::cuda_error with the call, file and line.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace dmt::cuda {
+
+struct cuda_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace dmt::cuda
+
+#define DMT_CUDA_CHECK(call)                                                                     \
+  do {                                                                                           \
+    const cudaError_t dmt_cuda_status = (call);                                                  \
+    if (dmt_cuda_status != cudaSuccess)                                                          \
+      throw ::dmt::cuda::cuda_error(std::string(#call) + " failed at " + __FILE__ + ":" +        \
+                                    std::to_string(__LINE__) + ": " +                            \
+                                    cudaGetErrorString(dmt_cuda_status));                        \
+  } while (0)
