@@ -1,6 +1,7 @@
 // Gradient evaluations per second for every target (batch of particles, one thread).
 #include <benchmark/benchmark.h>
 
+#include "dmt/rng/normal.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/registry.hpp"
 
@@ -38,5 +39,24 @@ BENCHMARK_CAPTURE(BM_TargetGradient, student_t_mixture, std::string("student_t_m
 BENCHMARK_CAPTURE(BM_TargetGradient, banana, std::string("banana"), 65536);
 BENCHMARK_CAPTURE(BM_TargetGradient, blr, std::string("blr"), 4096);
 BENCHMARK_CAPTURE(BM_TargetGradient, lgcp, std::string("lgcp"), 64);
+
+}  // namespace
+
+namespace {
+
+// Standard normals per second from Philox + Box-Muller on the widest float batch.
+void BM_Normals(benchmark::State& state) {
+  constexpr int W = dmt::lanes<dmt::float_batch>::value;
+  const int dim = 32;
+  std::vector<dmt::float_batch> z(dim);
+  std::uint32_t step = 0;
+  for (auto _ : state) {
+    for (std::uint32_t p = 0; p < 4096; p += W) dmt::normal_vector<dmt::float_batch>({dmt::make_philox_key(1), step, 0u}, p, dim, z.data());
+    benchmark::DoNotOptimize(z.data());
+    ++step;
+  }
+  state.counters["normals_per_s"] = benchmark::Counter(4096.0 * dim * state.iterations(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Normals);
 
 }  // namespace

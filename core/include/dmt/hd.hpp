@@ -24,6 +24,11 @@ DMT_HD inline double select(bool condition, double if_true, double if_false) {
   return condition ? if_true : if_false;
 }
 
+// Multiply-add a * b + c. Generic code calls it unqualified: xsimd batches find xsimd::fma (one
+// fused instruction where the CPU has one); plain floats get this unfused version, the same
+// arithmetic as the wasm build and the scalar reference.
+DMT_HD inline float fma(float a, float b, float c) { return a * b + c; }
+
 // Lane-wise maximum for float and for xsimd batches.
 template <class T>
 DMT_HD inline T vmax(T a, T b) {

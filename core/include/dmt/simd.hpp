@@ -23,3 +23,5 @@ struct lane_io<xsimd::batch<float, Arch>> {
 };
 
 }  // namespace dmt
+
+#include "dmt/rng/philox_simd.hpp"

@@ -289,7 +289,9 @@ void sampler::run(long steps, const executor& exec, const std::function<void(lon
     if (progress && done % 16 == 0) progress(done);
   }
   const long remaining = steps - done;
-  const long per_sweep = std::max<long>(1, std::min<long>(remaining, (steps + 49) / 50));
+  // Sweeps of many steps keep each tile in registers/L1 for all of them; about 50 sweeps per
+  // call leave room for progress reports, but never fewer than 32 steps per sweep.
+  const long per_sweep = std::max<long>(1, std::min<long>(remaining, std::max<long>(32, (steps + 49) / 50)));
   while (done < steps) {
     const long k = std::min(per_sweep, steps - done);
     run_phase(k, false, exec);

@@ -35,40 +35,53 @@ DMT_HD inline void uniform_block(rng_site site, std::uint32_t first_particle, st
     for (int l = 0; l < W; ++l) u[j][l] = uniform_open01(c[j][l]);
 }
 
+// How lanes<T> particles get their uniforms and normals. The primary template is the portable
+// one (plain loops; CUDA, scalar reference); CPU SIMD builds specialise it for xsimd batches
+// (rng/philox_simd.hpp) with the same outputs up to the last bits of log/sin/cos.
 template <class T>
-DMT_HD inline void box_muller(T u1, T u2, T& z1, T& z2) {
-  using std::cos;
-  using std::log;
-  using std::sin;
-  using std::sqrt;
-  const T radius = sqrt(T(-2.0f) * log(u1));
-  const T angle = T(6.28318530717958647692f) * u2;
-  z1 = radius * cos(angle);
-  z2 = radius * sin(angle);
-}
+struct random_source {
+  // u[j] = output j of block `block`, as uniforms in (0, 1)
+  DMT_HD static void uniforms(rng_site site, std::uint32_t first_particle, std::uint32_t block, T (&u)[4]) {
+    constexpr int W = lanes<T>::value;
+    float buf[4][W];
+    uniform_block<W>(site, first_particle, block, buf);
+    for (int j = 0; j < 4; ++j) u[j] = lane_io<T>::load(buf[j]);
+  }
+  // Box-Muller: (u1, u2) -> two independent standard normals; the angle is taken in [-pi, pi).
+  DMT_HD static void box_muller(T u1, T u2, T& z1, T& z2) {
+    using std::cos;
+    using std::log;
+    using std::sin;
+    using std::sqrt;
+    const T radius = sqrt(T(-2.0f) * log(u1));
+    const T angle = T(6.28318530717958647692f) * (u2 - T(0.5f));
+    z1 = radius * cos(angle);
+    z2 = radius * sin(angle);
+  }
+  DMT_HD static void normals(rng_site site, std::uint32_t first_particle, int dim, T* z) {
+    for (int b = 0; 4 * b < dim; ++b) {
+      T u[4], n[4];
+      uniforms(site, first_particle, static_cast<std::uint32_t>(b), u);
+      box_muller(u[0], u[1], n[0], n[1]);
+      box_muller(u[2], u[3], n[2], n[3]);
+      for (int j = 0; j < 4 && 4 * b + j < dim; ++j) z[4 * b + j] = n[j];
+    }
+  }
+};
 
 // Fills z[0..dim) with standard normals for the lanes<T> particles starting at first_particle:
 // coordinate i comes from block i / 4, outputs (0,1) and (2,3) paired by Box-Muller.
 template <class T>
 DMT_HD inline void normal_vector(rng_site site, std::uint32_t first_particle, int dim, T* z) {
-  constexpr int W = lanes<T>::value;
-  for (int b = 0; 4 * b < dim; ++b) {
-    float u[4][W];
-    uniform_block<W>(site, first_particle, static_cast<std::uint32_t>(b), u);
-    T n[4];
-    box_muller(lane_io<T>::load(u[0]), lane_io<T>::load(u[1]), n[0], n[1]);
-    box_muller(lane_io<T>::load(u[2]), lane_io<T>::load(u[3]), n[2], n[3]);
-    for (int j = 0; j < 4 && 4 * b + j < dim; ++j) z[4 * b + j] = n[j];
-  }
+  random_source<T>::normals(site, first_particle, dim, z);
 }
 
 // One uniform (0,1) per lane: output 0 of block 0.
 template <class T>
 DMT_HD inline T uniform_scalar(rng_site site, std::uint32_t first_particle) {
-  constexpr int W = lanes<T>::value;
-  float u[4][W];
-  uniform_block<W>(site, first_particle, 0u, u);
-  return lane_io<T>::load(u[0]);
+  T u[4];
+  random_source<T>::uniforms(site, first_particle, 0u, u);
+  return u[0];
 }
 
 }  // namespace dmt

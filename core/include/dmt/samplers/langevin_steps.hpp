@@ -22,7 +22,7 @@ DMT_HD void ula_step(const Eval& eval, int dim, float h, philox_key key, std::ui
                      std::uint32_t first_particle, T* x, T* grad, T& log_r, T* noise) {
   normal_vector<T>(step_site(key, step, 0), first_particle, dim, noise);
   const float s = std::sqrt(2.0f * h);
-  for (int j = 0; j < dim; ++j) x[j] = x[j] + T(h) * grad[j] + T(s) * noise[j];
+  for (int j = 0; j < dim; ++j) x[j] = fma(T(h), grad[j], fma(T(s), noise[j], x[j]));
   log_r = eval(x, grad);
 }
 
@@ -38,14 +38,14 @@ DMT_HD T mala_step(const Eval& eval, int dim, float h, philox_key key, std::uint
   const float s = std::sqrt(2.0f * h);
   T forward(0.0f);  // |y - x - h g(x)|^2 / (4h) = |noise|^2 / 2
   for (int j = 0; j < dim; ++j) {
-    proposal[j] = x[j] + T(h) * grad[j] + T(s) * noise[j];
-    forward = forward + noise[j] * noise[j];
+    proposal[j] = fma(T(h), grad[j], fma(T(s), noise[j], x[j]));
+    forward = fma(noise[j], noise[j], forward);
   }
   const T proposal_log_r = eval(proposal, proposal_grad);
   T backward(0.0f);
   for (int j = 0; j < dim; ++j) {
-    const T r = x[j] - proposal[j] - T(h) * proposal_grad[j];
-    backward = backward + r * r;
+    const T r = fma(T(-h), proposal_grad[j], x[j] - proposal[j]);
+    backward = fma(r, r, backward);
   }
   const T log_alpha = proposal_log_r - log_r - backward * T(0.25f / h) + T(0.5f) * forward;
   const T u = uniform_scalar<T>(step_site(key, step, 1), first_particle);
