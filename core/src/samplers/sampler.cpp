@@ -9,7 +9,12 @@
 namespace dmt {
 namespace {
 
-constexpr std::size_t kParticlesPerTask = 256;  // fixed, so results never depend on threads
+// Particles per parallel task: about 8192 coordinates, between one tile and 256 particles.
+// It depends on the dimension only, never on the thread count, so results never do either.
+std::size_t particles_per_task(int dim, std::size_t lanes) {
+  const std::size_t p = std::clamp<std::size_t>(8192 / static_cast<std::size_t>(dim), lanes, 256);
+  return (p + lanes - 1) / lanes * lanes;
+}
 const char* const kKinds[] = {"ula", "mala", "underdamped", "skrock"};
 
 // Chebyshev polynomials of the first kind T_0..T_s at w (three-term recurrence).
@@ -243,7 +248,7 @@ void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bo
 
 void sampler::run_phase(long steps, bool adapting, const executor& exec) {
   const std::size_t W = settings_.simd ? lanes<float_batch>::value : 1;
-  const std::size_t tiles_per_task = kParticlesPerTask / W;
+  const std::size_t tiles_per_task = particles_per_task(d_, W) / W;
   const std::size_t n_tiles = (n_ + W - 1) / W;
   const std::size_t n_tasks = (n_tiles + tiles_per_task - 1) / tiles_per_task;
   std::vector<double> accepted(n_tasks, 0.0);
