@@ -49,4 +49,11 @@ checks=$((checks + 1))
 "$DMT" targets --json | /usr/bin/python3 -c "import json,sys; d = json.load(sys.stdin); assert len(d) == 12" \
   || fail "dmt targets --json"
 checks=$((checks + 1))
+# a progress bar with ETA on a terminal (script(1) provides one), none when stderr is a file
+script -qec "'$DMT' sample --target gmm25 --sampler ula --particles 20000 --steps 3000 --metrics p.json" /dev/null \
+  >tty.txt 2>&1 || fail "dmt sample under script(1) failed"
+grep -q 'ETA' tty.txt || fail "no progress bar on a terminal: $(head -c 300 tty.txt)"
+"$DMT" sample --target gmm25 --sampler ula --particles 2000 --steps 300 --metrics q.json 2>err.txt
+[[ ! -s err.txt ]] || fail "stderr is not a terminal, yet dmt wrote: $(head -c 300 err.txt)"
+checks=$((checks + 1))
 echo "$checks passed, 0 failed"

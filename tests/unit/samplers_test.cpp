@@ -192,12 +192,7 @@ TEST(Samplers, SimdPathMatchesScalarReference) {
 
 TEST(Samplers, ErrorsNameTheProblem) {
   auto message = [](const std::string& kind, const dmt::params& p) {
-    try {
-      dmt::parse_sampler(kind, p);
-    } catch (const dmt::input_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return dmt_test::error_message([&] { dmt::parse_sampler(kind, p); });
   };
   EXPECT_EQ(message("hmc", {}), "unknown sampler 'hmc' (known: ula, mala, underdamped, skrock)");
   EXPECT_EQ(message("mala", dmt::params().set("step_size", 0.0)), "step_size must be positive");

@@ -114,12 +114,7 @@ TEST(Targets, GradientOnlyOptional) {
 
 TEST(Targets, ConstructionErrorsNameTheProblem) {
   auto message = [](const std::string& name, const dmt::params& p) {
-    try {
-      dmt::make_target(name, p);
-    } catch (const dmt::input_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return dmt_test::error_message([&] { dmt::make_target(name, p); });
   };
   EXPECT_EQ(message("nosuch", {}),
             "unknown target 'nosuch' (known: gaussian, gmm25, gmm9, gmm40, funnel, manywell, doublewell, "

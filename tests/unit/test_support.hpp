@@ -8,7 +8,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <string>
 #include <vector>
+
+#include "dmt/params.hpp"
 
 namespace dmt_test {
 
@@ -101,6 +104,17 @@ inline double z_band(double p = 1e-6, int tests = 1) {
     (std::erfc(mid / std::sqrt(2.0)) > target ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
+}
+
+// The input_error message `call` throws, or "no error".
+template <class F>
+std::string error_message(F&& call) {
+  try {
+    call();
+  } catch (const dmt::input_error& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace dmt_test

@@ -120,6 +120,10 @@ sampler::sampler(const target& t, sampler_settings settings, std::size_t particl
                  std::uint64_t seed, const executor& exec)
     : target_(t),
       settings_(std::move(settings)),
+      method_(settings_.kind == "ula"           ? method::ula
+              : settings_.kind == "mala"        ? method::mala
+              : settings_.kind == "underdamped" ? method::underdamped
+                                                : method::skrock),
       n_(particles),
       d_(t.dim()),
       key_(make_philox_key(seed)),
@@ -159,16 +163,15 @@ void sampler::set_particles(const std::vector<float>& x, const executor& exec) {
 }
 
 double sampler::acceptance_rate() const {
-  if (settings_.kind != "mala") return 1.0;
+  if (method_ != method::mala) return 1.0;
   return proposals_ > 0 ? accepted_ / proposals_ : std::numeric_limits<double>::quiet_NaN();
 }
 
 template <class T>
-void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bool count_accept,
+void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bool tracing, std::size_t trace_row0,
                     double* accepted_sum, long* bad_step, long* bad_particle) {
   constexpr int W = lanes<T>::value;
   const int d = d_;
-  const std::size_t trace_row0 = trace_.size() / std::max<std::size_t>(trace_m_, 1) - (count_accept ? steps : 0);
   std::vector<T> x(d), grad(d), v(d), a(d), b(d), c(d);
   alignas(64) float buf[W];
   auto eval = [this](const T* xx, T* gg) {
@@ -201,17 +204,22 @@ void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bo
     const std::uint32_t p0 = static_cast<std::uint32_t>(first);
     for (long s = 0; s < steps; ++s) {
       const std::uint32_t step = static_cast<std::uint32_t>(step_ + s);
-      if (settings_.kind == "ula") {
-        ula_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r, a.data());
-      } else if (settings_.kind == "mala") {
-        accepted = accepted + mala_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r,
-                                           a.data(), b.data(), c.data());
-      } else if (settings_.kind == "underdamped") {
-        baoab_step<T>(eval, d, h, static_cast<float>(settings_.friction), key_, step, p0, x.data(),
-                      v.data(), grad.data(), log_r, a.data());
-      } else {
-        skrock_step<T>(eval, d, h, skrock_, key_, step, p0, x.data(), grad.data(), log_r, a.data(),
-                       b.data(), c.data());
+      switch (method_) {
+        case method::ula:
+          ula_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r, a.data());
+          break;
+        case method::mala:
+          accepted = accepted + mala_step<T>(eval, d, h, key_, step, p0, x.data(), grad.data(), log_r, a.data(),
+                                             b.data(), c.data());
+          break;
+        case method::underdamped:
+          baoab_step<T>(eval, d, h, static_cast<float>(settings_.friction), key_, step, p0, x.data(), v.data(),
+                        grad.data(), log_r, a.data());
+          break;
+        case method::skrock:
+          skrock_step<T>(eval, d, h, skrock_, key_, step, p0, x.data(), grad.data(), log_r, a.data(), b.data(),
+                         c.data());
+          break;
       }
       // x * 0 is NaN exactly where x is NaN or infinite
       T probe = log_r - log_r;
@@ -230,7 +238,7 @@ void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bo
         }
       }
       if (bad) break;
-      if (count_accept && first < trace_m_) {
+      if (tracing && first < trace_m_) {
         lane_io<T>::store(x[0], buf);
         for (std::size_t l = 0; l < count && first + l < trace_m_; ++l)
           trace_[(trace_row0 + s) * trace_m_ + first + l] = buf[l];
@@ -253,13 +261,15 @@ void sampler::run_phase(long steps, bool adapting, const executor& exec) {
   const std::size_t n_tasks = (n_tiles + tiles_per_task - 1) / tiles_per_task;
   std::vector<double> accepted(n_tasks, 0.0);
   std::vector<long> bad_step(n_tasks, -1), bad_particle(n_tasks, -1);
+  const std::size_t trace_row0 = trace_m_ ? trace_.size() / trace_m_ : 0;
   if (!adapting) trace_.resize(trace_.size() + static_cast<std::size_t>(steps) * trace_m_);
   exec.parallel_for(n_tasks, [&](std::size_t task) {
     const std::size_t begin = task * tiles_per_task, end = std::min(n_tiles, begin + tiles_per_task);
     if (settings_.simd)
-      sweep<float_batch>(begin, end, steps, !adapting, &accepted[task], &bad_step[task], &bad_particle[task]);
+      sweep<float_batch>(begin, end, steps, !adapting, trace_row0, &accepted[task], &bad_step[task],
+                         &bad_particle[task]);
     else
-      sweep<float>(begin, end, steps, !adapting, &accepted[task], &bad_step[task], &bad_particle[task]);
+      sweep<float>(begin, end, steps, !adapting, trace_row0, &accepted[task], &bad_step[task], &bad_particle[task]);
   });
   long first_bad_step = -1, first_bad_particle = -1;
   for (std::size_t t = 0; t < n_tasks; ++t) {
@@ -274,7 +284,7 @@ void sampler::run_phase(long steps, bool adapting, const executor& exec) {
   double total = 0.0;
   for (double a : accepted) total += a;
   step_ += steps;
-  if (settings_.kind != "mala") return;
+  if (method_ != method::mala) return;
   const double rate = total / (static_cast<double>(n_) * steps);
   if (adapting) {
     // Robbins-Monro on log h with unit gain; the batch mean over N particles is nearly noise-free.
@@ -288,7 +298,7 @@ void sampler::run_phase(long steps, bool adapting, const executor& exec) {
 void sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
   if (steps < 0) throw input_error("step count must be non-negative");
   long done = 0;
-  while (done < steps && settings_.kind == "mala" && step_ < settings_.adapt_steps) {
+  while (done < steps && method_ == method::mala && step_ < settings_.adapt_steps) {
     run_phase(1, true, exec);
     ++done;
     if (progress && done % 16 == 0) progress(done);

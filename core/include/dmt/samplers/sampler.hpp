@@ -72,13 +72,17 @@ class sampler {
   std::size_t trace_count() const { return trace_m_; }
 
  private:
+  enum class method { ula, mala, underdamped, skrock };
+  // Runs `steps` steps on tiles [tile_begin, tile_end); trace rows start at trace_row0 when
+  // tracing (after adaptation). Reports accepted proposals and the first non-finite (step, particle).
   template <class T>
-  void sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bool count_accept,
+  void sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bool tracing, std::size_t trace_row0,
              double* accepted_sum, long* bad_step, long* bad_particle);
   void run_phase(long steps, bool adapting, const executor& exec);
 
   const target& target_;
   sampler_settings settings_;
+  method method_;
   std::size_t n_;
   int d_;
   philox_key key_;
