@@ -127,8 +127,35 @@ struct random_source<xsimd::batch<float, Arch>> {
   // Box-Muller with the angle 2 pi (u2 - 1/2) in [-pi, pi): sin and cos come from a quadrant
   // split of t = u2 - 1/2 (q = round(4t), r = t - q/4 in [-1/8, 1/8]) and Cephes' single-precision
   // minimax polynomials on [-pi/4, pi/4] (errors below 1e-7), so no general range reduction.
+  // ln u for u in (0, 1) as uniform_open01 makes them (normal floats >= 2^-25, never 0, NaN or
+  // negative, so none of xsimd::log's special cases arise): Cephes' logf polynomial on the mantissa
+  // in [sqrt(1/2), sqrt(2)) and ln 2 split in two parts; no division.
+  static B log_open01(B u) {
+    using I = xsimd::batch<std::int32_t, Arch>;
+    const I bits = xsimd::bitwise_cast<I>(u);
+    B e = xsimd::batch_cast<float>((bits >> 23) - I(127));
+    B m = xsimd::bitwise_cast<B>((bits & I(0x007FFFFF)) | I(0x3F800000));  // [1, 2)
+    const auto big = m > B(1.41421356237f);
+    m = xsimd::select(big, m * B(0.5f), m);
+    e = xsimd::select(big, e + B(1.0f), e);
+    const B f = m - B(1.0f), f2 = f * f;
+    B p = B(7.0376836292e-2f);
+    p = xsimd::fma(p, f, B(-1.1514610310e-1f));
+    p = xsimd::fma(p, f, B(1.1676998740e-1f));
+    p = xsimd::fma(p, f, B(-1.2420140846e-1f));
+    p = xsimd::fma(p, f, B(1.4249322787e-1f));
+    p = xsimd::fma(p, f, B(-1.6668057665e-1f));
+    p = xsimd::fma(p, f, B(2.0000714765e-1f));
+    p = xsimd::fma(p, f, B(-2.4999993993e-1f));
+    p = xsimd::fma(p, f, B(3.3333331174e-1f));
+    B y = f * f2 * p;
+    y = xsimd::fma(e, B(-2.12194440e-4f), y);
+    y = xsimd::fma(f2, B(-0.5f), y);
+    return xsimd::fma(e, B(0.693359375f), f + y);
+  }
+
   static void box_muller(B u1, B u2, B& z1, B& z2) {
-    const B radius = xsimd::sqrt(B(-2.0f) * xsimd::log(u1));
+    const B radius = xsimd::sqrt(B(-2.0f) * log_open01(u1));
     const B t = u2 - B(0.5f);
     const B qf = xsimd::nearbyint(t * B(4.0f));
     const B x = (t - qf * B(0.25f)) * B(6.28318530717958647692f);
