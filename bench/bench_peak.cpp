@@ -18,8 +18,8 @@ void BM_PeakFma(benchmark::State& state) {
       for (int c = 0; c < chains; ++c) acc[c] = xsimd::fma(acc[c], a, b);
     benchmark::DoNotOptimize(acc);
   }
-  state.counters["GFLOPs"] = benchmark::Counter(2.0 * B::size * chains * inner * state.iterations() / 1e9,
-                                                benchmark::Counter::kIsRate);
+  state.counters["GFLOPs"] =
+      benchmark::Counter(2.0 * B::size * chains * inner * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_PeakFma);
 

@@ -26,11 +26,29 @@ void BM_Sampler(benchmark::State& state, std::string kind, std::string target, s
   state.counters["threads"] = threads;
 }
 
-BENCHMARK_CAPTURE(BM_Sampler, ula_d2, std::string("ula"), std::string("gaussian"), 100000, 20)->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Sampler, mala_d2, std::string("mala"), std::string("gaussian"), 100000, 20)->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Sampler, ula_manywell32, std::string("ula"), std::string("manywell"), 100000, 20)->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Sampler, mala_manywell32, std::string("mala"), std::string("manywell"), 100000, 20)->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Sampler, ula_lgcp1600, std::string("ula"), std::string("lgcp"), 256, 2)->Arg(1)->Arg(2)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Sampler, mala_lgcp1600, std::string("mala"), std::string("lgcp"), 256, 2)->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, ula_d2, std::string("ula"), std::string("gaussian"), 100000, 20)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, mala_d2, std::string("mala"), std::string("gaussian"), 100000, 20)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, ula_manywell32, std::string("ula"), std::string("manywell"), 100000, 20)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, mala_manywell32, std::string("mala"), std::string("manywell"), 100000, 20)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, ula_lgcp1600, std::string("ula"), std::string("lgcp"), 256, 2)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Sampler, mala_lgcp1600, std::string("mala"), std::string("lgcp"), 256, 2)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
 
 }  // namespace

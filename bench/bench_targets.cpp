@@ -51,7 +51,8 @@ void BM_Normals(benchmark::State& state) {
   std::vector<dmt::float_batch> z(dim);
   std::uint32_t step = 0;
   for (auto _ : state) {
-    for (std::uint32_t p = 0; p < 4096; p += W) dmt::normal_vector<dmt::float_batch>({dmt::make_philox_key(1), step, 0u}, p, dim, z.data());
+    for (std::uint32_t p = 0; p < 4096; p += W)
+      dmt::normal_vector<dmt::float_batch>({dmt::make_philox_key(1), step, 0u}, p, dim, z.data());
     benchmark::DoNotOptimize(z.data());
     ++step;
   }

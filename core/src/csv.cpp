@@ -30,8 +30,8 @@ std::vector<std::vector<double>> parse_csv_numbers(const std::string& text, int 
       start = comma + 1;
     }
     if (!rows.empty() && row.size() != rows.front().size())
-      throw input_error("csv line " + std::to_string(line_no) + ": expected " +
-                        std::to_string(rows.front().size()) + " columns, got " + std::to_string(row.size()));
+      throw input_error("csv line " + std::to_string(line_no) + ": expected " + std::to_string(rows.front().size()) +
+                        " columns, got " + std::to_string(row.size()));
     rows.push_back(std::move(row));
   }
   return rows;

@@ -20,15 +20,12 @@ double params::number(const std::string& key) const {
   return *d;
 }
 
-double params::number(const std::string& key, double fallback) const {
-  return has(key) ? number(key) : fallback;
-}
+double params::number(const std::string& key, double fallback) const { return has(key) ? number(key) : fallback; }
 
 long params::integer(const std::string& key, long fallback) const {
   if (!has(key)) return fallback;
   const double d = number(key);
-  if (d != std::floor(d) || std::fabs(d) > 9.0e15)
-    throw input_error("parameter '" + key + "' must be an integer");
+  if (d != std::floor(d) || std::fabs(d) > 9.0e15) throw input_error("parameter '" + key + "' must be an integer");
   return static_cast<long>(d);
 }
 

@@ -9,8 +9,7 @@ void target::sample_exact(std::uint64_t, std::size_t, float*) const {
   throw input_error("target '" + name_ + "' has no exact sampler");
 }
 
-void target::evaluate(const float* x, std::size_t n, float* log_r, float* grad,
-                      const executor& exec) const {
+void target::evaluate(const float* x, std::size_t n, float* log_r, float* grad, const executor& exec) const {
   constexpr std::size_t W = lanes<float_batch>::value;
   constexpr std::size_t tiles_per_task = 16;
   const std::size_t d = static_cast<std::size_t>(dim_);

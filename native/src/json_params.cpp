@@ -24,8 +24,7 @@ params::value value_from_json(const nlohmann::json& v, const std::string& key, c
 
 }  // namespace
 
-params params_from_json(const nlohmann::json& object, const std::string& where,
-                        const std::vector<std::string>& skip) {
+params params_from_json(const nlohmann::json& object, const std::string& where, const std::vector<std::string>& skip) {
   if (!object.is_object()) throw input_error(where + " must be a JSON object");
   params p;
   for (auto it = object.begin(); it != object.end(); ++it) {

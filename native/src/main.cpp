@@ -99,8 +99,7 @@ int main(int argc, char** argv) {
       const auto m = t->mode_locations();
       if (m.empty()) throw dmt::input_error("target '" + modes_target + "' has no recorded modes");
       std::cout << std::setprecision(17);
-      for (std::size_t i = 0; i < m.size(); ++i)
-        std::cout << m[i] << ((i + 1) % t->dim() == 0 ? "\n" : ",");
+      for (std::size_t i = 0; i < m.size(); ++i) std::cout << m[i] << ((i + 1) % t->dim() == 0 ? "\n" : ",");
     }
     if (sample->parsed()) {
       dmt::sample_request r;

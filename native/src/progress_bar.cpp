@@ -7,8 +7,11 @@
 namespace dmt {
 
 progress_bar::progress_bar(long total, std::string label)
-    : total_(total), label_(std::move(label)), enabled_(isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()), last_draw_() {}
+    : total_(total),
+      label_(std::move(label)),
+      enabled_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_() {}
 
 void progress_bar::update(long done) {
   if (!enabled_ || total_ <= 0) return;

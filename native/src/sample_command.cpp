@@ -64,8 +64,8 @@ sample_request read_sample_config(const std::string& path) {
     throw input_error("malformed JSON in '" + path + "': " + e.what());
   }
   if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");
-  static const char* known[] = {"target", "sampler", "particles", "steps", "seed", "threads",
-                                "reference_samples", "out", "metrics", "init"};
+  static const char* known[] = {"target",  "sampler",           "particles", "steps",   "seed",
+                                "threads", "reference_samples", "out",       "metrics", "init"};
   for (auto it = c.begin(); it != c.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) ==
         std::end(known))

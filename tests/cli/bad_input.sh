@@ -52,6 +52,9 @@ expect_error "infinite target parameter" "parameter 'scale' must be finite" "${b
 expect_error "zero particles" "particle count must be positive \(got 0\)" sample --target funnel --sampler mala --particles 0 --out out/s.npy
 expect_error "negative particles" "particle count must be positive \(got -5\)" sample --target funnel --sampler mala --particles -5 --out out/s.npy
 expect_error "negative steps" "step count must be non-negative" sample --target funnel --sampler mala --steps -3 --out out/s.npy
+expect_error "negative threads" "thread count must be non-negative" "${base[@]}" --target funnel --sampler mala --threads -2
+expect_error "too few reference samples" "reference_samples must be at least 2" "${base[@]}" --target funnel --sampler mala --reference-samples 1
+expect_error "negative seed" "seed must be non-negative" "${base[@]}" --target funnel --sampler mala --seed -4
 expect_error "non-numeric particles" "particles" sample --target funnel --sampler mala --particles many
 expect_error "unknown flag" "--frobnicate" sample --target funnel --sampler mala --frobnicate
 expect_error "no target" "no target given" sample --sampler mala

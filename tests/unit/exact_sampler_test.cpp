@@ -30,8 +30,12 @@ double grid_mixture_cdf(double x, const std::vector<double>& axis, double sd) {
 TEST(ExactSamplers, Gaussian) {
   const auto seed = dmt_test::test_seed(101);
   int d;
-  const auto x = draw("gaussian", dmt::params().set("mean", std::vector<double>{1, -1}).set("covariance", std::vector<double>{2, 0.8, 0.8, 1}), seed, &d);
-  EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, 0), [](double v) { return dmt_test::normal_cdf(v, 1, std::sqrt(2.0)); }));
+  const auto x =
+      draw("gaussian",
+           dmt::params().set("mean", std::vector<double>{1, -1}).set("covariance", std::vector<double>{2, 0.8, 0.8, 1}),
+           seed, &d);
+  EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, 0),
+                                   [](double v) { return dmt_test::normal_cdf(v, 1, std::sqrt(2.0)); }));
   EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, 1), [](double v) { return dmt_test::normal_cdf(v, -1, 1); }));
   // x0 + x1 ~ N(0, 2 + 1 + 1.6)
   std::vector<double> s(kDraws);

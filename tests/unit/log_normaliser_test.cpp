@@ -57,7 +57,9 @@ TEST(LogNormaliser, QuadratureIn2D) {
       {"gmm25", {}, -14, 14, -14, 14},
       {"gmm9", {}, -9, 9, -9, 9},
       {"gmm40", {}, -48, 48, -48, 48},
-      {"gaussian", dmt::params().set("mean", std::vector<double>{1, -1}).set("covariance", std::vector<double>{2, 0.8, 0.8, 1}), -14, 16, -12, 10},
+      {"gaussian",
+       dmt::params().set("mean", std::vector<double>{1, -1}).set("covariance", std::vector<double>{2, 0.8, 0.8, 1}),
+       -14, 16, -12, 10},
       {"manywell", dmt::params().set("dim", 2.0), -4, 4, -9, 9},
       {"doublewell", dmt::params().set("dim", 2.0).set("m", 1.0).set("delta", 3.0), -4, 4, -9, 9},
   };

@@ -1,7 +1,7 @@
 // Philox4x32-10 known answers (Random123's kat_vectors) and the lane version's equality.
-#include <gtest/gtest.h>
-
 #include "dmt/rng/philox.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

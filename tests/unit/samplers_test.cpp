@@ -38,7 +38,8 @@ bool moments_match(const std::vector<float>& x, const Eigen::Vector2d& mean, con
   bool ok = true;
   auto check = [&](const char* what, double got, double want, double se) {
     const bool in = std::fabs(got - want) <= z * se;
-    std::printf("[ moment   ] %-5s got %9.5f want %9.5f band +-%.5f %s\n", what, got, want, z * se, in ? "" : "OUTSIDE");
+    std::printf("[ moment   ] %-5s got %9.5f want %9.5f band +-%.5f %s\n", what, got, want, z * se,
+                in ? "" : "OUTSIDE");
     ok = ok && in;
   };
   check("m0", m[0], mean[0], std::sqrt(cov(0, 0) / n));
@@ -52,7 +53,8 @@ bool moments_match(const std::vector<float>& x, const Eigen::Vector2d& mean, con
 Eigen::Matrix2d exact_cov() { return Eigen::Map<const Eigen::Matrix2d>(kCov.data()); }
 
 std::vector<float> run(const dmt::target& t, const std::string& kind, dmt::params p, std::size_t n, long steps,
-                       std::uint64_t seed, const dmt::executor& exec = dmt::serial_executor(), double* accept = nullptr) {
+                       std::uint64_t seed, const dmt::executor& exec = dmt::serial_executor(),
+                       double* accept = nullptr) {
   dmt::sampler s(t, dmt::parse_sampler(kind, p), n, seed, exec);
   s.run(steps, exec);
   if (accept) *accept = s.acceptance_rate();
@@ -140,7 +142,8 @@ TEST(Samplers, MalaMarginalsMatchExactSamplesOnFunnelAndGmm25) {
   for (const std::string name : {"funnel", "gmm25"}) {
     const auto t = dmt::make_target(name, {});
     const std::size_t n = 10000;
-    const auto x = run(*t, "mala", dmt::params().set("init", std::string("exact")).set("step_size", 0.05).set("adapt_steps", 100.0),
+    const auto x = run(*t, "mala",
+                       dmt::params().set("init", std::string("exact")).set("step_size", 0.05).set("adapt_steps", 100.0),
                        n, 400, seed);
     std::vector<float> ref(n * t->dim());
     t->sample_exact(seed + 1000, n, ref.data());

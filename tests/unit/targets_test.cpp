@@ -21,8 +21,12 @@ struct target_case {
 
 std::vector<target_case> all_targets() {
   return {
-      {"gaussian", dmt::params().set("dim", 3.0).set("mean", std::vector<double>{1, -2, 0.5})
-                       .set("covariance", std::vector<double>{2, 0.3, 0.1, 0.3, 1, -0.2, 0.1, -0.2, 0.5}), 1, 0, 99},
+      {"gaussian",
+       dmt::params()
+           .set("dim", 3.0)
+           .set("mean", std::vector<double>{1, -2, 0.5})
+           .set("covariance", std::vector<double>{2, 0.3, 0.1, 0.3, 1, -0.2, 0.1, -0.2, 0.5}),
+       1, 0, 99},
       {"gmm25", {}, 1, 0, 99},
       {"gmm9", {}, 1, 0, 99},
       {"gmm40", dmt::params().set("dim", 3.0), 1, 0, 99},
@@ -67,7 +71,8 @@ TEST(Targets, GradientMatchesFiniteDifferences) {
         std::vector<double> a = xi, b = xi;
         a[j] += eps;
         b[j] -= eps;
-        const double fd = (t->evaluate_double(a.data(), gp.data()) - t->evaluate_double(b.data(), gm.data())) / (2 * eps);
+        const double fd =
+            (t->evaluate_double(a.data(), gp.data()) - t->evaluate_double(b.data(), gm.data())) / (2 * eps);
         // central differences in double: truncation ~ eps^2 |f'''|, rounding ~ 1e-16 |f| / eps
         EXPECT_NEAR(g[j], fd, 1e-5 * (1.0 + std::fabs(fd))) << c.name << " point " << i << " coordinate " << j;
       }

@@ -32,8 +32,8 @@ int main() {
     const char* sampler;
     double step;
   };
-  const run runs[] = {{"gmm25", "mala", 0.1}, {"manywell", "ula", 0.005}, {"funnel", "underdamped", 0.05},
-                      {"banana", "skrock", 0.5}};
+  const run runs[] = {
+      {"gmm25", "mala", 0.1}, {"manywell", "ula", 0.005}, {"funnel", "underdamped", 0.05}, {"banana", "skrock", 0.5}};
   for (const run& r : runs) {
     const auto t = dmt::make_target(r.target, {});
     dmt::params p;

@@ -16,13 +16,9 @@ namespace dmt {
 // Scalar counterparts of the xsimd functions that generic per-particle code calls
 // unqualified: for T = float ordinary lookup finds these, for T = xsimd::batch<float>
 // argument-dependent lookup finds xsimd's.
-DMT_HD inline float select(bool condition, float if_true, float if_false) {
-  return condition ? if_true : if_false;
-}
+DMT_HD inline float select(bool condition, float if_true, float if_false) { return condition ? if_true : if_false; }
 
-DMT_HD inline double select(bool condition, double if_true, double if_false) {
-  return condition ? if_true : if_false;
-}
+DMT_HD inline double select(bool condition, double if_true, double if_false) { return condition ? if_true : if_false; }
 
 // Multiply-add a * b + c. Generic code calls it unqualified: xsimd batches find xsimd::fma (one
 // fused instruction where the CPU has one); plain floats get this unfused version, the same

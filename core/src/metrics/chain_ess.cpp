@@ -38,7 +38,8 @@ double chain_ess(const float* trace, std::size_t n, std::size_t m) {
     double total = 0.0;
     for (std::size_t c = 0; c < m; ++c) {
       double s = 0.0;
-      for (std::size_t t = 0; t + lag < n; ++t) s += (trace[t * m + c] - mean[c]) * (trace[(t + lag) * m + c] - mean[c]);
+      for (std::size_t t = 0; t + lag < n; ++t)
+        s += (trace[t * m + c] - mean[c]) * (trace[(t + lag) * m + c] - mean[c]);
       total += s / n;
     }
     return total / m;

@@ -9,8 +9,7 @@
 
 namespace dmt {
 
-double sliced_wasserstein(const float* x, const float* y, std::size_t n, int dim, int projections,
-                          std::uint64_t seed) {
+double sliced_wasserstein(const float* x, const float* y, std::size_t n, int dim, int projections, std::uint64_t seed) {
   if (n == 0 || projections < 1) throw input_error("sliced Wasserstein needs points and projections");
   std::vector<double> px(n), py(n), dir(dim);
   double total = 0.0;

@@ -36,7 +36,8 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
   // T_s'(w) = s U_{s-1}(w), U the Chebyshev polynomials of the second kind
   double u_prev = 1.0, u = 2.0 * w0;  // U_0, U_1
   double u_sm1 = 1.0;
-  if (s == 1) u_sm1 = 1.0;
+  if (s == 1)
+    u_sm1 = 1.0;
   else {
     for (int j = 2; j <= s - 1; ++j) {
       const double next = 2.0 * w0 * u - u_prev;
@@ -107,17 +108,17 @@ std::vector<component_doc> sampler_docs() {
   return {
       {"ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", common},
       {"mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept",
-       with({{"adapt_steps", "500", "steps adapting h, then frozen and not counted in the acceptance rate (dmt sample: half the steps)"},
+       with({{"adapt_steps", "500",
+              "steps adapting h, then frozen and not counted in the acceptance rate (dmt sample: half the steps)"},
              {"target_accept", "0.574", "acceptance rate aimed at"}})},
-      {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting",
-       with({{"friction", "1", "friction gamma"}})},
+      {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting", with({{"friction", "1", "friction gamma"}})},
       {"skrock", "SK-ROCK stabilised Langevin integrator for stiff targets",
        with({{"stages", "10", "number of stages s (1..64)"}, {"damping", "0.05", "damping eta"}})},
   };
 }
 
-sampler::sampler(const target& t, sampler_settings settings, std::size_t particles,
-                 std::uint64_t seed, const executor& exec)
+sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed,
+                 const executor& exec)
     : target_(t),
       settings_(std::move(settings)),
       method_(settings_.kind == "ula"           ? method::ula

@@ -42,8 +42,10 @@ std::unique_ptr<target> make_banana(const params& p) {
 }
 
 component_doc banana_doc() {
-  return {"banana", "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0",
-          {{"dim", "2", "dimension (>= 2)"}, {"width", "10", "standard deviation of x_1"},
+  return {"banana",
+          "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0",
+          {{"dim", "2", "dimension (>= 2)"},
+           {"width", "10", "standard deviation of x_1"},
            {"curvature", "0.1", "twist b in y_2 = x_2 + b (x_1^2 - width^2)"}}};
 }
 

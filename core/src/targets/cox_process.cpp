@@ -45,8 +45,12 @@ class cox_process_target final : public kernel_target<cox_process_kernel> {
     for (int a = 0; a < d; ++a)
       for (int b = 0; b < d; ++b) precision_[static_cast<std::size_t>(a) * d + b] = static_cast<float>(prec(a, b));
     counts_.assign(y.begin(), y.end());
-    kernel_ = {d, precision_.data(), counts_.data(), static_cast<float>(std::log(total) - 0.5 * variance),
-               static_cast<float>(1.0 / d), static_cast<float>(-0.5 * (log_det + d * std::log(2.0 * M_PI)))};
+    kernel_ = {d,
+               precision_.data(),
+               counts_.data(),
+               static_cast<float>(std::log(total) - 0.5 * variance),
+               static_cast<float>(1.0 / d),
+               static_cast<float>(-0.5 * (log_det + d * std::log(2.0 * M_PI)))};
     resolved_.set("grid", double(grid)).set("variance", variance).set("beta", beta);
   }
 
@@ -67,7 +71,8 @@ std::unique_ptr<target> make_cox_process(const params& p) {
 component_doc cox_process_doc() {
   return {"lgcp",
           "log-Gaussian Cox process on the Finnish pines, grid x grid cells (dim 1600); log Z unknown",
-          {{"grid", "40", "cells per side"}, {"variance", "1.91", "prior marginal variance"},
+          {{"grid", "40", "cells per side"},
+           {"variance", "1.91", "prior marginal variance"},
            {"beta", "0.030303", "prior length scale on the unit square (1/33)"}}};
 }
 

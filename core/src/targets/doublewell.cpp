@@ -8,10 +8,8 @@ namespace {
 // integral of exp(-(x^2 - delta)^2) over [-L, L], L = sqrt(|delta|) + 8 (the integrand is
 // below e^-60 beyond), by 400 panels of 8-point Gauss-Legendre.
 double well_integral(double delta) {
-  static const double nodes[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267,
-                                  0.9602898564975363};
-  static const double weights[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
-                                    0.1012285362903763};
+  static const double nodes[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
+  static const double weights[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
   const double half_width = std::sqrt(std::fabs(delta)) + 8.0;
   const int panels = 400;
   const double h = 2.0 * half_width / panels;
@@ -51,7 +49,8 @@ std::unique_ptr<target> make_doublewell(const params& p) {
 component_doc doublewell_doc() {
   return {"doublewell",
           "E = sum_{i<=m} (x_i^2 - delta)^2 + 0.5 sum_{i>m} x_i^2; log Z by quadrature",
-          {{"dim", "10", "dimension"}, {"m", "5", "number of double-well coordinates"},
+          {{"dim", "10", "dimension"},
+           {"m", "5", "number of double-well coordinates"},
            {"delta", "3", "well separation parameter"}}};
 }
 

@@ -10,9 +10,9 @@ namespace {
 class funnel_target final : public kernel_target<funnel_kernel> {
  public:
   funnel_target(int dim, double scale) : kernel_target("funnel", dim), scale_(scale) {
-    kernel_ = {dim, static_cast<float>(1.0 / (scale * scale)),
-               static_cast<float>(-0.5 * std::log(2.0 * M_PI * scale * scale) -
-                                  0.5 * (dim - 1) * std::log(2.0 * M_PI))};
+    kernel_ = {
+        dim, static_cast<float>(1.0 / (scale * scale)),
+        static_cast<float>(-0.5 * std::log(2.0 * M_PI * scale * scale) - 0.5 * (dim - 1) * std::log(2.0 * M_PI))};
     log_normaliser_ = 0.0;
     resolved_.set("dim", double(dim)).set("scale", scale);
   }

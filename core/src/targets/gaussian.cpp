@@ -23,8 +23,7 @@ class gaussian_target final : public kernel_target<gaussian_kernel> {
       for (int k = 0; k < dim; ++k) prec_[i * dim + k] = static_cast<float>(prec(i, k));
     double log_det = 0.0;
     for (int i = 0; i < dim; ++i) log_det += 2.0 * std::log(chol_(i, i));
-    kernel_ = {dim, mean_.data(), prec_.data(),
-               static_cast<float>(-0.5 * (log_det + dim * std::log(2.0 * M_PI)))};
+    kernel_ = {dim, mean_.data(), prec_.data(), static_cast<float>(-0.5 * (log_det + dim * std::log(2.0 * M_PI)))};
     log_normaliser_ = 0.0;
     resolved_.set("dim", double(dim))
         .set("mean", std::vector<double>(mean_d_.data(), mean_d_.data() + dim))
@@ -54,8 +53,8 @@ std::unique_ptr<target> make_gaussian(const params& p) {
   if (dim < 1 || dim > 4096) throw input_error("gaussian: dim must be in [1, 4096]");
   const auto mean = p.list("mean", std::vector<double>(dim, 0.0));
   if (static_cast<long>(mean.size()) != dim)
-    throw input_error("gaussian: mean has " + std::to_string(mean.size()) + " entries, expected dim = " +
-                      std::to_string(dim));
+    throw input_error("gaussian: mean has " + std::to_string(mean.size()) +
+                      " entries, expected dim = " + std::to_string(dim));
   const auto cov = p.list("covariance", {});
   Eigen::MatrixXd c = Eigen::MatrixXd::Identity(dim, dim);
   if (static_cast<long>(cov.size()) == dim * dim && dim > 1) {
@@ -64,11 +63,10 @@ std::unique_ptr<target> make_gaussian(const params& p) {
   } else if (static_cast<long>(cov.size()) == dim) {
     for (long i = 0; i < dim; ++i) c(i, i) = cov[i];
   } else if (!cov.empty()) {
-    throw input_error("gaussian: covariance has " + std::to_string(cov.size()) +
-                      " entries, expected dim*dim or dim");
+    throw input_error("gaussian: covariance has " + std::to_string(cov.size()) + " entries, expected dim*dim or dim");
   }
-  return std::make_unique<gaussian_target>(
-      static_cast<int>(dim), Eigen::Map<const Eigen::VectorXd>(mean.data(), dim), c);
+  return std::make_unique<gaussian_target>(static_cast<int>(dim), Eigen::Map<const Eigen::VectorXd>(mean.data(), dim),
+                                           c);
 }
 
 component_doc gaussian_doc() {

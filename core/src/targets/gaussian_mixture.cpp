@@ -25,8 +25,7 @@ class gaussian_mixture_target final : public kernel_target<gaussian_mixture_kern
     for (std::size_t i = 0; i < n; ++i) {
       philox_stream rng(make_philox_key(seed), static_cast<std::uint32_t>(i), 0x5A000002u);
       const std::uint32_t c = rng.below(k);
-      for (int j = 0; j < dim_; ++j)
-        out[i * dim_ + j] = static_cast<float>(means_d_[c * dim_ + j] + sd * rng.normal());
+      for (int j = 0; j < dim_; ++j) out[i * dim_ + j] = static_cast<float>(means_d_[c * dim_ + j] + sd * rng.normal());
     }
   }
   std::vector<double> mode_locations() const override { return means_d_; }
@@ -83,9 +82,7 @@ std::unique_ptr<target> make_gmm40(const params& p) {
 component_doc gmm25_doc() {
   return {"gmm25", "2-D mixture of 25 Gaussians, means {-10,-5,0,5,10}^2, variance 0.3; log Z = 0", {}};
 }
-component_doc gmm9_doc() {
-  return {"gmm9", "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0", {}};
-}
+component_doc gmm9_doc() { return {"gmm9", "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0", {}}; }
 component_doc gmm40_doc() {
   return {"gmm40",
           "40 unit-variance Gaussians, means uniform in [-40,40]^dim from a fixed seed; log Z = 0",

@@ -21,12 +21,14 @@ class logistic_regression_target final : public kernel_target<logistic_regressio
     features_.resize(static_cast<std::size_t>(n) * p);
     labels_.resize(n);
     for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < p; ++j)
-        features_[i * p + j] = static_cast<float>((rows[i][j] - mean[j]) / std::sqrt(var[j]));
+      for (int j = 0; j < p; ++j) features_[i * p + j] = static_cast<float>((rows[i][j] - mean[j]) / std::sqrt(var[j]));
       labels_[i] = static_cast<float>(rows[i][p]);
     }
     dim_ = p + 1;
-    kernel_ = {dim_, n, features_.data(), labels_.data(),
+    kernel_ = {dim_,
+               n,
+               features_.data(),
+               labels_.data(),
                static_cast<float>(1.0 / (prior_scale * prior_scale)),
                static_cast<float>(-0.5 * dim_ * std::log(2.0 * M_PI * prior_scale * prior_scale))};
     resolved_.set("prior_scale", prior_scale);

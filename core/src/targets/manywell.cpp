@@ -28,8 +28,8 @@ class manywell_target final : public kernel_target<manywell_kernel> {
         for (;;) {
           const double centre = rng.uniform() < 0.2 ? -1.7 : 1.7;
           y = centre + 0.5 * rng.normal();
-          const double q = norm_q * (0.2 * std::exp(-2.0 * (y + 1.7) * (y + 1.7)) +
-                                     0.8 * std::exp(-2.0 * (y - 1.7) * (y - 1.7)));
+          const double q =
+              norm_q * (0.2 * std::exp(-2.0 * (y + 1.7) * (y + 1.7)) + 0.8 * std::exp(-2.0 * (y - 1.7) * (y - 1.7)));
           const double r = std::exp(-(y * y * y * y - 6.0 * y * y - 0.5 * y));
           if (rng.uniform() * 3.0 * kPairNormaliser * q < r) break;
         }

@@ -20,12 +20,17 @@ struct entry {
 
 const std::vector<entry>& entries() {
   static const std::vector<entry> all = {
-      {make_gaussian, gaussian_doc},       {make_gmm25, gmm25_doc},
-      {make_gmm9, gmm9_doc},               {make_gmm40, gmm40_doc},
-      {make_funnel, funnel_doc},           {make_manywell, manywell_doc},
-      {make_doublewell, doublewell_doc},   {make_student_t, student_t_doc},
+      {make_gaussian, gaussian_doc},
+      {make_gmm25, gmm25_doc},
+      {make_gmm9, gmm9_doc},
+      {make_gmm40, gmm40_doc},
+      {make_funnel, funnel_doc},
+      {make_manywell, manywell_doc},
+      {make_doublewell, doublewell_doc},
+      {make_student_t, student_t_doc},
       {make_student_t_mixture, student_t_mixture_doc},
-      {make_banana, banana_doc},           {make_logistic_regression, logistic_regression_doc},
+      {make_banana, banana_doc},
+      {make_logistic_regression, logistic_regression_doc},
       {make_cox_process, cox_process_doc},
   };
   return all;

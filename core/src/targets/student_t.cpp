@@ -13,10 +13,8 @@ class student_t_target final : public kernel_target<student_t_mixture_kernel> {
       : kernel_target(std::move(name), dim), df_(df), loc_d_(std::move(locations)) {
     loc_.assign(loc_d_.begin(), loc_d_.end());
     const int k = static_cast<int>(loc_d_.size() / dim);
-    const double per_coord =
-        std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) - 0.5 * std::log(df * M_PI);
-    kernel_ = {dim, k, loc_.data(), static_cast<float>(df),
-               static_cast<float>(dim * per_coord - std::log(double(k)))};
+    const double per_coord = std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) - 0.5 * std::log(df * M_PI);
+    kernel_ = {dim, k, loc_.data(), static_cast<float>(df), static_cast<float>(dim * per_coord - std::log(double(k)))};
     log_normaliser_ = 0.0;
     resolved_.set("dim", double(dim)).set("df", df);
   }
@@ -56,8 +54,7 @@ std::unique_ptr<target> make_student_t(const params& p) {
   const long dim = p.integer("dim", 2);
   if (dim < 1 || dim > 4096) throw input_error("student_t: dim must be in [1, 4096]");
   const double df = checked_df(p, "student_t");
-  return std::make_unique<student_t_target>("student_t", static_cast<int>(dim), df,
-                                            std::vector<double>(dim, 0.0));
+  return std::make_unique<student_t_target>("student_t", static_cast<int>(dim), df, std::vector<double>(dim, 0.0));
 }
 
 std::unique_ptr<target> make_student_t_mixture(const params& p) {
@@ -73,14 +70,14 @@ std::unique_ptr<target> make_student_t_mixture(const params& p) {
 }
 
 component_doc student_t_doc() {
-  return {"student_t", "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0",
+  return {"student_t",
+          "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0",
           {{"dim", "2", "dimension"}, {"df", "2", "degrees of freedom"}}};
 }
 component_doc student_t_mixture_doc() {
   return {"student_t_mixture",
           "10 product Student-t(df) components, locations uniform in [-10,10]^dim; log Z = 0",
-          {{"dim", "2", "dimension"}, {"df", "2", "degrees of freedom"},
-           {"seed", "0", "seed of the locations"}}};
+          {{"dim", "2", "dimension"}, {"df", "2", "degrees of freedom"}, {"seed", "0", "seed of the locations"}}};
 }
 
 }  // namespace dmt

@@ -6,6 +6,5 @@
 #include <cstdint>
 
 namespace dmt {
-double sliced_wasserstein(const float* x, const float* y, std::size_t n, int dim, int projections,
-                          std::uint64_t seed);
+double sliced_wasserstein(const float* x, const float* y, std::size_t n, int dim, int projections, std::uint64_t seed);
 }

@@ -21,8 +21,7 @@ struct rng_site {
 // Uniforms (0,1) for block `block` of the W particles starting at `first_particle`:
 // u[j][l] is output j of particle first_particle + l.
 template <int W>
-DMT_HD inline void uniform_block(rng_site site, std::uint32_t first_particle, std::uint32_t block,
-                                 float (&u)[4][W]) {
+DMT_HD inline void uniform_block(rng_site site, std::uint32_t first_particle, std::uint32_t block, float (&u)[4][W]) {
   std::uint32_t c[4][W];
   for (int l = 0; l < W; ++l) {
     c[0][l] = block;

@@ -32,8 +32,8 @@ constexpr std::uint32_t kMul1 = 0xCD9E8D57u;
 constexpr std::uint32_t kWeyl0 = 0x9E3779B9u;  // golden ratio
 constexpr std::uint32_t kWeyl1 = 0xBB67AE85u;  // sqrt(3) - 1
 
-DMT_HD inline void round(std::uint32_t& c0, std::uint32_t& c1, std::uint32_t& c2, std::uint32_t& c3,
-                         std::uint32_t k0, std::uint32_t k1) {
+DMT_HD inline void round(std::uint32_t& c0, std::uint32_t& c1, std::uint32_t& c2, std::uint32_t& c3, std::uint32_t k0,
+                         std::uint32_t k1) {
   const std::uint64_t p0 = static_cast<std::uint64_t>(kMul0) * c0;
   const std::uint64_t p1 = static_cast<std::uint64_t>(kMul1) * c2;
   const std::uint32_t hi0 = static_cast<std::uint32_t>(p0 >> 32), lo0 = static_cast<std::uint32_t>(p0);

@@ -3,9 +3,8 @@
 // (pmuludq) of SSE2 / AVX2 / AVX-512; under Emscripten the SSE2 intrinsics map to WASM SIMD128.
 // CPU only: included through dmt/simd.hpp.
 #pragma once
-#include <xsimd/xsimd.hpp>
-
 #include <cstring>
+#include <xsimd/xsimd.hpp>
 
 #include "dmt/rng/normal.hpp"
 
@@ -161,8 +160,9 @@ struct random_source<xsimd::batch<float, Arch>> {
     const B x = (t - qf * B(0.25f)) * B(6.28318530717958647692f);
     const B x2 = x * x;
     const B sin_r = x + x * x2 * (B(-1.6666654611e-1f) + x2 * (B(8.3321608736e-3f) + x2 * B(-1.9515295891e-4f)));
-    const B cos_r = B(1.0f) - B(0.5f) * x2 +
-                    x2 * x2 * (B(4.166664568298827e-2f) + x2 * (B(-1.388731625493765e-3f) + x2 * B(2.443315711809948e-5f)));
+    const B cos_r =
+        B(1.0f) - B(0.5f) * x2 +
+        x2 * x2 * (B(4.166664568298827e-2f) + x2 * (B(-1.388731625493765e-3f) + x2 * B(2.443315711809948e-5f)));
     const B q = qf + xsimd::select(qf < B(0.0f), B(4.0f), B(0.0f));  // quadrant mod 4, exact in float
     const auto swap = (q == B(1.0f)) || (q == B(3.0f));
     const auto sin_negative = q >= B(2.0f);

@@ -12,8 +12,7 @@ namespace dmt {
 
 class philox_stream {
  public:
-  DMT_HD philox_stream(philox_key key, std::uint32_t particle, std::uint32_t purpose,
-                       std::uint32_t step = 0)
+  DMT_HD philox_stream(philox_key key, std::uint32_t particle, std::uint32_t purpose, std::uint32_t step = 0)
       : key_(key), step_(step), particle_(particle), purpose_(purpose) {}
 
   DMT_HD std::uint32_t next_u32() {

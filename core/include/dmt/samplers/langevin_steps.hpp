@@ -30,9 +30,8 @@ DMT_HD void ula_step(const Eval& eval, int dim, float h, philox_key key, std::ui
 // min(1, R(y) q(x|y) / (R(x) q(y|x))), log q(b|a) = -|b - a - h grad log R(a)|^2 / (4h).
 // Returns 1 in accepting lanes and 0 elsewhere; a non-finite proposal is always rejected.
 template <class T, class Eval>
-DMT_HD T mala_step(const Eval& eval, int dim, float h, philox_key key, std::uint32_t step,
-                   std::uint32_t first_particle, T* x, T* grad, T& log_r, T* noise, T* proposal,
-                   T* proposal_grad) {
+DMT_HD T mala_step(const Eval& eval, int dim, float h, philox_key key, std::uint32_t step, std::uint32_t first_particle,
+                   T* x, T* grad, T& log_r, T* noise, T* proposal, T* proposal_grad) {
   using std::log;
   normal_vector<T>(step_site(key, step, 0), first_particle, dim, noise);
   const float s = std::sqrt(2.0f * h);
@@ -62,9 +61,8 @@ DMT_HD T mala_step(const Eval& eval, int dim, float h, philox_key key, std::uint
 // B: v += h/2 g; A: x += h/2 v; O: v = c v + sqrt(1 - c^2) xi, c = exp(-friction h);
 // A: x += h/2 v; B: v += h/2 g(x). For Gaussian targets its x-marginal is exact.
 template <class T, class Eval>
-DMT_HD void baoab_step(const Eval& eval, int dim, float h, float friction, philox_key key,
-                       std::uint32_t step, std::uint32_t first_particle, T* x, T* v, T* grad,
-                       T& log_r, T* noise) {
+DMT_HD void baoab_step(const Eval& eval, int dim, float h, float friction, philox_key key, std::uint32_t step,
+                       std::uint32_t first_particle, T* x, T* v, T* grad, T& log_r, T* noise) {
   using std::exp;
   using std::sqrt;
   normal_vector<T>(step_site(key, step, 0), first_particle, dim, noise);
@@ -92,14 +90,14 @@ struct skrock_coefficients {
 // K_j = mu_j h g(K_{j-1}) + nu_j K_{j-1} + (1 - nu_j) K_{j-2}; X <- K_s (g = grad log R).
 // Buffers: noise, previous, scratch_grad (dim each). x holds K_{j-1} during the recursion.
 template <class T, class Eval>
-DMT_HD void skrock_step(const Eval& eval, int dim, float h, const skrock_coefficients& c,
-                        philox_key key, std::uint32_t step, std::uint32_t first_particle, T* x,
-                        T* grad, T& log_r, T* noise, T* previous, T* scratch_grad) {
+DMT_HD void skrock_step(const Eval& eval, int dim, float h, const skrock_coefficients& c, philox_key key,
+                        std::uint32_t step, std::uint32_t first_particle, T* x, T* grad, T& log_r, T* noise,
+                        T* previous, T* scratch_grad) {
   normal_vector<T>(step_site(key, step, 0), first_particle, dim, noise);
   const float s = std::sqrt(2.0f * h);
   for (int j = 0; j < dim; ++j) {
     noise[j] = T(s) * noise[j];
-    previous[j] = x[j];                        // K_0
+    previous[j] = x[j];  // K_0
     scratch_grad[j] = x[j] + T(c.nu1) * noise[j];
   }
   eval(scratch_grad, grad);  // grad at X + nu_1 Q (scratch_grad is overwritten next)

@@ -16,17 +16,17 @@
 namespace dmt {
 
 struct sampler_settings {
-  std::string kind = "mala";        // ula | mala | underdamped | skrock
-  double step_size = 0.05;          // h (initial value when adapting)
-  long adapt_steps = 0;             // MALA: steps adapting h toward target_accept (then frozen)
-  double target_accept = 0.574;     // MALA
-  double friction = 1.0;            // underdamped: gamma
-  int stages = 10;                  // SK-ROCK: s
-  double damping = 0.05;            // SK-ROCK: eta
-  std::string init = "normal";      // normal | exact | zeros
-  double init_scale = 1.0;          // standard deviation of the normal initialisation
-  bool simd = true;                 // false: the scalar reference path
-  long trace_particles = 64;        // particles whose x_0 is recorded every step (chain ESS)
+  std::string kind = "mala";     // ula | mala | underdamped | skrock
+  double step_size = 0.05;       // h (initial value when adapting)
+  long adapt_steps = 0;          // MALA: steps adapting h toward target_accept (then frozen)
+  double target_accept = 0.574;  // MALA
+  double friction = 1.0;         // underdamped: gamma
+  int stages = 10;               // SK-ROCK: s
+  double damping = 0.05;         // SK-ROCK: eta
+  std::string init = "normal";   // normal | exact | zeros
+  double init_scale = 1.0;       // standard deviation of the normal initialisation
+  bool simd = true;              // false: the scalar reference path
+  long trace_particles = 64;     // particles whose x_0 is recorded every step (chain ESS)
 };
 
 // Reads sampler `kind` and its parameters (throws input_error for unknown names or bad values).
@@ -37,8 +37,8 @@ skrock_coefficients make_skrock_coefficients(int stages, double damping);
 // Raised when a chain produces NaN or Inf; names the first (step, particle).
 struct nonfinite_error : input_error {
   nonfinite_error(long step, long particle)
-      : input_error("non-finite value in particle " + std::to_string(particle) + " at step " +
-                    std::to_string(step) + " (step size too large?)"),
+      : input_error("non-finite value in particle " + std::to_string(particle) + " at step " + std::to_string(step) +
+                    " (step size too large?)"),
         step(step),
         particle(particle) {}
   long step, particle;
@@ -56,8 +56,7 @@ class sampler {
 
   // Advances every particle by `steps` steps. progress(done) is called between sweeps.
   // Throws nonfinite_error if a chain leaves the finite numbers.
-  void run(long steps, const executor& exec = serial_executor(),
-           const std::function<void(long)>& progress = {});
+  void run(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {});
 
   const std::vector<float>& particles() const { return x_; }
   const std::vector<float>& log_densities() const { return log_r_; }
@@ -92,7 +91,7 @@ class sampler {
   std::vector<float> x_, v_, grad_, log_r_;
   std::vector<float> trace_;
   std::size_t trace_m_;
-  double accepted_ = 0.0;      // accepted proposals after adaptation
+  double accepted_ = 0.0;  // accepted proposals after adaptation
   double proposals_ = 0.0;
 };
 

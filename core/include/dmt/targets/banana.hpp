@@ -4,11 +4,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/banana_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 std::unique_ptr<target> make_banana(const params& p);
 component_doc banana_doc();

@@ -7,11 +7,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/cox_process_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 std::unique_ptr<target> make_cox_process(const params& p);
 component_doc cox_process_doc();

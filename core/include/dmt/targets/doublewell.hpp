@@ -4,11 +4,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/doublewell_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 std::unique_ptr<target> make_doublewell(const params& p);
 component_doc doublewell_doc();

@@ -3,11 +3,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/funnel_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 std::unique_ptr<target> make_funnel(const params& p);
 component_doc funnel_doc();

@@ -2,11 +2,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/gaussian_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 // params: dim (2), mean (list of dim, default 0), covariance (dim*dim row-major or dim
 // diagonal entries, default identity).

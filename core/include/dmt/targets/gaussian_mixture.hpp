@@ -2,11 +2,10 @@
 #pragma once
 #include <memory>
 
-#include "dmt/targets/kernel_target.hpp"
 #include "dmt/targets/gaussian_mixture_kernel.hpp"
+#include "dmt/targets/kernel_target.hpp"
 
 namespace dmt {
-
 
 // gmm25: means {-10,-5,0,5,10}^2, variance 0.3. gmm9: means {-5,0,5}^2, std 0.5477.
 // gmm40: params dim (2), seed (0): 40 means uniform in [-40,40]^dim, unit variance;

@@ -16,9 +16,7 @@ class kernel_target : public target {
   void evaluate_tile(const float* x, float* log_r, float* grad) const override {
     *log_r = kernel_.log_density_and_grad(x, grad);
   }
-  double evaluate_double(const double* x, double* grad) const override {
-    return kernel_.log_density_and_grad(x, grad);
-  }
+  double evaluate_double(const double* x, double* grad) const override { return kernel_.log_density_and_grad(x, grad); }
   const Kernel& kernel() const { return kernel_; }
 
  protected:

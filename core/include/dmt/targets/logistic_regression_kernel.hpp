@@ -7,10 +7,10 @@
 
 namespace dmt {
 struct logistic_regression_kernel {
-  int dim;               // features + 1; x[0] is the bias
-  int rows;              // data points
-  const float* features; // rows x (dim - 1), standardised
-  const float* labels;   // rows, 0 or 1
+  int dim;                // features + 1; x[0] is the bias
+  int rows;               // data points
+  const float* features;  // rows x (dim - 1), standardised
+  const float* labels;    // rows, 0 or 1
   float inv_prior_var;
   float log_prior_norm;  // -dim/2 ln(2 pi prior_scale^2)
 

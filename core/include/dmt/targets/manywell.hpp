@@ -9,7 +9,6 @@
 
 namespace dmt {
 
-
 std::unique_ptr<target> make_manywell(const params& p);
 component_doc manywell_doc();
 

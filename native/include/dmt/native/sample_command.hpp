@@ -1,10 +1,9 @@
 // `dmt sample`: run a sampler on a target, write the particles (NPY) and a metrics summary (JSON).
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace dmt {
 

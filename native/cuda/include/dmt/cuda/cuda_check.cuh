@@ -14,11 +14,10 @@ struct cuda_error : std::runtime_error {
 
 }  // namespace dmt::cuda
 
-#define DMT_CUDA_CHECK(call)                                                                     \
-  do {                                                                                           \
-    const cudaError_t dmt_cuda_status = (call);                                                  \
-    if (dmt_cuda_status != cudaSuccess)                                                          \
-      throw ::dmt::cuda::cuda_error(std::string(#call) + " failed at " + __FILE__ + ":" +        \
-                                    std::to_string(__LINE__) + ": " +                            \
-                                    cudaGetErrorString(dmt_cuda_status));                        \
+#define DMT_CUDA_CHECK(call)                                                                                         \
+  do {                                                                                                               \
+    const cudaError_t dmt_cuda_status = (call);                                                                      \
+    if (dmt_cuda_status != cudaSuccess)                                                                              \
+      throw ::dmt::cuda::cuda_error(std::string(#call) + " failed at " + __FILE__ + ":" + std::to_string(__LINE__) + \
+                                    ": " + cudaGetErrorString(dmt_cuda_status));                                     \
   } while (0)

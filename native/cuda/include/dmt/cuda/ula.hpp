@@ -14,7 +14,6 @@ int device_count();
 // Advances n particles of manywell(dim) (x: n x dim, row-major) by `steps` ULA steps of size h
 // starting at step index 0 with Philox key `seed`; returns the particles. dim <= 64, even.
 // Throws cuda_error if no device is present.
-std::vector<float> manywell_ula(const std::vector<float>& x, int n, int dim, float h, std::uint64_t seed,
-                                int steps);
+std::vector<float> manywell_ula(const std::vector<float>& x, int n, int dim, float h, std::uint64_t seed, int steps);
 
 }  // namespace dmt::cuda
