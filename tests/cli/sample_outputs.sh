@@ -50,7 +50,7 @@ checks=$((checks + 1))
   || fail "dmt targets --json"
 checks=$((checks + 1))
 # a progress bar with ETA on a terminal (script(1) provides one), none when stderr is a file
-script -qec "'$DMT' sample --target gmm25 --sampler ula --particles 20000 --steps 3000 --metrics p.json" /dev/null \
+script -qec "'$DMT' sample --target gmm25 --sampler ula --particles 2000 --steps 200 --metrics p.json" /dev/null \
   >tty.txt 2>&1 || fail "dmt sample under script(1) failed"
 grep -q 'ETA' tty.txt || fail "no progress bar on a terminal: $(head -c 300 tty.txt)"
 "$DMT" sample --target gmm25 --sampler ula --particles 2000 --steps 300 --metrics q.json 2>err.txt
