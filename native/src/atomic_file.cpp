@@ -1,5 +1,6 @@
 #include "dmt/native/atomic_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +19,10 @@ atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
   name.insert(name.end(), suffix, suffix + sizeof(suffix));
   const int fd = mkstemp(name.data());
   if (fd < 0) throw input_error("cannot write '" + path_ + "': " + std::strerror(errno));
+  // mkstemp creates mode 0600; give the file the permissions an ordinary create would (0666 & ~umask)
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   ::close(fd);
   temp_ = name.data();
 }

@@ -20,6 +20,9 @@ JSON
 cmp a.npy b.npy || fail "--config run differs from the flag run (or the thread count changed the samples)"
 checks=$((checks + 1))
 ls -A | grep -q tmp && fail "temporary files left behind: $(ls -A)"
+touch plain
+[[ $(stat -c %a a.npy) == $(stat -c %a plain) && $(stat -c %a a.json) == $(stat -c %a plain) ]] ||
+  fail "outputs have mode $(stat -c %a a.npy), an ordinary new file $(stat -c %a plain)"
 checks=$((checks + 1))
 
 /usr/bin/python3 - <<'PY' || fail "numpy could not read the outputs as documented"
