@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "dmt/targets/gaussian_mixture.hpp"
 #include "dmt/targets/registry.hpp"
@@ -25,6 +26,16 @@ double grid_mixture_cdf(double x, const std::vector<double>& axis, double sd) {
   double f = 0.0;
   for (double m : axis) f += dmt_test::normal_cdf(x, m, sd) / axis.size();
   return f;
+}
+
+// CDF of coordinate j of an equal-weight mixture whose components are centred at the rows of
+// `locations` (k x dim) and have the centred marginal CDF `component`.
+double mixture_marginal_cdf(double v, const std::vector<double>& locations, int dim, int j,
+                            const std::function<double(double)>& component) {
+  const std::size_t k = locations.size() / dim;
+  double f = 0.0;
+  for (std::size_t c = 0; c < k; ++c) f += component(v - locations[c * dim + j]);
+  return f / double(k);
 }
 
 TEST(ExactSamplers, Gaussian) {
@@ -65,9 +76,7 @@ TEST(ExactSamplers, Gmm40) {
   const auto means = dmt::gmm40_means(2, 0);
   for (int j = 0; j < 2; ++j)
     EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, j), [&](double v) {
-      double f = 0.0;
-      for (int k = 0; k < 40; ++k) f += dmt_test::normal_cdf(v, means[2 * k + j], 1.0) / 40.0;
-      return f;
+      return mixture_marginal_cdf(v, means, 2, j, [](double r) { return dmt_test::normal_cdf(r); });
     }));
 }
 
@@ -126,9 +135,7 @@ TEST(ExactSamplers, StudentTMixture) {
   ASSERT_EQ(loc.size(), 20u);
   for (int j = 0; j < 2; ++j)
     EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, 2, j), [&](double v) {
-      double f = 0.0;
-      for (int k = 0; k < 10; ++k) f += dmt_test::student_t2_cdf(v - loc[2 * k + j]) / 10.0;
-      return f;
+      return mixture_marginal_cdf(v, loc, 2, j, dmt_test::student_t2_cdf);
     }));
 }
 

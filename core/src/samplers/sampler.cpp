@@ -17,13 +17,14 @@ std::size_t particles_per_task(int dim, std::size_t lanes) {
 }
 const char* const kKinds[] = {"ula", "mala", "underdamped", "skrock"};
 
-// Chebyshev polynomials of the first kind T_0..T_s at w (three-term recurrence).
-std::vector<double> chebyshev(int s, double w) {
-  std::vector<double> t(s + 1);
-  t[0] = 1.0;
-  if (s >= 1) t[1] = w;
-  for (int j = 2; j <= s; ++j) t[j] = 2.0 * w * t[j - 1] - t[j - 2];
-  return t;
+// Chebyshev polynomials P_0..P_s at w by the three-term recurrence P_j = 2 w P_{j-1} - P_{j-2},
+// P_0 = 1: first kind (T) with P_1 = w, second kind (U) with P_1 = 2w.
+std::vector<double> chebyshev(int s, double w, double p1) {
+  std::vector<double> p(s + 1);
+  p[0] = 1.0;
+  if (s >= 1) p[1] = p1;
+  for (int j = 2; j <= s; ++j) p[j] = 2.0 * w * p[j - 1] - p[j - 2];
+  return p;
 }
 
 }  // namespace
@@ -32,21 +33,8 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
   if (s < 1 || s > skrock_coefficients::max_stages) throw input_error("skrock: stages must be in [1, 64]");
   if (!(eta >= 0)) throw input_error("skrock: damping must be non-negative");
   const double w0 = 1.0 + eta / (double(s) * s);
-  const std::vector<double> t = chebyshev(s, w0);
-  // T_s'(w) = s U_{s-1}(w), U the Chebyshev polynomials of the second kind
-  double u_prev = 1.0, u = 2.0 * w0;  // U_0, U_1
-  double u_sm1 = 1.0;
-  if (s == 1)
-    u_sm1 = 1.0;
-  else {
-    for (int j = 2; j <= s - 1; ++j) {
-      const double next = 2.0 * w0 * u - u_prev;
-      u_prev = u;
-      u = next;
-    }
-    u_sm1 = u;
-  }
-  const double w1 = t[s] / (s * u_sm1);
+  const std::vector<double> t = chebyshev(s, w0, w0), u = chebyshev(s, w0, 2.0 * w0);
+  const double w1 = t[s] / (s * u[s - 1]);  // T_s / T_s', with T_s'(w) = s U_{s-1}(w)
   skrock_coefficients c{};
   c.stages = s;
   c.mu1 = static_cast<float>(w1 / w0);

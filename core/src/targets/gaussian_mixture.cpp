@@ -9,8 +9,9 @@ namespace {
 
 class gaussian_mixture_target final : public kernel_target<gaussian_mixture_kernel> {
  public:
-  gaussian_mixture_target(std::string name, int dim, std::vector<double> means, double variance)
+  gaussian_mixture_target(std::string name, int dim, std::vector<double> means, double variance, params resolved = {})
       : kernel_target(std::move(name), dim), means_d_(std::move(means)), variance_(variance) {
+    resolved_ = std::move(resolved);
     const int k = static_cast<int>(means_d_.size() / dim);
     means_.assign(means_d_.begin(), means_d_.end());
     kernel_ = {dim, k, means_.data(), static_cast<float>(variance),
@@ -30,8 +31,6 @@ class gaussian_mixture_target final : public kernel_target<gaussian_mixture_kern
   }
   std::vector<double> mode_locations() const override { return means_d_; }
   double mode_radius() const override { return 3.0 * std::sqrt(variance_); }
-
-  params& resolved() { return resolved_; }
 
  private:
   std::vector<double> means_d_;
@@ -73,10 +72,9 @@ std::unique_ptr<target> make_gmm40(const params& p) {
   const long seed = p.integer("seed", 0);
   if (dim < 1 || dim > 1024) throw input_error("gmm40: dim must be in [1, 1024]");
   if (seed < 0) throw input_error("gmm40: seed must be non-negative");
-  auto t = std::make_unique<gaussian_mixture_target>("gmm40", static_cast<int>(dim),
-                                                     gmm40_means(static_cast<int>(dim), seed), 1.0);
-  t->resolved().set("dim", double(dim)).set("seed", double(seed));
-  return t;
+  return std::make_unique<gaussian_mixture_target>("gmm40", static_cast<int>(dim),
+                                                   gmm40_means(static_cast<int>(dim), seed), 1.0,
+                                                   params().set("dim", double(dim)).set("seed", double(seed)));
 }
 
 component_doc gmm25_doc() {
