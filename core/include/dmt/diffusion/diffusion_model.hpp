@@ -1,0 +1,38 @@
+// A diffusion sampler's trainable parts: the policy network (drift u(x, t) and, optionally, a
+// log-variance), the flow network log F(x, t) for DB / SubTB, and the scalar log Z, all in one
+// parameter store (groups "policy", "flow", "log_z").
+#pragma once
+#include <cstdint>
+#include <optional>
+
+#include "dmt/nn/diffusion_network.hpp"
+
+namespace dmt {
+
+struct model_config {
+  int dim = 2;
+  double sigma2 = 1.0;            // sigma^2 of the reference Brownian motion (gmm25: 5)
+  bool learned_variance = false;  // policy variance sigma^2 exp(tanh(v) * log_var_range)
+  double log_var_range = 4.0;
+  int hidden = 64, harmonics = 64, layers = 2;
+  activation act = activation::gelu;
+  bool flow = false;             // a flow network (needed by DB and SubTB)
+  bool forward_looking = false;  // log F = NN + (1 - t) log N(x; 0, sigma^2 t I) + t log R(x)
+};
+
+template <class T>
+struct diffusion_model {
+  explicit diffusion_model(const model_config& c);
+  // Network weights keyed by seed (PyTorch-style initialisation, zero output layers); log Z = 0.
+  void initialise(std::uint64_t seed);
+  int policy_outputs() const { return config.learned_variance ? 2 * config.dim : config.dim; }
+  T log_z() const { return store.values[log_z_offset]; }
+
+  model_config config;
+  parameter_store<T> store;
+  diffusion_network<T> policy;
+  std::optional<diffusion_network<T>> flow;
+  std::size_t log_z_offset = 0;
+};
+
+}  // namespace dmt

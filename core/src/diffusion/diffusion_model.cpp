@@ -1,0 +1,34 @@
+#include "dmt/diffusion/diffusion_model.hpp"
+
+namespace dmt {
+namespace {
+network_shape shape_of(const model_config& c, int out) {
+  network_shape s;
+  s.in = c.dim;
+  s.out = out;
+  s.hidden = c.hidden;
+  s.harmonics = c.harmonics;
+  s.layers = c.layers;
+  s.act = c.act;
+  return s;
+}
+}  // namespace
+
+template <class T>
+diffusion_model<T>::diffusion_model(const model_config& c)
+    : config(c), policy(shape_of(c, c.learned_variance ? 2 * c.dim : c.dim), store, "policy.", "policy") {
+  if (c.flow) flow.emplace(shape_of(c, 1), store, "flow.", "flow");
+  log_z_offset = store.add("log_z", 1, 1, "log_z");
+}
+
+template <class T>
+void diffusion_model<T>::initialise(std::uint64_t seed) {
+  policy.initialise(store, seed, 0x41000001u);
+  if (flow) flow->initialise(store, seed, 0x41000002u);
+  store.values[log_z_offset] = T(0);
+}
+
+template struct diffusion_model<float>;
+template struct diffusion_model<double>;
+
+}  // namespace dmt

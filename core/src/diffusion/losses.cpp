@@ -1,0 +1,129 @@
+#include "dmt/diffusion/losses.hpp"
+
+#include <cmath>
+
+#include "dmt/params.hpp"
+
+namespace dmt {
+
+loss_kind parse_loss_kind(const std::string& name) {
+  if (name == "tb") return loss_kind::tb;
+  if (name == "vargrad") return loss_kind::vargrad;
+  if (name == "db") return loss_kind::db;
+  if (name == "subtb") return loss_kind::subtb;
+  throw input_error("unknown loss '" + name + "' (tb, vargrad, db, subtb)");
+}
+
+const char* loss_name(loss_kind k) {
+  switch (k) {
+    case loss_kind::tb:
+      return "tb";
+    case loss_kind::vargrad:
+      return "vargrad";
+    case loss_kind::db:
+      return "db";
+    case loss_kind::subtb:
+      return "subtb";
+  }
+  return "?";
+}
+
+bool loss_needs_flow(loss_kind k) { return k == loss_kind::db || k == loss_kind::subtb; }
+
+template <class T>
+double evaluate_loss(const loss_spec& spec, const trajectory_batch<T>& traj, T log_z, loss_gradient<T>& grad) {
+  const int B = traj.batch, T_ = traj.steps;
+  const double w = spec.weight, inv_b = 1.0 / B;
+  double value = 0.0;
+  switch (spec.kind) {
+    case loss_kind::tb: {
+      double dz = 0.0;
+      for (int b = 0; b < B; ++b) {
+        const double r = double(log_z) - double(traj.log_w[b]);
+        value += 0.5 * r * r * inv_b;
+        dz += r * inv_b;
+        // log w = ... - sum_k log p_F,k, so d r / d log p_F,k = +1
+        for (int k = 0; k < T_; ++k) grad.d_log_pf(b, k) += T(w * r * inv_b);
+      }
+      grad.d_log_z += T(w * dz);
+      break;
+    }
+    case loss_kind::vargrad: {
+      double mean = 0.0;
+      for (int b = 0; b < B; ++b) mean += double(traj.log_w[b]) * inv_b;
+      for (int b = 0; b < B; ++b) {
+        const double r = double(traj.log_w[b]) - mean;
+        value += r * r * inv_b;
+        // the derivative through the mean vanishes (the residuals sum to zero)
+        for (int k = 0; k < T_; ++k) grad.d_log_pf(b, k) += T(-2.0 * w * r * inv_b);
+      }
+      break;
+    }
+    case loss_kind::db: {
+      if (traj.log_f.cols() != T_ + 1) throw std::logic_error("db needs compute_flows first");
+      for (int b = 0; b < B; ++b)
+        for (int k = 0; k < T_; ++k) {
+          const double r = double(traj.log_f(b, k)) + double(traj.log_pf(b, k)) - double(traj.log_f(b, k + 1)) -
+                           double(traj.log_pb(b, k));
+          value += 0.5 * r * r * inv_b;
+          const T g = T(w * r * inv_b);
+          grad.d_log_pf(b, k) += g;
+          grad.d_log_f(b, k) += g;
+          grad.d_log_f(b, k + 1) -= g;
+          if (k == 0) grad.d_log_z += g;
+        }
+      break;
+    }
+    case loss_kind::subtb: {
+      if (traj.log_f.cols() != T_ + 1) throw std::logic_error("subtb needs compute_flows first");
+      if (!(spec.lambda > 0.0)) throw input_error("subtb's lambda must be positive");
+      // normalised geometric weights, in log space (lambda^T overflows for long grids)
+      const double log_lambda = std::log(spec.lambda);
+      std::vector<double> log_norm(T_ + 1, 0.0);
+      for (int i = 0; i < T_; ++i) {
+        double m = -INFINITY;
+        for (int j = i + 1; j <= T_; ++j) m = std::max(m, (j - i) * log_lambda);
+        double s = 0.0;
+        for (int j = i + 1; j <= T_; ++j) s += std::exp((j - i) * log_lambda - m);
+        log_norm[i] = m + std::log(s);
+      }
+      std::vector<double> cum(T_ + 1), mres((T_ + 1) * (T_ + 1));
+      for (int b = 0; b < B; ++b) {
+        cum[0] = 0.0;
+        for (int k = 0; k < T_; ++k) cum[k + 1] = cum[k] + double(traj.log_pf(b, k)) - double(traj.log_pb(b, k));
+        std::fill(mres.begin(), mres.end(), 0.0);
+        for (int i = 0; i < T_; ++i)
+          for (int j = i + 1; j <= T_; ++j) {
+            const double wij = std::exp((j - i) * log_lambda - log_norm[i]);
+            const double r = double(traj.log_f(b, i)) + cum[j] - cum[i] - double(traj.log_f(b, j));
+            value += 0.5 * wij * r * r * inv_b;
+            const double m = w * wij * r * inv_b;
+            mres[i * (T_ + 1) + j] = m;
+            grad.d_log_f(b, i) += T(m);
+            grad.d_log_f(b, j) -= T(m);
+            if (i == 0) grad.d_log_z += T(m);
+          }
+        // d / d log p_F,k = sum_{i <= k < j} m_ij: suffix sums over j, accumulated over i
+        std::vector<double> acc(T_, 0.0);
+        for (int i = 0; i < T_; ++i) {
+          double suffix = 0.0;
+          for (int j = T_; j > i; --j) {
+            suffix += mres[i * (T_ + 1) + j];
+            // suffix = sum_{j' >= j} m_ij' = sum_{j' > k} m_ij' for k = j - 1
+            acc[j - 1] += suffix;
+          }
+        }
+        for (int k = 0; k < T_; ++k) grad.d_log_pf(b, k) += T(acc[k]);
+      }
+      break;
+    }
+  }
+  return w * value;
+}
+
+template double evaluate_loss<float>(const loss_spec&, const trajectory_batch<float>&, float, loss_gradient<float>&);
+template double evaluate_loss<double>(const loss_spec&, const trajectory_batch<double>&, double,
+                                      loss_gradient<double>&);
+
+}  // namespace dmt
+

@@ -1,0 +1,268 @@
+#include "dmt/diffusion/trajectory.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dmt/params.hpp"
+#include "dmt/rng/normal.hpp"
+
+namespace dmt {
+namespace {
+
+constexpr int kTile = 64;  // particles per task; fixed, so results do not depend on the thread count
+constexpr double kLog2Pi = 1.83787706640934548356;
+
+std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) {
+  return (kind << 24) | ((stream & 0xFFu) << 16) | static_cast<std::uint32_t>(k);
+}
+
+template <class T>
+void start_batch(const diffusion_model<T>& model, const std::vector<double>& times, int batch, bool keep_cache,
+                 trajectory_batch<T>& out) {
+  const int T_ = static_cast<int>(times.size()) - 1;
+  if (batch <= 0) throw input_error("the batch size must be positive (got " + std::to_string(batch) + ")");
+  if (T_ <= 0) throw input_error("a time grid needs at least one step");
+  if (T_ >= 65536) throw input_error("at most 65535 time steps are supported");
+  const int d = model.config.dim;
+  out.batch = batch;
+  out.steps = T_;
+  out.dim = d;
+  out.times.assign(times.begin(), times.end());
+  out.states.setZero(d, static_cast<Eigen::Index>(batch) * (T_ + 1));
+  out.log_pf.setZero(batch, T_);
+  out.log_pb.setZero(batch, T_);
+  out.log_r.assign(batch, T(0));
+  out.log_w.assign(batch, T(0));
+  out.log_f.resize(0, 0);
+  out.cached = keep_cache;
+  model.policy.resize(out.policy_cache, keep_cache ? batch * T_ : batch);
+  std::vector<T> t(times.begin(), times.end() - 1);
+  model.policy.forward_time(model.store, t.data(), T_, out.policy_cache.time);
+}
+
+// log p_F of one transition x -> x1 given the policy's outputs for x (drift, then raw log-variance).
+template <class T>
+T transition_log_pf(const model_config& c, const T* o, const T* x, const T* x1, double dt) {
+  const int d = c.dim;
+  double s = 0.0;
+  for (int j = 0; j < d; ++j) {
+    const double lv = c.learned_variance ? std::tanh(double(o[d + j])) * c.log_var_range : 0.0;
+    const double var = c.sigma2 * std::exp(lv) * dt;
+    const double r = double(x1[j]) - double(x[j]) - double(o[j]) * dt;
+    s += r * r / var + kLog2Pi + std::log(var);
+  }
+  return T(-0.5 * s);
+}
+
+template <class T>
+T transition_log_pb(const model_config& c, const std::vector<T>& times, int k, const T* x, const T* x1) {
+  if (k == 0) return T(0);
+  const double ratio = double(times[k]) / double(times[k + 1]);
+  const double var = ratio * c.sigma2 * (double(times[k + 1]) - double(times[k]));
+  double s = 0.0;
+  for (int j = 0; j < c.dim; ++j) {
+    const double r = double(x[j]) - ratio * double(x1[j]);
+    s += r * r / var + kLog2Pi + std::log(var);
+  }
+  return T(-0.5 * s);
+}
+
+template <class T>
+void finish_batch(const log_reward_fn<T>& log_reward, trajectory_batch<T>& out) {
+  log_reward(out.state(out.steps), static_cast<std::size_t>(out.batch), out.log_r.data());
+  for (int b = 0; b < out.batch; ++b) {
+    double lw = out.log_r[b];
+    for (int k = 0; k < out.steps; ++k) lw += double(out.log_pb(b, k)) - double(out.log_pf(b, k));
+    out.log_w[b] = T(lw);
+  }
+}
+
+}  // namespace
+
+template <class T>
+void simulate_forward(const diffusion_model<T>& model, const std::vector<double>& times, int batch,
+                      const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                      trajectory_batch<T>& out, double exploration, const executor& exec) {
+  start_batch(model, times, batch, keep_cache, out);
+  const model_config& c = model.config;
+  const int d = c.dim, tiles = (batch + kTile - 1) / kTile;
+  auto& cache = out.policy_cache;
+  for (int k = 0; k < out.steps; ++k) {
+    const double dt = double(out.times[k + 1]) - double(out.times[k]);
+    const rng_site site{rng.key, rng.iteration, purpose_of(0x31u, rng.stream, k)};
+    exec.parallel_for(static_cast<std::size_t>(tiles), [&](std::size_t tile) {
+      const int b0 = static_cast<int>(tile) * kTile, nb = std::min(kTile, batch - b0);
+      const int col0 = (keep_cache ? k * batch : 0) + b0;
+      const T* xk = out.state(k);
+      T* xk1 = out.states.data() + static_cast<std::ptrdiff_t>(k + 1) * batch * d;
+      for (int b = b0; b < b0 + nb; ++b)
+        for (int j = 0; j < d; ++j) cache.x(j, col0 + b - b0) = xk[b * d + j];
+      model.policy.forward(model.store, cache, col0, nb, k);
+      std::vector<float> z(d);
+      for (int b = b0; b < b0 + nb; ++b) {
+        const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b - b0) * cache.out.rows();
+        normal_vector<float>(site, static_cast<std::uint32_t>(b), d, z.data());
+        for (int j = 0; j < d; ++j) {
+          const double lv = c.learned_variance ? std::tanh(double(o[d + j])) * c.log_var_range : 0.0;
+          const double var = c.sigma2 * std::exp(lv) * dt + exploration * exploration;
+          xk1[b * d + j] = T(double(xk[b * d + j]) + double(o[j]) * dt + std::sqrt(var) * double(z[j]));
+        }
+        out.log_pf(b, k) = transition_log_pf(c, o, xk + b * d, xk1 + b * d, dt);
+        out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
+      }
+    });
+  }
+  finish_batch(log_reward, out);
+}
+
+template <class T>
+void score_states(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& out,
+                  const executor& exec) {
+  const model_config& c = model.config;
+  const int d = c.dim, T_ = out.steps, batch = out.batch, tiles = (batch + kTile - 1) / kTile;
+  const bool keep_cache = out.cached;
+  auto& cache = out.policy_cache;
+  std::vector<T> t(out.times.begin(), out.times.end() - 1);
+  model.policy.forward_time(model.store, t.data(), T_, cache.time);
+  for (int k = 0; k < T_; ++k) {
+    const double dt = double(out.times[k + 1]) - double(out.times[k]);
+    exec.parallel_for(static_cast<std::size_t>(tiles), [&](std::size_t tile) {
+      const int b0 = static_cast<int>(tile) * kTile, nb = std::min(kTile, batch - b0);
+      const int col0 = (keep_cache ? k * batch : 0) + b0;
+      const T* xk = out.state(k);
+      const T* xk1 = out.state(k + 1);
+      for (int b = b0; b < b0 + nb; ++b)
+        for (int j = 0; j < d; ++j) cache.x(j, col0 + b - b0) = xk[b * d + j];
+      model.policy.forward(model.store, cache, col0, nb, k);
+      for (int b = b0; b < b0 + nb; ++b) {
+        const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b - b0) * cache.out.rows();
+        out.log_pf(b, k) = transition_log_pf(c, o, xk + b * d, xk1 + b * d, dt);
+        out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
+      }
+    });
+  }
+  finish_batch(log_reward, out);
+}
+
+template <class T>
+void simulate_backward(const diffusion_model<T>& model, const std::vector<double>& times, const T* terminal,
+                       int batch, const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                       trajectory_batch<T>& out, const executor& exec) {
+  start_batch(model, times, batch, keep_cache, out);
+  const model_config& c = model.config;
+  const int d = c.dim, T_ = out.steps, tiles = (batch + kTile - 1) / kTile;
+  std::copy(terminal, terminal + static_cast<std::ptrdiff_t>(batch) * d,
+            out.states.data() + static_cast<std::ptrdiff_t>(T_) * batch * d);
+  for (int k = T_ - 1; k >= 1; --k) {
+    const double ratio = double(out.times[k]) / double(out.times[k + 1]);
+    const double sd = std::sqrt(ratio * c.sigma2 * (double(out.times[k + 1]) - double(out.times[k])));
+    const rng_site site{rng.key, rng.iteration, purpose_of(0x32u, rng.stream, k)};
+    const T* x1 = out.state(k + 1);
+    T* x = out.states.data() + static_cast<std::ptrdiff_t>(k) * batch * d;
+    exec.parallel_for(static_cast<std::size_t>(tiles), [&](std::size_t tile) {
+      const int b0 = static_cast<int>(tile) * kTile, nb = std::min(kTile, batch - b0);
+      std::vector<float> z(d);
+      for (int b = b0; b < b0 + nb; ++b) {
+        normal_vector<float>(site, static_cast<std::uint32_t>(b), d, z.data());
+        for (int j = 0; j < d; ++j) x[b * d + j] = T(ratio * double(x1[b * d + j]) + sd * double(z[j]));
+      }
+    });
+  }
+  score_states(model, log_reward, out, exec);
+}
+
+template <class T>
+void compute_flows(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& traj) {
+  if (!model.flow) throw input_error("this model has no flow network (DB and SubTB need one)");
+  const int B = traj.batch, T_ = traj.steps, d = traj.dim;
+  traj.log_f.resize(B, T_ + 1);
+  for (int b = 0; b < B; ++b) {
+    traj.log_f(b, 0) = model.log_z();
+    traj.log_f(b, T_) = traj.log_r[b];
+  }
+  if (T_ < 2) return;
+  const int n = B * (T_ - 1);
+  auto& cache = traj.flow_cache;
+  model.flow->resize(cache, n);
+  std::vector<T> t(traj.times.begin() + 1, traj.times.end() - 1);
+  model.flow->forward_time(model.store, t.data(), T_ - 1, cache.time);
+  std::copy(traj.state(1), traj.state(1) + static_cast<std::ptrdiff_t>(n) * d, cache.x.data());
+  for (int k = 1; k < T_; ++k) model.flow->forward(model.store, cache, (k - 1) * B, B, k - 1);
+  std::vector<T> lr;
+  if (model.config.forward_looking) {
+    lr.resize(n);
+    log_reward(traj.state(1), static_cast<std::size_t>(n), lr.data());
+  }
+  for (int k = 1; k < T_; ++k) {
+    const double tk = traj.times[k];
+    for (int b = 0; b < B; ++b) {
+      const int col = (k - 1) * B + b;
+      double f = cache.out(0, col);
+      if (model.config.forward_looking) {
+        const double var = model.config.sigma2 * tk;
+        double ref = 0.0;
+        for (int j = 0; j < d; ++j) {
+          const double x = cache.x(j, col);
+          ref += -0.5 * (x * x / var + kLog2Pi + std::log(var));
+        }
+        f += (1.0 - tk) * ref + tk * double(lr[col]);
+      }
+      traj.log_f(b, k) = T(f);
+    }
+  }
+}
+
+template <class T>
+void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
+              const typename trajectory_batch<T>::Mat& d_log_pf, const typename trajectory_batch<T>::Mat* d_log_f,
+              T d_log_z) {
+  if (!traj.cached) throw std::logic_error("backprop needs trajectories simulated with keep_cache");
+  const model_config& c = model.config;
+  const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
+  const auto& cache = traj.policy_cache;
+  typename trajectory_batch<T>::Mat d_out(n_out, static_cast<Eigen::Index>(B) * T_);
+  for (int k = 0; k < T_; ++k) {
+    const double dt = double(traj.times[k + 1]) - double(traj.times[k]);
+    const T* xk = traj.state(k);
+    const T* xk1 = traj.state(k + 1);
+    for (int b = 0; b < B; ++b) {
+      const int col = k * B + b;
+      const double g = d_log_pf(b, k);
+      const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
+      T* dout = d_out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
+      for (int j = 0; j < d; ++j) {
+        const double th = c.learned_variance ? std::tanh(double(o[d + j])) : 0.0;
+        const double var = c.sigma2 * std::exp(th * c.log_var_range);
+        const double r = double(xk1[b * d + j]) - double(xk[b * d + j]) - double(o[j]) * dt;
+        dout[j] = T(g * r / var);
+        if (c.learned_variance) dout[d + j] = T(g * 0.5 * (r * r / (var * dt) - 1.0) * c.log_var_range * (1.0 - th * th));
+      }
+    }
+  }
+  model.policy.backward(model.store, cache, B * T_, d_out.data());
+  if (d_log_f && model.flow && T_ >= 2) {
+    const int n = B * (T_ - 1);
+    std::vector<T> df(n);
+    for (int k = 1; k < T_; ++k)
+      for (int b = 0; b < B; ++b) df[(k - 1) * B + b] = (*d_log_f)(b, k);
+    model.flow->backward(model.store, traj.flow_cache, n, df.data());
+  }
+  model.store.grads[model.log_z_offset] += d_log_z;
+}
+
+#define DMT_INSTANTIATE(T)                                                                                          \
+  template void simulate_forward<T>(const diffusion_model<T>&, const std::vector<double>&, int, const trajectory_rng&, \
+                                    const log_reward_fn<T>&, bool, trajectory_batch<T>&, double, const executor&);   \
+  template void simulate_backward<T>(const diffusion_model<T>&, const std::vector<double>&, const T*, int,           \
+                                     const trajectory_rng&, const log_reward_fn<T>&, bool, trajectory_batch<T>&,     \
+                                     const executor&);                                                               \
+  template void score_states<T>(const diffusion_model<T>&, const log_reward_fn<T>&, trajectory_batch<T>&,         \
+                                const executor&);                                                                 \
+  template void compute_flows<T>(const diffusion_model<T>&, const log_reward_fn<T>&, trajectory_batch<T>&);          \
+  template void backprop<T>(diffusion_model<T>&, const trajectory_batch<T>&, const trajectory_batch<T>::Mat&,       \
+                            const trajectory_batch<T>::Mat*, T);
+DMT_INSTANTIATE(float)
+DMT_INSTANTIATE(double)
+#undef DMT_INSTANTIATE
+
+}  // namespace dmt
