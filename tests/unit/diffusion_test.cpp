@@ -1,0 +1,250 @@
+// Diffusion-sampler trajectories and losses: the exact zero-drift identity, every loss gradient
+// against central differences (double precision, tiny network, trajectories held fixed), and the
+// on-policy identity between VarGrad and the score-function gradient of KL(p_F || p_B R / Z).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "dmt/diffusion/losses.hpp"
+#include "dmt/diffusion/time_grid.hpp"
+#include "dmt/diffusion/trajectory.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+constexpr double kLog2Pi = 1.83787706640934548356;
+
+template <class T>
+dmt::log_reward_fn<T> gaussian_reward(int dim, double var) {
+  return [dim, var](const T* x, std::size_t n, T* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = 0;
+      for (int j = 0; j < dim; ++j) s += double(x[i * dim + j]) * double(x[i * dim + j]);
+      out[i] = T(-0.5 * (s / var + dim * (kLog2Pi + std::log(var))));
+    }
+  };
+}
+
+std::vector<std::vector<double>> test_grids(std::uint64_t seed) {
+  dmt::time_grid_spec uniform{dmt::grid_kind::uniform, 7, {}};
+  dmt::time_grid_spec random{dmt::grid_kind::random, 9, {}};
+  return {dmt::make_time_grid(uniform, dmt::make_philox_key(seed), 0),
+          dmt::make_time_grid(random, dmt::make_philox_key(seed), 3),
+          {0.0, 0.001, 0.01, 0.3, 0.31, 0.9, 1.0}};
+}
+
+// Zero drift and target N(0, sigma^2 I): Brownian motion from 0 is the target times the Brownian
+// bridge, so log w = 0 for every trajectory and every grid (up to rounding).
+TEST(Trajectory, ZeroDriftGaussianTargetHasZeroLogWeight) {
+  const std::uint64_t seed = dmt_test::test_seed(5);
+  dmt::model_config c;
+  c.dim = 3;
+  c.sigma2 = 2.5;
+  c.hidden = 8;
+  c.harmonics = 4;
+  dmt::diffusion_model<double> md(c);
+  md.initialise(seed);  // zero output layer: zero drift
+  dmt::diffusion_model<float> mf(c);
+  mf.initialise(seed);
+  for (const auto& grid : test_grids(seed)) {
+    dmt::trajectory_batch<double> td;
+    dmt::trajectory_rng rng{dmt::make_philox_key(seed), 1, 0};
+    dmt::simulate_forward(md, grid, 50, rng, gaussian_reward<double>(3, 2.5), false, td);
+    for (double lw : td.log_w) ASSERT_NEAR(lw, 0.0, 1e-9);
+    dmt::trajectory_batch<float> tf;
+    dmt::simulate_forward(mf, grid, 50, rng, gaussian_reward<float>(3, 2.5), true, tf);
+    for (float lw : tf.log_w) ASSERT_NEAR(lw, 0.0, 2e-3);  // float: sums of ~T terms of size ~10
+    // backward trajectories from N(0, sigma^2 I) terminal states too
+    std::mt19937 gen(seed);
+    std::normal_distribution<double> nd(0.0, std::sqrt(2.5));
+    std::vector<double> xt(50 * 3);
+    for (auto& v : xt) v = nd(gen);
+    dmt::simulate_backward(md, grid, xt.data(), 50, rng, gaussian_reward<double>(3, 2.5), false, td);
+    for (double lw : td.log_w) ASSERT_NEAR(lw, 0.0, 1e-9);
+  }
+}
+
+// A negative control: a non-zero drift breaks the identity.
+TEST(Trajectory, NonZeroDriftBreaksTheIdentity) {
+  dmt::model_config c;
+  c.dim = 2;
+  c.hidden = 8;
+  c.harmonics = 4;
+  dmt::diffusion_model<double> m(c);
+  m.initialise(1);
+  m.store.values[m.store.find("policy.joint.out.bias")->offset] = 0.3;
+  dmt::trajectory_batch<double> t;
+  dmt::simulate_forward(m, test_grids(1)[0], 20, {dmt::make_philox_key(1), 0, 0}, gaussian_reward<double>(2, 1.0),
+                        false, t);
+  double s = 0;
+  for (double lw : t.log_w) s += std::abs(lw);
+  EXPECT_GT(s / 20, 1e-3);
+}
+
+// A non-Gaussian reward for the gradient checks.
+dmt::log_reward_fn<double> wavy_reward(int dim) {
+  return [dim](const double* x, std::size_t n, double* out) {
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = 0;
+      for (int j = 0; j < dim; ++j) s += -0.5 * x[i * dim + j] * x[i * dim + j] / 3.0 + 0.3 * std::sin(2.0 * x[i * dim + j]);
+      out[i] = s;
+    }
+  };
+}
+
+double loss_at(dmt::diffusion_model<double>& m, dmt::trajectory_batch<double> traj, const dmt::loss_spec& spec) {
+  dmt::score_states(m, wavy_reward(m.config.dim), traj);
+  if (dmt::loss_needs_flow(spec.kind)) dmt::compute_flows(m, wavy_reward(m.config.dim), traj);
+  dmt::loss_gradient<double> g;
+  g.reset(traj.batch, traj.steps);
+  return dmt::evaluate_loss(spec, traj, m.log_z(), g);
+}
+
+TEST(Losses, GradientsMatchCentralDifferences) {
+  const std::uint64_t seed = dmt_test::test_seed(9);
+  for (bool learned_variance : {false, true})
+    for (auto kind : {dmt::loss_kind::tb, dmt::loss_kind::vargrad, dmt::loss_kind::db, dmt::loss_kind::subtb}) {
+      dmt::model_config c;
+      c.dim = 2;
+      c.sigma2 = 1.7;
+      c.hidden = 5;
+      c.harmonics = 3;
+      c.layers = 1;
+      c.learned_variance = learned_variance;
+      c.flow = dmt::loss_needs_flow(kind);
+      c.forward_looking = kind == dmt::loss_kind::subtb;
+      dmt::diffusion_model<double> m(c);
+      m.initialise(seed);
+      std::mt19937 gen(seed);
+      std::normal_distribution<double> nd(0.0, 0.3);
+      for (auto& v : m.store.values) v += nd(gen);
+      dmt::loss_spec spec;
+      spec.kind = kind;
+      spec.lambda = 1.5;
+      dmt::trajectory_batch<double> traj;
+      const std::vector<double> grid = {0.0, 0.2, 0.45, 0.7, 1.0};
+      dmt::simulate_forward(m, grid, 4, {dmt::make_philox_key(seed), 0, 0}, wavy_reward(2), true, traj, 0.3);
+      if (c.flow) dmt::compute_flows(m, wavy_reward(2), traj);
+      dmt::loss_gradient<double> g;
+      g.reset(traj.batch, traj.steps);
+      const double value = dmt::evaluate_loss(spec, traj, m.log_z(), g);
+      EXPECT_NEAR(value, loss_at(m, traj, spec), 1e-12);
+      m.store.zero_grad();
+      dmt::backprop(m, traj, g.d_log_pf, &g.d_log_f, g.d_log_z);
+      const auto grads = m.store.grads;
+      const double h = 1e-6;
+      double worst = 0;
+      for (std::size_t i = 0; i < m.store.values.size(); ++i) {
+        const double v0 = m.store.values[i];
+        m.store.values[i] = v0 + h;
+        const double fp = loss_at(m, traj, spec);
+        m.store.values[i] = v0 - h;
+        const double fm = loss_at(m, traj, spec);
+        m.store.values[i] = v0;
+        const double fd = (fp - fm) / (2 * h);
+        worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
+        ASSERT_NEAR(grads[i], fd, 1e-6 * (1 + std::abs(fd)))
+            << dmt::loss_name(kind) << " learned_variance " << learned_variance << " parameter " << i;
+      }
+      std::printf("%-8s learned variance %d: %zu parameters, worst relative error %.2e\n", dmt::loss_name(kind),
+                  int(learned_variance), m.store.values.size(), worst);
+    }
+}
+
+// SubTB with weights only on neighbouring pairs is DB: lambda -> 0 puts all weight on j = i + 1.
+TEST(Losses, SubTbWithTinyLambdaIsDb) {
+  dmt::model_config c;
+  c.dim = 2;
+  c.hidden = 5;
+  c.harmonics = 3;
+  c.flow = true;
+  dmt::diffusion_model<double> m(c);
+  m.initialise(3);
+  for (auto& v : m.store.values) v += 0.1;
+  dmt::trajectory_batch<double> traj;
+  dmt::simulate_forward(m, {0.0, 0.3, 0.6, 1.0}, 5, {dmt::make_philox_key(3), 0, 0}, wavy_reward(2), true, traj);
+  dmt::compute_flows(m, wavy_reward(2), traj);
+  dmt::loss_gradient<double> g1, g2;
+  g1.reset(5, 3);
+  g2.reset(5, 3);
+  const double db = dmt::evaluate_loss({dmt::loss_kind::db, 1.0, 2.0}, traj, m.log_z(), g1);
+  const double sub = dmt::evaluate_loss({dmt::loss_kind::subtb, 1.0, 1e-12}, traj, m.log_z(), g2);
+  EXPECT_NEAR(sub, db, 1e-9 * (1 + db));
+  EXPECT_LT((g1.d_log_pf - g2.d_log_pf).cwiseAbs().maxCoeff(), 1e-9);
+}
+
+// On-policy: with trajectories from p_F, grad VarGrad = 2 x (1/B) sum_b (log p_F - log p_B R - mean) grad log p_F,b,
+// the score-function estimate of grad KL(p_F || p_B R / Z) with the batch-mean baseline.
+TEST(Losses, VarGradIsTwiceTheScoreFunctionKlGradientOnPolicy) {
+  const std::uint64_t seed = dmt_test::test_seed(21);
+  dmt::model_config c;
+  c.dim = 2;
+  c.hidden = 6;
+  c.harmonics = 3;
+  c.learned_variance = true;
+  dmt::diffusion_model<double> m(c);
+  m.initialise(seed);
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> nd(0.0, 0.3);
+  for (auto& v : m.store.values) v += nd(gen);
+  const int B = 16;
+  dmt::trajectory_batch<double> traj;
+  dmt::simulate_forward(m, {0.0, 0.25, 0.5, 0.75, 1.0}, B, {dmt::make_philox_key(seed), 0, 0}, wavy_reward(2), true,
+                        traj);
+  dmt::loss_gradient<double> g;
+  g.reset(B, traj.steps);
+  dmt::evaluate_loss({dmt::loss_kind::vargrad, 1.0, 2.0}, traj, 0.0, g);
+  m.store.zero_grad();
+  dmt::backprop(m, traj, g.d_log_pf, nullptr, 0.0);
+  const auto vargrad = m.store.grads;
+
+  double mean = 0;  // f_b = log p_F - log p_B R = -log w_b
+  for (int b = 0; b < B; ++b) mean += -traj.log_w[b] / B;
+  std::vector<double> score(vargrad.size(), 0.0);
+  for (int b = 0; b < B; ++b) {
+    Eigen::MatrixXd one = Eigen::MatrixXd::Zero(B, traj.steps);
+    one.row(b).setOnes();  // d (sum_k log p_F,b,k) / d log p_F
+    m.store.zero_grad();
+    dmt::backprop(m, traj, one, nullptr, 0.0);
+    for (std::size_t i = 0; i < score.size(); ++i) score[i] += (-traj.log_w[b] - mean) * m.store.grads[i] / B;
+  }
+  double norm = 0;
+  for (std::size_t i = 0; i < score.size(); ++i) {
+    norm = std::max(norm, std::abs(score[i]));
+    ASSERT_NEAR(vargrad[i], 2.0 * score[i], 1e-10 * (1 + std::abs(score[i]))) << "parameter " << i;
+  }
+  EXPECT_GT(norm, 1e-3);  // not trivially zero
+}
+
+TEST(TimeGrid, RandomGridsAreOrderedAndKeyed) {
+  dmt::time_grid_spec s{dmt::grid_kind::random, 50, {}};
+  const auto a = dmt::make_time_grid(s, dmt::make_philox_key(1), 0);
+  const auto b = dmt::make_time_grid(s, dmt::make_philox_key(1), 1);
+  ASSERT_EQ(a.size(), 51u);
+  EXPECT_EQ(a.front(), 0.0);
+  EXPECT_EQ(a.back(), 1.0);
+  for (int k = 1; k <= 50; ++k) {
+    EXPECT_GT(a[k], a[k - 1]);
+    EXPECT_LT(a[k] - a[k - 1], 2.0 / 50);
+  }
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, dmt::make_time_grid(s, dmt::make_philox_key(1), 0));
+}
+
+TEST(TimeGrid, BadGridsAreRejectedWithOneLine) {
+  auto msg = [](const dmt::time_grid_spec& s) {
+    try {
+      dmt::validate_time_grid(s);
+    } catch (const dmt::input_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(msg({dmt::grid_kind::uniform, 0, {}}), "the number of time steps T must be positive (got 0)");
+  EXPECT_EQ(msg({dmt::grid_kind::given, 0, {0.0, 0.5, 0.5, 1.0}}),
+            "the time grid must increase strictly (point 2 is not above point 1)");
+  EXPECT_EQ(msg({dmt::grid_kind::given, 0, {0.1, 1.0}}), "a given time grid must start at 0 and end at 1");
+}
+
+}  // namespace
