@@ -9,7 +9,7 @@
 namespace dmt {
 namespace {
 
-constexpr int kTile = 64;  // particles per task; fixed, so results do not depend on the thread count
+constexpr int kTile = 512;  // particles per task; fixed, so results do not depend on the thread count
 constexpr double kLog2Pi = 1.83787706640934548356;
 
 std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) {

@@ -1,6 +1,7 @@
 #include "dmt/nn/activation.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "dmt/params.hpp"
@@ -41,6 +42,43 @@ B derivative(activation a, B h) {
     }
   }
   return B(T(1));
+}
+
+// f(h) and f'(h) together.
+template <class B>
+void forward_and_slope(activation a, B h, B& f, B& slope) {
+  using T = typename B::value_type;
+  switch (a) {
+    case activation::gelu: {
+      const B e = xsimd::exp(T(-0.5) * h * h);  // sqrt(2 pi) * pdf(h)
+      B cdf;
+      if constexpr (std::is_same_v<T, float>) {
+        // erf(|h| / sqrt 2) = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) exp(-h^2 / 2), t = 1 / (1 + p |h| / sqrt 2)
+        const B t = T(1) / (T(1) + T(0.3275911f * 0.70710678118654752440f) * xsimd::abs(h));
+        const B poly =
+            t * (T(0.254829592f) + t * (T(-0.284496736f) + t * (T(1.421413741f) + t * (T(-1.453152027f) + t * T(1.061405429f)))));
+        const B erf_abs = T(1) - poly * e;
+        cdf = T(0.5) * (T(1) + xsimd::select(h < T(0), -erf_abs, erf_abs));
+      } else {
+        cdf = T(0.5) * (T(1) + xsimd::erf(h * T(0.70710678118654752440)));
+      }
+      f = h * cdf;
+      slope = cdf + h * (T(0.39894228040143267794) * e);
+      return;
+    }
+    case activation::silu: {
+      const B sg = T(1) / (T(1) + xsimd::exp(-h));
+      f = h * sg;
+      slope = sg * (T(1) + h * (T(1) - sg));
+      return;
+    }
+    case activation::tanh: {
+      const B th = xsimd::tanh(h);
+      f = th;
+      slope = T(1) - th * th;
+      return;
+    }
+  }
 }
 
 // Runs f over n elements in full batches; the tail goes through a zero-padded batch, so every
@@ -108,6 +146,29 @@ void activate_backward(activation a, const T* h, const T* d_out, T* d_h, std::si
   });
 }
 
+template <class T>
+void activate_with_slope(activation a, const T* h, T* out, T* slope, std::size_t n) {
+  using B = xsimd::batch<T>;
+  for_batches<T>(n, [&](std::size_t i, std::size_t len) {
+    B f(T(0)), d(T(0));
+    if (len == B::size) {
+      forward_and_slope(a, B::load_unaligned(h + i), f, d);
+      f.store_unaligned(out + i);
+      d.store_unaligned(slope + i);
+    } else {
+      alignas(64) T buf[B::size] = {}, buf2[B::size];
+      std::copy(h + i, h + i + len, buf);
+      forward_and_slope(a, B::load_aligned(buf), f, d);
+      f.store_aligned(buf);
+      d.store_aligned(buf2);
+      std::copy(buf, buf + len, out + i);
+      std::copy(buf2, buf2 + len, slope + i);
+    }
+  });
+}
+
+template void activate_with_slope<float>(activation, const float*, float*, float*, std::size_t);
+template void activate_with_slope<double>(activation, const double*, double*, double*, std::size_t);
 template void activate<float>(activation, const float*, float*, std::size_t);
 template void activate<double>(activation, const double*, double*, std::size_t);
 template void activate_backward<float>(activation, const float*, const float*, float*, std::size_t);

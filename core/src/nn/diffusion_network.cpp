@@ -91,13 +91,13 @@ void diffusion_network<T>::resize(cache& c, int n) const {
   const int H = shape_.hidden;
   c.n = n;
   c.x.resize(shape_.in, n);
-  c.h0.resize(H, n);
   c.a0.resize(H, n);
-  c.h.resize(shape_.layers);
+  c.s0.resize(H, n);
   c.a.resize(shape_.layers);
+  c.s.resize(shape_.layers);
   for (int l = 0; l < shape_.layers; ++l) {
-    c.h[l].resize(H, n);
     c.a[l].resize(H, n);
+    c.s[l].resize(H, n);
   }
   c.out.resize(shape_.out, n);
   c.time_of.assign(n, 0);
@@ -131,20 +131,21 @@ template <class T>
 void diffusion_network<T>::forward(const parameter_store<T>& store, cache& c, int c0, int nc, int ti) const {
   const int H = shape_.hidden;
   const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(c0) * H;
-  affine(store, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, shape_.in, nc, c.h0.data() + off,
+  // pre-activations are computed in place in the activation arrays
+  affine(store, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, shape_.in, nc, c.a0.data() + off,
          H);
   const T* emb = c.time.emb.data() + static_cast<std::ptrdiff_t>(ti) * H;
   for (int j = 0; j < nc; ++j) {
-    T* col = c.h0.data() + off + static_cast<std::ptrdiff_t>(j) * H;
+    T* col = c.a0.data() + off + static_cast<std::ptrdiff_t>(j) * H;
     for (int i = 0; i < H; ++i) col[i] += emb[i];
     c.time_of[c0 + j] = ti;
   }
   const std::size_t len = static_cast<std::size_t>(nc) * H;
-  activate(shape_.act, c.h0.data() + off, c.a0.data() + off, len);
+  activate_with_slope(shape_.act, c.a0.data() + off, c.a0.data() + off, c.s0.data() + off, len);
   const T* prev = c.a0.data() + off;
   for (int l = 0; l < shape_.layers; ++l) {
-    affine(store, joint_[l], prev, H, nc, c.h[l].data() + off, H);
-    activate(shape_.act, c.h[l].data() + off, c.a[l].data() + off, len);
+    affine(store, joint_[l], prev, H, nc, c.a[l].data() + off, H);
+    activate_with_slope(shape_.act, c.a[l].data() + off, c.a[l].data() + off, c.s[l].data() + off, len);
     prev = c.a[l].data() + off;
   }
   affine(store, out_, prev, H, nc, c.out.data() + static_cast<std::ptrdiff_t>(c0) * shape_.out, shape_.out);
@@ -153,15 +154,27 @@ void diffusion_network<T>::forward(const parameter_store<T>& store, cache& c, in
 template <class T>
 void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x) const {
   const int H = shape_.hidden, K = shape_.harmonics;
-  Mat da(H, n), dh(H, n);
+  Mat& da = c.scratch1;
+  Mat& dh = c.scratch2;
+  if (da.cols() < n) {
+    da.resize(H, n);
+    dh.resize(H, n);
+  }
+  const std::size_t len = static_cast<std::size_t>(H) * n;
+  auto times_slope = [len](const Mat& slope, const Mat& d, Mat& out) {
+    const T* s = slope.data();
+    const T* g = d.data();
+    T* o = out.data();
+    for (std::size_t i = 0; i < len; ++i) o[i] = g[i] * s[i];
+  };
   const Mat& last = shape_.layers > 0 ? c.a[shape_.layers - 1] : c.a0;
   affine_backward(store, out_, last.data(), n, d_out, da.data());
   for (int l = shape_.layers - 1; l >= 0; --l) {
-    activate_backward(shape_.act, c.h[l].data(), da.data(), dh.data(), static_cast<std::size_t>(H) * n);
+    times_slope(c.s[l], da, dh);
     const Mat& in = l > 0 ? c.a[l - 1] : c.a0;
     affine_backward(store, joint_[l], in.data(), n, dh.data(), da.data());
   }
-  activate_backward(shape_.act, c.h0.data(), da.data(), dh.data(), static_cast<std::size_t>(H) * n);
+  times_slope(c.s0, da, dh);
   affine_backward(store, state_, c.x.data(), n, dh.data(), d_x);
   // The time embedding was broadcast to every column at its time: sum the columns per time.
   const time_cache& tc = c.time;

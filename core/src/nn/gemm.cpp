@@ -1,7 +1,9 @@
 #include "dmt/nn/gemm.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -27,63 +29,61 @@ void gemm_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T
     C.noalias() = A * B;
 }
 
-// Register-blocked kernel: a tile of 2 batches of rows x 4 columns of C lives in 8 registers;
-// each step over k loads two row batches of A and broadcasts four entries of B. Every element
-// of C is the sum over p = 0..k-1 in order, whatever the tile, so the result does not depend on
-// the blocking.
-void gemm_simd(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
-               bool accumulate) {
+// Register-blocked kernel: a tile of RB batches of rows x NR columns of C lives in registers
+// (4 x 3 = 12 accumulators for the 64-row layers: enough independent FMAs to cover the FMA
+// latency); each step over p loads RB row batches of A and broadcasts NR entries of B. The
+// p loop is cut into blocks of KC so that A's block stays in cache while the columns stream
+// past; C carries the partial sums between blocks. Every element of C is the sum over
+// p = 0..k-1 in order, whatever the tiling, so a column's result never depends on n.
+template <int RB, int NR>
+inline void tile(int i, int j, int p0, int p1, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+                 bool load_c) {
   using B = xsimd::batch<float>;
   constexpr int L = static_cast<int>(B::size);
-  constexpr int MR = 2 * L, NR = 4;
-  int i = 0;
-  for (; i + MR <= m; i += MR) {
-    int j = 0;
-    for (; j + NR <= n; j += NR) {
-      B acc[2][NR];
-      for (int r = 0; r < 2; ++r)
-        for (int q = 0; q < NR; ++q)
-          acc[r][q] = accumulate ? B::load_unaligned(c + i + r * L + (j + q) * ldc) : B(0.0f);
-      const float* b0 = b + j * ldb;
-      for (int p = 0; p < k; ++p) {
-        const B a0 = B::load_unaligned(a + i + p * lda);
-        const B a1 = B::load_unaligned(a + i + L + p * lda);
-        for (int q = 0; q < NR; ++q) {
-          const B bq(b0[p + q * ldb]);
-          acc[0][q] = xsimd::fma(a0, bq, acc[0][q]);
-          acc[1][q] = xsimd::fma(a1, bq, acc[1][q]);
-        }
-      }
-      for (int r = 0; r < 2; ++r)
-        for (int q = 0; q < NR; ++q) acc[r][q].store_unaligned(c + i + r * L + (j + q) * ldc);
-    }
-    for (; j < n; ++j) {
-      B acc0 = accumulate ? B::load_unaligned(c + i + j * ldc) : B(0.0f);
-      B acc1 = accumulate ? B::load_unaligned(c + i + L + j * ldc) : B(0.0f);
-      for (int p = 0; p < k; ++p) {
-        const B bq(b[p + j * ldb]);
-        acc0 = xsimd::fma(B::load_unaligned(a + i + p * lda), bq, acc0);
-        acc1 = xsimd::fma(B::load_unaligned(a + i + L + p * lda), bq, acc1);
-      }
-      acc0.store_unaligned(c + i + j * ldc);
-      acc1.store_unaligned(c + i + L + j * ldc);
+  B acc[RB][NR];
+  for (int r = 0; r < RB; ++r)
+    for (int q = 0; q < NR; ++q)
+      acc[r][q] = load_c ? B::load_unaligned(c + i + r * L + static_cast<std::ptrdiff_t>(j + q) * ldc) : B(0.0f);
+  const float* bp = b + static_cast<std::ptrdiff_t>(j) * ldb;
+  for (int p = p0; p < p1; ++p) {
+    B ar[RB];
+    for (int r = 0; r < RB; ++r) ar[r] = B::load_unaligned(a + i + r * L + static_cast<std::ptrdiff_t>(p) * lda);
+    for (int q = 0; q < NR; ++q) {
+      const B bq(bp[p + static_cast<std::ptrdiff_t>(q) * ldb]);
+      for (int r = 0; r < RB; ++r) acc[r][q] = xsimd::fma(ar[r], bq, acc[r][q]);
     }
   }
-  for (; i + L <= m; i += L) {
-    for (int j = 0; j < n; ++j) {
-      B acc = accumulate ? B::load_unaligned(c + i + j * ldc) : B(0.0f);
-      for (int p = 0; p < k; ++p) acc = xsimd::fma(B::load_unaligned(a + i + p * lda), B(b[p + j * ldb]), acc);
-      acc.store_unaligned(c + i + j * ldc);
-    }
-  }
-  // Fewer than L rows left (e.g. a 2-D drift): vectorise over k instead.
-  for (; i < m; ++i) {
-    for (int j = 0; j < n; ++j) {
-      const float* bj = b + j * ldb;
-      float s = 0.0f;
-      for (int p = 0; p < k; ++p) s = xsimd::fma(a[i + p * lda], bj[p], s);
-      c[i + j * ldc] = accumulate ? c[i + j * ldc] + s : s;
-    }
+  for (int r = 0; r < RB; ++r)
+    for (int q = 0; q < NR; ++q) acc[r][q].store_unaligned(c + i + r * L + static_cast<std::ptrdiff_t>(j + q) * ldc);
+}
+
+template <int RB>
+inline void row_block(int i, int n, int p0, int p1, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+                      bool load_c) {
+  int j = 0;
+  for (; j + 3 <= n; j += 3) tile<RB, 3>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+  for (; j < n; ++j) tile<RB, 1>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+}
+
+void gemm_simd(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+               bool accumulate) {
+  constexpr int L = static_cast<int>(xsimd::batch<float>::size);
+  constexpr int KC = 256;
+  for (int p0 = 0; p0 < k; p0 += KC) {
+    const int p1 = std::min(k, p0 + KC);
+    const bool load_c = accumulate || p0 > 0;
+    int i = 0;
+    for (; i + 4 * L <= m; i += 4 * L) row_block<4>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+    for (; i + 2 * L <= m; i += 2 * L) row_block<2>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+    for (; i + L <= m; i += L) row_block<1>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+    // Fewer than L rows left (e.g. a 2-D drift): one dot product per element.
+    for (; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        const float* bj = b + static_cast<std::ptrdiff_t>(j) * ldb;
+        float s = load_c ? c[i + static_cast<std::ptrdiff_t>(j) * ldc] : 0.0f;
+        for (int p = p0; p < p1; ++p) s = xsimd::fma(a[i + static_cast<std::ptrdiff_t>(p) * lda], bj[p], s);
+        c[i + static_cast<std::ptrdiff_t>(j) * ldc] = s;
+      }
   }
 }
 

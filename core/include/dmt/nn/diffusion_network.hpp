@@ -49,12 +49,14 @@ class diffusion_network {
   };
 
   // Activations of N columns; column c was evaluated at time column time_of[c].
+  // (a: activations, s: activation slopes f'(h), kept for the backward pass).
   struct cache {
     int n = 0;
-    Mat x, h0, a0, out;
-    std::vector<Mat> h, a;
+    Mat x, a0, s0, out;
+    std::vector<Mat> a, s;
     std::vector<int> time_of;
     time_cache time;
+    mutable Mat scratch1, scratch2;  // backward-pass workspace, kept to avoid page faults
   };
 
   diffusion_network() = default;

@@ -1,0 +1,125 @@
+#include "dmt/diffusion/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dmt/metrics/importance_ess.hpp"
+#include "dmt/metrics/mmd.hpp"
+#include "dmt/metrics/mode_coverage.hpp"
+#include "dmt/metrics/wasserstein2.hpp"
+
+namespace dmt {
+
+double train_settings::exploration_at(long it) const {
+  if (exploration <= 0.0) return 0.0;
+  if (exploration_iterations <= 0) return exploration;
+  return exploration * std::max(0.0, 1.0 - double(it) / double(exploration_iterations));
+}
+
+trainer::trainer(const train_settings& s, const target& t, const executor& exec)
+    : settings_(s), target_(t), exec_(exec), model_(s.model) {
+  if (s.model.dim != t.dim())
+    throw input_error("the model's dimension (" + std::to_string(s.model.dim) + ") differs from the target's (" +
+                      std::to_string(t.dim()) + ")");
+  if (s.batch <= 0) throw input_error("batch must be positive (got " + std::to_string(s.batch) + ")");
+  if (s.iterations < 0) throw input_error("iterations must be non-negative");
+  validate_time_grid(s.grid);
+  if (s.losses.empty()) throw input_error("no loss given");
+  for (const auto& l : s.losses)
+    if (loss_needs_flow(l.kind) && !s.model.flow)
+      throw std::logic_error(std::string(loss_name(l.kind)) + " needs a model with a flow network");
+  model_.initialise(s.seed);
+}
+
+log_reward_fn<float> trainer::reward() const {
+  const target* t = &target_;
+  const executor* e = &exec_;
+  return [t, e](const float* x, std::size_t n, float* log_r) { t->evaluate(x, n, log_r, nullptr, *e); };
+}
+
+iteration_stats trainer::step() {
+  const long it = iteration_;
+  const philox_key key = make_philox_key(settings_.seed);
+  const auto grid = make_time_grid(settings_.grid, key, static_cast<std::uint32_t>(it));
+  const auto reward_fn = reward();
+  simulate_forward(model_, grid, settings_.batch, trajectory_rng{key, static_cast<std::uint32_t>(it), 0}, reward_fn,
+                   true, traj_, settings_.exploration_at(it), exec_);
+  bool flows = false;
+  for (const auto& l : settings_.losses) flows = flows || loss_needs_flow(l.kind);
+  if (flows) compute_flows(model_, reward_fn, traj_);
+  grad_.reset(traj_.batch, traj_.steps);
+  iteration_stats st;
+  for (const auto& l : settings_.losses) st.loss += evaluate_loss(l, traj_, model_.log_z(), grad_);
+  if (!std::isfinite(st.loss))
+    throw training_diverged(it, "the loss is not finite at iteration " + std::to_string(it));
+  model_.store.zero_grad();
+  backprop(model_, traj_, grad_.d_log_pf, flows ? &grad_.d_log_f : nullptr, grad_.d_log_z);
+  for (float g : model_.store.grads)
+    if (!std::isfinite(g)) throw training_diverged(it, "a gradient is not finite at iteration " + std::to_string(it));
+  st.grad_norm = optimiser_.step(model_.store, settings_.optimiser);
+  double s = 0;
+  for (float lw : traj_.log_w) s += lw;
+  st.mean_log_w = s / traj_.batch;
+  st.log_z = model_.log_z();
+  ++iteration_;
+  return st;
+}
+
+double trainer::flops_per_iteration() const {
+  // forward + backward (two products per layer) over batch x T columns
+  const double cols = double(settings_.batch) * grid_steps(settings_.grid);
+  double f = 3.0 * model_.policy.flops_per_column() * cols;
+  if (model_.flow) f += 3.0 * model_.flow->flops_per_column() * cols;
+  return f;
+}
+
+evaluation evaluate_sampler(const diffusion_model<float>& model, const target& t, int samples, int steps,
+                            std::uint64_t seed, const std::vector<float>& reference, const executor& exec) {
+  if (samples <= 0) throw input_error("the number of evaluation samples must be positive");
+  if (steps <= 0) throw input_error("the number of evaluation steps must be positive");
+  const int d = model.config.dim;
+  evaluation ev;
+  ev.samples = samples;
+  ev.steps = steps;
+  ev.log_z_learned = model.log_z();
+  const auto grid = make_time_grid(time_grid_spec{grid_kind::uniform, steps, {}}, make_philox_key(seed), 0);
+  log_reward_fn<float> reward = [&](const float* x, std::size_t n, float* lr) { t.evaluate(x, n, lr, nullptr, exec); };
+  trajectory_batch<float> traj;
+  simulate_forward(model, grid, samples, trajectory_rng{make_philox_key(seed), 0, 1}, reward, false, traj, 0.0, exec);
+  ev.x.assign(traj.state(steps), traj.state(steps) + static_cast<std::ptrdiff_t>(samples) * d);
+  std::vector<double> lw(traj.log_w.begin(), traj.log_w.end());
+  double mean = 0, mx = -INFINITY;
+  for (double v : lw) {
+    mean += v / samples;
+    mx = std::max(mx, v);
+  }
+  double se = 0, se2 = 0;
+  for (double v : lw) {
+    se += std::exp(v - mx);
+    se2 += std::exp(2 * (v - mx));
+  }
+  ev.elbo = mean;
+  ev.log_z_rw = mx + std::log(se / samples);
+  ev.ess_fraction = se * se / se2 / samples;
+  if (t.log_normaliser()) {
+    ev.log_z_true = *t.log_normaliser();
+    ev.delta_log_z = std::abs(ev.log_z_true - ev.elbo);
+    ev.delta_log_z_rw = std::abs(ev.log_z_true - ev.log_z_rw);
+  }
+  if (reference.size() == static_cast<std::size_t>(samples) * d) {
+    trajectory_batch<float> back;
+    simulate_backward(model, grid, reference.data(), samples, trajectory_rng{make_philox_key(seed), 0, 2}, reward,
+                      false, back, exec);
+    double eubo = 0;
+    for (float v : back.log_w) eubo += double(v) / samples;
+    ev.eubo = eubo;
+    ev.w2 = wasserstein2_exact(ev.x.data(), reference.data(), samples, d);
+    const double bw = median_bandwidth(ev.x.data(), samples, reference.data(), samples, d);
+    ev.mmd = mmd2_rbf(ev.x.data(), samples, reference.data(), samples, d, bw);
+  }
+  const auto modes = t.mode_locations();
+  if (!modes.empty()) ev.mode_coverage = mode_coverage(ev.x.data(), samples, d, modes, t.mode_radius());
+  return ev;
+}
+
+}  // namespace dmt
