@@ -7,6 +7,7 @@
 
 #include "dmt/native/json_params.hpp"
 #include "dmt/native/sample_command.hpp"
+#include "dmt/native/train_command.hpp"
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/targets/registry.hpp"
 
@@ -81,6 +82,30 @@ int main(int argc, char** argv) {
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
   sample->add_option("--metrics", metrics, "metrics output, JSON");
+  std::string model;
+  sample->add_option("--model", model, "sample a trained diffusion sampler (model.dmt) instead of a sampler");
+
+  auto* train = app.add_subcommand("train", "train a diffusion sampler from a JSON config");
+  std::string train_config, train_out;
+  bool resume = false;
+  long train_iterations = -1;
+  int train_threads = -1;
+  train->add_option("config", train_config, "JSON config (see configs/)")->required();
+  train->add_option("--out", train_out, "output directory (model.dmt, metrics.jsonl, loss.csv, samples.npy, report.svg)")
+      ->required();
+  train->add_flag("--resume", resume, "continue from the checkpoint in --out");
+  train->add_option("--iterations", train_iterations, "override the config's iteration count");
+  train->add_option("--threads", train_threads, "worker threads (default: all cores; results do not depend on it)");
+
+  auto* eval = app.add_subcommand("eval", "evaluate a trained diffusion sampler; prints JSON");
+  std::string eval_model;
+  long eval_samples = 2000, eval_steps = 0, eval_seed = 1;
+  int eval_threads = 0;
+  eval->add_option("--model", eval_model, "model file (model.dmt)")->required();
+  eval->add_option("--samples", eval_samples, "evaluation samples K (default 2000)");
+  eval->add_option("--steps", eval_steps, "time steps (default: the training T)");
+  eval->add_option("--seed", eval_seed, "random seed (default 1)");
+  eval->add_option("--threads", eval_threads, "worker threads (default: all cores)");
 
   try {
     app.parse(argc, argv);
@@ -101,7 +126,38 @@ int main(int argc, char** argv) {
       std::cout << std::setprecision(17);
       for (std::size_t i = 0; i < m.size(); ++i) std::cout << m[i] << ((i + 1) % t->dim() == 0 ? "\n" : ",");
     }
-    if (sample->parsed()) {
+    if (train->parsed()) {
+      dmt::train_request r = dmt::read_train_config(train_config);
+      if (train_iterations != -1) {
+        if (train_iterations < 0) throw dmt::input_error("--iterations must be non-negative");
+        r.settings.iterations = train_iterations;
+        r.config["iterations"] = train_iterations;
+      }
+      if (train_threads != -1) {
+        if (train_threads < 0) throw dmt::input_error("thread count must be non-negative");
+        r.threads = train_threads;
+      }
+      r.out_dir = train_out;
+      r.resume = resume;
+      dmt::run_train(r);
+    }
+    if (eval->parsed()) {
+      if (eval_seed < 0) throw dmt::input_error("seed must be non-negative");
+      if (eval_samples < 2 || eval_samples > 1000000) throw dmt::input_error("--samples must be between 2 and 1000000");
+      if (eval_steps < 0 || eval_steps >= 65536) throw dmt::input_error("--steps must be between 1 and 65535");
+      std::cout << dmt::run_eval(eval_model, static_cast<int>(eval_samples), static_cast<int>(eval_steps),
+                                 static_cast<std::uint64_t>(eval_seed), eval_threads)
+                       .dump(2)
+                << "\n";
+    }
+    if (sample->parsed() && !model.empty()) {
+      if (!target_name.empty() || !sampler_name.empty() || !config.empty() || !init.empty())
+        throw dmt::input_error("--model samples a trained model; it takes no --target, --sampler, --config or --init");
+      if (seed < -1) throw dmt::input_error("seed must be non-negative");
+      if (steps == 0 || steps < -1 || steps >= 65536) throw dmt::input_error("--steps must be between 1 and 65535");
+      dmt::run_model_sample(model, particles == -1 ? 10000 : particles, steps == -1 ? 0 : static_cast<int>(steps),
+                            seed == -1 ? 1 : static_cast<std::uint64_t>(seed), threads == -1 ? 0 : threads, out);
+    } else if (sample->parsed()) {
       dmt::sample_request r;
       if (!config.empty()) r = dmt::read_sample_config(config);
       if (!target_name.empty()) r.target["name"] = target_name;

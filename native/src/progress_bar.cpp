@@ -24,8 +24,8 @@ void progress_bar::update(long done) {
   const int width = 30, filled = static_cast<int>(frac * width);
   std::string bar(filled, '#');
   bar.append(width - filled, '.');
-  std::fprintf(stderr, "\r%s [%s] %3d%% %ld/%ld  %.1fs elapsed, ETA %.1fs ", label_.c_str(), bar.c_str(),
-               static_cast<int>(100 * frac), done, total_, elapsed, eta);
+  std::fprintf(stderr, "\r%s [%s] %3d%% %ld/%ld  %.1fs elapsed, ETA %.1fs %s\033[K", label_.c_str(), bar.c_str(),
+               static_cast<int>(100 * frac), done, total_, elapsed, eta, status_.c_str());
   std::fflush(stderr);
 }
 

@@ -106,7 +106,9 @@ evaluation evaluate_sampler(const diffusion_model<float>& model, const target& t
     ev.delta_log_z = std::abs(ev.log_z_true - ev.elbo);
     ev.delta_log_z_rw = std::abs(ev.log_z_true - ev.log_z_rw);
   }
-  if (reference.size() == static_cast<std::size_t>(samples) * d) {
+  bool finite = true;
+  for (float v : ev.x) finite = finite && std::isfinite(v);
+  if (finite && reference.size() == static_cast<std::size_t>(samples) * d) {
     trajectory_batch<float> back;
     simulate_backward(model, grid, reference.data(), samples, trajectory_rng{make_philox_key(seed), 0, 2}, reward,
                       false, back, exec);
@@ -118,7 +120,7 @@ evaluation evaluate_sampler(const diffusion_model<float>& model, const target& t
     ev.mmd = mmd2_rbf(ev.x.data(), samples, reference.data(), samples, d, bw);
   }
   const auto modes = t.mode_locations();
-  if (!modes.empty()) ev.mode_coverage = mode_coverage(ev.x.data(), samples, d, modes, t.mode_radius());
+  if (finite && !modes.empty()) ev.mode_coverage = mode_coverage(ev.x.data(), samples, d, modes, t.mode_radius());
   return ev;
 }
 

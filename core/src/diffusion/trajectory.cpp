@@ -101,7 +101,7 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
       std::vector<float> z(d);
       for (int b = b0; b < b0 + nb; ++b) {
         const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b - b0) * cache.out.rows();
-        normal_vector<float>(site, static_cast<std::uint32_t>(b), d, z.data());
+        normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
         for (int j = 0; j < d; ++j) {
           const double lv = c.learned_variance ? std::tanh(double(o[d + j])) * c.log_var_range : 0.0;
           const double var = c.sigma2 * std::exp(lv) * dt + exploration * exploration;
@@ -163,7 +163,7 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
       const int b0 = static_cast<int>(tile) * kTile, nb = std::min(kTile, batch - b0);
       std::vector<float> z(d);
       for (int b = b0; b < b0 + nb; ++b) {
-        normal_vector<float>(site, static_cast<std::uint32_t>(b), d, z.data());
+        normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
         for (int j = 0; j < d; ++j) x[b * d + j] = T(ratio * double(x1[b * d + j]) + sd * double(z[j]));
       }
     });

@@ -21,6 +21,7 @@ double wasserstein2_exact(const float* x, const float* y, std::size_t n, int dim
         const double r = double(x[i * dim + k]) - double(y[j * dim + k]);
         s += r * r;
       }
+      if (!std::isfinite(s)) throw input_error("W2 needs finite points");
       cost[i * n + j] = s;
     }
   // Shortest augmenting paths with the bookkeeping of Crouse (2016), as in SciPy's

@@ -29,6 +29,7 @@ struct trajectory_rng {
   philox_key key{};
   std::uint32_t iteration = 0;
   std::uint32_t stream = 0;  // distinguishes batches of one iteration (training, evaluation, ...)
+  std::uint32_t first_particle = 0;  // particle b of the batch draws as particle first_particle + b
 };
 
 template <class T>

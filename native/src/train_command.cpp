@@ -1,0 +1,513 @@
+#include "dmt/native/train_command.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "dmt/native/atomic_file.hpp"
+#include "dmt/native/json_params.hpp"
+#include "dmt/native/npy.hpp"
+#include "dmt/native/progress_bar.hpp"
+#include "dmt/native/report_svg.hpp"
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/nn/model_file.hpp"
+#include "dmt/targets/registry.hpp"
+
+namespace dmt {
+namespace {
+
+std::string read_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error("cannot read " + what + " '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double number_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (!c[key].is_number()) throw input_error("config key '" + key + "' in " + where + " must be a number");
+  const double v = c[key].get<double>();
+  if (!std::isfinite(v)) throw input_error("config key '" + key + "' in " + where + " must be finite");
+  return v;
+}
+
+long integer_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (c[key].is_boolean()) throw input_error("config key '" + key + "' in " + where + " must be an integer");
+  const double v = number_at(c, key, where);
+  if (v != std::floor(v) || std::abs(v) > 9e15)
+    throw input_error("config key '" + key + "' in " + where + " must be an integer");
+  return static_cast<long>(v);
+}
+
+bool flag_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (c[key].is_boolean()) return c[key].get<bool>();
+  const long v = integer_at(c, key, where);
+  if (v != 0 && v != 1) throw input_error("config key '" + key + "' in " + where + " must be true or false");
+  return v != 0;
+}
+
+void check_keys(const nlohmann::json& c, const std::vector<std::string>& known, const std::string& where) {
+  for (auto it = c.begin(); it != c.end(); ++it)
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      throw input_error("unknown config key '" + it.key() + "' in " + where);
+}
+
+std::string fmt(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.6g", v);
+  return b;
+}
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+struct loaded_model {
+  model_file file;
+  model_config config;
+  nlohmann::json target_json, train_config;
+  std::unique_ptr<target> tgt;
+  std::unique_ptr<diffusion_model<float>> model;
+};
+
+loaded_model load_model(const std::string& path) {
+  loaded_model m;
+  m.file = parse_model(read_file(path, "model file"), path);
+  m.config = read_model_config(m.file.header, path);
+  try {
+    m.target_json = nlohmann::json::parse(m.file.header.at("target"));
+    m.train_config = nlohmann::json::parse(m.file.header.at("config"));
+  } catch (const std::exception&) {
+    throw input_error("model file '" + path + "' has a malformed target or config in its header");
+  }
+  m.tgt = make_target(m.target_json.at("name").get<std::string>(), params_from_json(m.target_json, "target", {"name"}));
+  if (m.tgt->dim() != m.config.dim)
+    throw input_error("model file '" + path + "' is for dimension " + std::to_string(m.config.dim) + " but its target '" +
+                      m.tgt->name() + "' has dimension " + std::to_string(m.tgt->dim()));
+  m.model = std::make_unique<diffusion_model<float>>(m.config);
+  load_parameters(m.file, *m.model, path);
+  return m;
+}
+
+int thread_count(int requested) {
+  if (requested < 0) throw input_error("thread count must be non-negative");
+  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+nlohmann::ordered_json evaluation_json(const evaluation& ev) {
+  nlohmann::ordered_json j;
+  j["samples"] = ev.samples;
+  j["steps"] = ev.steps;
+  j["log_z_learned"] = number_or_null(ev.log_z_learned);
+  j["elbo"] = number_or_null(ev.elbo);
+  j["log_z_rw"] = number_or_null(ev.log_z_rw);
+  j["log_z_true"] = number_or_null(ev.log_z_true);
+  j["delta_log_z"] = number_or_null(ev.delta_log_z);
+  j["delta_log_z_rw"] = number_or_null(ev.delta_log_z_rw);
+  j["eubo"] = number_or_null(ev.eubo);
+  j["ess_fraction"] = number_or_null(ev.ess_fraction);
+  j["w2"] = number_or_null(ev.w2);
+  j["mmd2_rbf"] = number_or_null(ev.mmd);
+  j["mode_coverage"] = number_or_null(ev.mode_coverage);
+  return j;
+}
+
+std::vector<float> reference_samples(const target& t, int n, std::uint64_t seed) {
+  std::vector<float> ref;
+  if (!t.has_exact_sampler()) return ref;
+  ref.resize(static_cast<std::size_t>(n) * t.dim());
+  t.sample_exact(seed, static_cast<std::size_t>(n), ref.data());
+  return ref;
+}
+
+constexpr std::uint64_t kReferenceSeedOffset = 0x5EED0001ull;
+
+}  // namespace
+
+train_request parse_train_config(const nlohmann::json& c, const std::string& where) {
+  if (!c.is_object()) throw input_error(where + " must hold a JSON object");
+  check_keys(c,
+             {"target", "sigma2", "steps", "grid", "batch", "iterations", "losses", "lr", "lr_log_z", "lr_flow",
+              "optimizer", "weight_decay", "grad_clip", "seed", "network", "exploration", "exploration_iterations",
+              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads"},
+             where);
+  train_request r;
+  nlohmann::ordered_json n;  // normalised: every default filled in
+  if (!c.contains("target")) throw input_error("config " + where + " names no target");
+  r.target = c["target"].is_string() ? nlohmann::json{{"name", c["target"]}} : c["target"];
+  if (!r.target.is_object() || !r.target.contains("name") || !r.target["name"].is_string())
+    throw input_error("config key 'target' in " + where + " must be a name or an object with a \"name\"");
+  n["target"] = r.target;
+  const std::string tname = r.target["name"].get<std::string>();
+  auto& s = r.settings;
+  s.model.sigma2 = c.contains("sigma2") ? number_at(c, "sigma2", where) : (tname == "gmm25" ? 5.0 : 1.0);
+  if (!(s.model.sigma2 > 0)) throw input_error("sigma2 must be positive");
+  n["sigma2"] = s.model.sigma2;
+  s.grid.steps = c.contains("steps") ? static_cast<int>(integer_at(c, "steps", where)) : 100;
+  if (c.contains("grid")) {
+    const auto& g = c["grid"];
+    if (g.is_string()) {
+      s.grid.kind = parse_grid_kind(g.get<std::string>());
+      if (s.grid.kind == grid_kind::given) throw input_error("grid 'given' needs the list of times as the value of 'grid'");
+    } else if (g.is_array()) {
+      s.grid.kind = grid_kind::given;
+      for (const auto& v : g) {
+        if (!v.is_number()) throw input_error("config key 'grid' must be \"uniform\", \"random\" or a list of times");
+        s.grid.times.push_back(v.get<double>());
+      }
+      validate_time_grid(s.grid);
+      if (c.contains("steps") && s.grid.steps != grid_steps(s.grid))
+        throw input_error("'steps' (" + std::to_string(s.grid.steps) + ") disagrees with the given grid's " +
+                          std::to_string(grid_steps(s.grid)) + " steps");
+      s.grid.steps = grid_steps(s.grid);
+    } else {
+      throw input_error("config key 'grid' must be \"uniform\", \"random\" or a list of times");
+    }
+  }
+  validate_time_grid(s.grid);
+  if (s.grid.steps >= 65536) throw input_error("at most 65535 time steps are supported");
+  n["steps"] = s.grid.steps;
+  n["grid"] = s.grid.kind == grid_kind::given ? nlohmann::json(s.grid.times) : nlohmann::json(grid_kind_name(s.grid.kind));
+  s.batch = c.contains("batch") ? static_cast<int>(integer_at(c, "batch", where)) : 300;
+  if (s.batch <= 0) throw input_error("batch must be positive (got " + std::to_string(s.batch) + ")");
+  n["batch"] = s.batch;
+  s.iterations = c.contains("iterations") ? integer_at(c, "iterations", where) : 25000;
+  if (s.iterations < 0) throw input_error("iterations must be non-negative");
+  n["iterations"] = s.iterations;
+  s.losses.clear();
+  if (c.contains("losses")) {
+    if (!c["losses"].is_array() || c["losses"].empty())
+      throw input_error("config key 'losses' must be a non-empty list of loss names or objects");
+    for (const auto& l : c["losses"]) {
+      loss_spec spec;
+      if (l.is_string()) {
+        spec.kind = parse_loss_kind(l.get<std::string>());
+      } else if (l.is_object() && l.contains("name") && l["name"].is_string()) {
+        check_keys(l, {"name", "weight", "lambda"}, "a loss of " + where);
+        spec.kind = parse_loss_kind(l["name"].get<std::string>());
+        if (l.contains("weight")) spec.weight = number_at(l, "weight", where);
+        if (l.contains("lambda")) spec.lambda = number_at(l, "lambda", where);
+        if (!(spec.lambda > 0)) throw input_error("subtb's lambda must be positive");
+      } else {
+        throw input_error("each loss must be a name or an object with a \"name\"");
+      }
+      s.losses.push_back(spec);
+    }
+  } else {
+    s.losses.push_back(loss_spec{});
+  }
+  n["losses"] = nlohmann::json::array();
+  for (const auto& l : s.losses) {
+    nlohmann::ordered_json lj{{"name", loss_name(l.kind)}, {"weight", l.weight}};
+    if (l.kind == loss_kind::subtb) lj["lambda"] = l.lambda;
+    n["losses"].push_back(lj);
+  }
+  s.optimiser.lr = c.contains("lr") ? number_at(c, "lr", where) : 1e-3;
+  s.optimiser.group_lr["log_z"] = c.contains("lr_log_z") ? number_at(c, "lr_log_z", where) : 0.1;
+  s.optimiser.group_lr["flow"] = c.contains("lr_flow") ? number_at(c, "lr_flow", where) : 1e-3;
+  if (!(s.optimiser.lr > 0) || !(s.optimiser.group_lr["log_z"] > 0) || !(s.optimiser.group_lr["flow"] > 0))
+    throw input_error("learning rates must be positive");
+  n["lr"] = s.optimiser.lr;
+  n["lr_log_z"] = s.optimiser.group_lr["log_z"];
+  n["lr_flow"] = s.optimiser.group_lr["flow"];
+  const std::string opt = c.contains("optimizer") ? (c["optimizer"].is_string() ? c["optimizer"].get<std::string>() : "?") : "adam";
+  if (opt != "adam" && opt != "adamw") throw input_error("unknown optimizer '" + opt + "' (adam, adamw)");
+  s.optimiser.decoupled = opt == "adamw";
+  n["optimizer"] = opt;
+  s.optimiser.weight_decay = c.contains("weight_decay") ? number_at(c, "weight_decay", where) : 0.0;
+  s.optimiser.clip_norm = c.contains("grad_clip") ? number_at(c, "grad_clip", where) : 0.0;
+  if (s.optimiser.weight_decay < 0 || s.optimiser.clip_norm < 0)
+    throw input_error("weight_decay and grad_clip must be non-negative");
+  n["weight_decay"] = s.optimiser.weight_decay;
+  n["grad_clip"] = s.optimiser.clip_norm;
+  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : 1;
+  if (seed < 0) throw input_error("seed must be non-negative");
+  s.seed = static_cast<std::uint64_t>(seed);
+  n["seed"] = seed;
+  nlohmann::json net = c.contains("network") ? c["network"] : nlohmann::json::object();
+  if (!net.is_object()) throw input_error("config key 'network' must be an object");
+  const std::string nwhere = "'network' of " + where;
+  check_keys(net, {"hidden", "harmonics", "layers", "activation", "learned_variance", "log_var_range", "forward_looking"},
+             nwhere);
+  auto& m = s.model;
+  if (net.contains("hidden")) m.hidden = static_cast<int>(integer_at(net, "hidden", nwhere));
+  if (net.contains("harmonics")) m.harmonics = static_cast<int>(integer_at(net, "harmonics", nwhere));
+  if (net.contains("layers")) m.layers = static_cast<int>(integer_at(net, "layers", nwhere));
+  if (net.contains("activation")) {
+    if (!net["activation"].is_string()) throw input_error("network activation must be a name");
+    m.act = parse_activation(net["activation"].get<std::string>());
+  }
+  if (net.contains("learned_variance")) m.learned_variance = flag_at(net, "learned_variance", nwhere);
+  if (net.contains("log_var_range")) m.log_var_range = number_at(net, "log_var_range", nwhere);
+  if (net.contains("forward_looking")) m.forward_looking = flag_at(net, "forward_looking", nwhere);
+  if (m.hidden <= 0 || m.hidden > 4096 || m.harmonics <= 0 || m.harmonics > 4096 || m.layers < 0 || m.layers > 64)
+    throw input_error("network sizes must be positive (hidden and harmonics at most 4096, layers 0 to 64)");
+  if (!(m.log_var_range > 0)) throw input_error("log_var_range must be positive");
+  for (const auto& l : s.losses) m.flow = m.flow || loss_needs_flow(l.kind);
+  if (m.forward_looking && !m.flow) throw input_error("forward_looking needs a flow loss (db or subtb)");
+  n["network"] = {{"hidden", m.hidden},
+                  {"harmonics", m.harmonics},
+                  {"layers", m.layers},
+                  {"activation", activation_name(m.act)},
+                  {"learned_variance", m.learned_variance},
+                  {"log_var_range", m.log_var_range},
+                  {"forward_looking", m.forward_looking}};
+  s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
+  s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
+  if (s.exploration < 0 || s.exploration_iterations < 0)
+    throw input_error("exploration and exploration_iterations must be non-negative");
+  n["exploration"] = s.exploration;
+  n["exploration_iterations"] = s.exploration_iterations;
+  r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : 1000;
+  r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : 2000;
+  r.eval_steps = c.contains("eval_steps") ? static_cast<int>(integer_at(c, "eval_steps", where)) : s.grid.steps;
+  r.checkpoint_every = c.contains("checkpoint_every") ? integer_at(c, "checkpoint_every", where) : r.eval_every;
+  r.log_every = c.contains("log_every") ? integer_at(c, "log_every", where) : std::max(1L, s.iterations / 500);
+  r.threads = c.contains("threads") ? static_cast<int>(integer_at(c, "threads", where)) : 0;
+  if (r.eval_every < 0 || r.checkpoint_every < 0 || r.log_every <= 0)
+    throw input_error("eval_every and checkpoint_every must be non-negative, log_every positive");
+  if (r.eval_samples <= 1 || r.eval_samples > 1000000) throw input_error("eval_samples must be between 2 and 1000000");
+  if (r.eval_steps <= 0 || r.eval_steps >= 65536) throw input_error("eval_steps must be between 1 and 65535");
+  if (r.threads < 0) throw input_error("thread count must be non-negative");
+  n["eval_every"] = r.eval_every;
+  n["eval_samples"] = r.eval_samples;
+  n["eval_steps"] = r.eval_steps;
+  n["checkpoint_every"] = r.checkpoint_every;
+  n["log_every"] = r.log_every;
+  r.config = n;
+  return r;
+}
+
+train_request read_train_config(const std::string& path) {
+  nlohmann::json c;
+  try {
+    c = nlohmann::json::parse(read_file(path, "config"));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw input_error("malformed JSON in '" + path + "': " + e.what());
+  }
+  return parse_train_config(c, "'" + path + "'");
+}
+
+void run_train(const train_request& r) {
+  namespace fs = std::filesystem;
+  if (r.out_dir.empty()) throw input_error("no output directory given (--out)");
+  const std::string model_path = (fs::path(r.out_dir) / "model.dmt").string();
+  const std::string metrics_path = (fs::path(r.out_dir) / "metrics.jsonl").string();
+  const std::string loss_path = (fs::path(r.out_dir) / "loss.csv").string();
+  const std::string samples_path = (fs::path(r.out_dir) / "samples.npy").string();
+  const std::string report_path = (fs::path(r.out_dir) / "report.svg").string();
+
+  const std::string tname = r.target["name"].get<std::string>();
+  const auto tgt = make_target(tname, params_from_json(r.target, "target", {"name"}));
+  train_settings settings = r.settings;
+  settings.model.dim = tgt->dim();
+  thread_pool pool(thread_count(r.threads));
+  trainer tr(settings, *tgt, pool);
+  // only now that the config is known to be usable
+  std::error_code ec;
+  fs::create_directories(r.out_dir, ec);
+  if (!fs::is_directory(r.out_dir)) throw input_error("cannot create output directory '" + r.out_dir + "'");
+
+  std::vector<std::string> metric_lines;
+  std::vector<report_point> loss_curve;
+  std::vector<report_eval> evals;
+  std::string loss_csv = "iteration,loss,log_z_learned,batch_elbo\n";
+
+  nlohmann::json stored = r.config;
+  stored.erase("iterations");
+  if (r.resume) {
+    if (!fs::exists(model_path)) throw input_error("--resume: no checkpoint '" + model_path + "'");
+    const model_file f = parse_model(read_file(model_path, "model file"), model_path);
+    const model_config mc = read_model_config(f.header, model_path);
+    if (mc.dim != tgt->dim())
+      throw input_error("model file '" + model_path + "' is for dimension " + std::to_string(mc.dim) +
+                        "; the config's target has dimension " + std::to_string(tgt->dim()));
+    nlohmann::json previous;
+    try {
+      previous = nlohmann::json::parse(f.header.at("config"));
+    } catch (const std::exception&) {
+      throw input_error("model file '" + model_path + "' has no readable training config");
+    }
+    previous.erase("iterations");
+    if (previous != stored)
+      throw input_error("--resume: the config differs from the checkpoint's (only 'iterations' may change)");
+    if (!f.has_optimiser) throw input_error("model file '" + model_path + "' holds no optimiser state to resume from");
+    load_parameters(f, tr.model(), model_path);
+    tr.optimiser() = f.optimiser;
+    const long it = std::stol(f.header.at("iteration"));
+    tr.set_iteration(it);
+    // keep the history up to the checkpoint
+    std::ifstream ml(metrics_path);
+    for (std::string line; std::getline(ml, line);) {
+      if (line.empty()) continue;
+      const auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("iteration")) throw input_error("'" + metrics_path + "' is malformed");
+      if (j["iteration"].get<long>() > it) break;
+      metric_lines.push_back(line);
+      evals.push_back({j["iteration"].get<long>(), j.value("elbo", NAN), j.value("log_z_rw", NAN),
+                       j.value("log_z_learned", NAN), j.contains("eubo") && j["eubo"].is_number() ? j["eubo"].get<double>() : NAN});
+    }
+    std::ifstream lc(loss_path);
+    std::string line;
+    std::getline(lc, line);
+    while (std::getline(lc, line)) {
+      report_point p{};
+      if (std::sscanf(line.c_str(), "%ld,%lf,%lf,%lf", &p.iteration, &p.loss, &p.log_z, &p.elbo) != 4)
+        throw input_error("'" + loss_path + "' is malformed");
+      if (p.iteration > it) break;
+      loss_curve.push_back(p);
+      loss_csv += line + "\n";
+    }
+  }
+
+  const std::vector<float> reference = reference_samples(*tgt, r.eval_samples, settings.seed + kReferenceSeedOffset);
+  const double log_z_true = tgt->log_normaliser() ? *tgt->log_normaliser() : NAN;
+  auto header = [&](long iteration) {
+    std::map<std::string, std::string> h;
+    write_model_config(tr.model().config, h);
+    h["format"] = "dmt-model";
+    h["iteration"] = std::to_string(iteration);
+    h["target"] = r.target.dump();
+    nlohmann::json cfg = r.config;
+    h["config"] = cfg.dump();
+    return h;
+  };
+  auto write_text = [](const std::string& path, const std::string& text) {
+    atomic_file f(path);
+    f.write(text);
+    f.commit();
+  };
+  long last_checkpoint = -1;
+  auto checkpoint = [&]() {
+    std::string lines;
+    for (const auto& l : metric_lines) lines += l + "\n";
+    write_text(metrics_path, lines);
+    write_text(loss_path, loss_csv);
+    write_text(model_path, serialize_model(header(tr.iteration()), tr.model().store, &tr.optimiser()));
+    last_checkpoint = tr.iteration();
+  };
+  evaluation last_eval;
+  long last_eval_iteration = -1;
+  auto run_evaluation = [&](double window_loss) {
+    const auto t0 = std::chrono::steady_clock::now();
+    last_eval = evaluate_sampler(tr.model(), *tgt, r.eval_samples, r.eval_steps, settings.seed + kReferenceSeedOffset,
+                                 reference, pool);
+    nlohmann::ordered_json j;
+    j["iteration"] = tr.iteration();
+    j["loss"] = number_or_null(window_loss);
+    const auto ej = evaluation_json(last_eval);
+    for (const auto& [k, v] : ej.items()) j[k] = v;
+    j["eval_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    metric_lines.push_back(j.dump());
+    evals.push_back({tr.iteration(), last_eval.elbo, last_eval.log_z_rw, last_eval.log_z_learned, last_eval.eubo});
+    last_eval_iteration = tr.iteration();
+  };
+
+  if (!r.resume) checkpoint();  // iteration 0: there is always a last good checkpoint
+  else last_checkpoint = tr.iteration();
+  progress_bar bar(settings.iterations - tr.iteration(), "train " + tname);
+  const long start = tr.iteration();
+  double window = 0, window_logz = 0, window_elbo = 0, eval_window = 0;
+  long window_n = 0, eval_n = 0;
+  const auto t_start = std::chrono::steady_clock::now();
+  while (tr.iteration() < settings.iterations) {
+    iteration_stats st;
+    try {
+      st = tr.step();
+    } catch (const training_diverged& e) {
+      bar.finish();
+      throw input_error(std::string(e.what()) + "; training stopped, the last good checkpoint (iteration " +
+                        std::to_string(last_checkpoint) + ") is in '" + model_path + "'");
+    }
+    window += st.loss;
+    window_logz += st.log_z;
+    window_elbo += st.mean_log_w;
+    eval_window += st.loss;
+    ++window_n;
+    ++eval_n;
+    const long it = tr.iteration();
+    if (it % r.log_every == 0) {
+      report_point p{it, window / window_n, window_logz / window_n, window_elbo / window_n};
+      loss_curve.push_back(p);
+      loss_csv += std::to_string(it) + "," + fmt(p.loss) + "," + fmt(p.log_z) + "," + fmt(p.elbo) + "\n";
+      window = window_logz = window_elbo = 0;
+      window_n = 0;
+    }
+    if (r.eval_every > 0 && it % r.eval_every == 0) {
+      run_evaluation(eval_window / eval_n);
+      eval_window = 0;
+      eval_n = 0;
+    }
+    if (r.checkpoint_every > 0 && it % r.checkpoint_every == 0) checkpoint();
+    bar.set_status("loss " + fmt(st.loss) + "  log Z " + fmt(st.log_z) +
+                   (std::isfinite(log_z_true) ? " (true " + fmt(log_z_true) + ")" : ""));
+    bar.update(it - start);
+  }
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  if (last_eval_iteration != tr.iteration()) run_evaluation(eval_n > 0 ? eval_window / eval_n : NAN);
+  checkpoint();
+  write_npy(samples_path, last_eval.x.data(), static_cast<std::size_t>(last_eval.samples),
+            static_cast<std::size_t>(tgt->dim()));
+  write_text(report_path, training_report_svg(*tgt, last_eval.x.data(), last_eval.samples, loss_curve, evals,
+                                              log_z_true, "dmt train: " + tname));
+  const long done = tr.iteration() - start;
+  std::fprintf(stderr, "trained %ld iterations in %.1f s (%.2f ms/iteration, %d threads); final: %s\n", done, seconds,
+               done > 0 ? 1e3 * seconds / done : 0.0, pool.threads(), metric_lines.back().c_str());
+  std::fprintf(stderr, "wrote %s, %s, %s, %s, %s\n", model_path.c_str(), metrics_path.c_str(), loss_path.c_str(),
+               samples_path.c_str(), report_path.c_str());
+}
+
+nlohmann::ordered_json run_eval(const std::string& model_path, int samples, int steps, std::uint64_t seed, int threads) {
+  auto m = load_model(model_path);
+  if (samples <= 1) throw input_error("--samples must be at least 2");
+  const int T = steps > 0 ? steps : static_cast<int>(m.train_config.value("steps", 100));
+  thread_pool pool(thread_count(threads));
+  const auto reference = reference_samples(*m.tgt, samples, seed + kReferenceSeedOffset);
+  const auto ev = evaluate_sampler(*m.model, *m.tgt, samples, T, seed + kReferenceSeedOffset, reference, pool);
+  nlohmann::ordered_json j;
+  j["model"] = model_path;
+  j["iteration"] = std::stol(m.file.header.count("iteration") ? m.file.header.at("iteration") : "0");
+  j["target"] = m.target_json;
+  const auto ej = evaluation_json(ev);
+  for (const auto& [k, v] : ej.items()) j[k] = v;
+  return j;
+}
+
+void run_model_sample(const std::string& model_path, long particles, int steps, std::uint64_t seed, int threads,
+                      const std::string& out) {
+  if (particles <= 0) throw input_error("particle count must be positive (got " + std::to_string(particles) + ")");
+  if (particles > 2000000000L) throw input_error("at most 2e9 particles");
+  auto m = load_model(model_path);
+  const int T = steps > 0 ? steps : static_cast<int>(m.train_config.value("steps", 100));
+  if (T >= 65536) throw input_error("at most 65535 steps");
+  std::unique_ptr<atomic_file> file;
+  if (!out.empty()) file = std::make_unique<atomic_file>(out);
+  thread_pool pool(thread_count(threads));
+  const int d = m.config.dim;
+  const auto grid = make_time_grid(time_grid_spec{grid_kind::uniform, T, {}}, make_philox_key(seed), 0);
+  std::vector<float> x(static_cast<std::size_t>(particles) * d);
+  log_reward_fn<float> reward = [&](const float* s, std::size_t n, float* lr) { m.tgt->evaluate(s, n, lr, nullptr, pool); };
+  constexpr long kChunk = 16384;  // particles per pass (memory); the noise is keyed by the particle index
+  trajectory_batch<float> traj;
+  progress_bar bar(particles, "sample model");
+  for (long p0 = 0; p0 < particles; p0 += kChunk) {
+    const int nb = static_cast<int>(std::min(kChunk, particles - p0));
+    simulate_forward(*m.model, grid, nb, trajectory_rng{make_philox_key(seed), 0, 3, static_cast<std::uint32_t>(p0)},
+                     reward, false, traj, 0.0, pool);
+    std::copy(traj.state(T), traj.state(T) + static_cast<std::ptrdiff_t>(nb) * d, x.begin() + p0 * d);
+    bar.update(p0 + nb);
+  }
+  bar.finish();
+  for (float v : x)
+    if (!std::isfinite(v)) throw input_error("the model produced non-finite samples");
+  if (file) {
+    file->write(npy_bytes(x.data(), static_cast<std::size_t>(particles), static_cast<std::size_t>(d)));
+    file->commit();
+  }
+}
+
+}  // namespace dmt

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `dmt train`, `dmt eval`, `dmt sample --model`: outputs, determinism across thread counts,
+# --resume reproducing an uninterrupted run bit for bit, and every user-facing error (one line on
+# stderr, exit 2, nothing half-written).
+# Usage: train_cli.sh path/to/dmt
+set -u
+DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+passes=0
+fail() { echo "FAIL $1"; failures=$((failures + 1)); }
+ok() { echo "ok   $1"; passes=$((passes + 1)); }
+
+# A small run: gmm25, T = 10, batch 64, hidden 16.
+cat >small.json <<'JSON'
+{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 20, "losses": ["tb"], "seed": 3,
+ "network": {"hidden": 16, "harmonics": 8}, "eval_every": 10, "eval_samples": 200, "checkpoint_every": 10}
+JSON
+
+"$DMT" train small.json --out a --threads 2 2>a.log || { fail "train small: $(tail -1 a.log)"; }
+for f in model.dmt metrics.jsonl loss.csv samples.npy report.svg; do
+  [[ -s a/$f ]] || fail "train wrote no a/$f"
+done
+[[ $(wc -l <a/metrics.jsonl) -eq 2 ]] && ok "metrics.jsonl has one line per evaluation (2)" || fail "metrics.jsonl: $(wc -l <a/metrics.jsonl) lines"
+grep -q '"mode_coverage"' a/metrics.jsonl && grep -q '"w2"' a/metrics.jsonl && grep -q '"eubo"' a/metrics.jsonl &&
+  ok "metrics carry W2, EUBO and mode coverage" || fail "metrics lack fields: $(head -1 a/metrics.jsonl)"
+grep -q '</svg>' a/report.svg && grep -q 'log Z estimates' a/report.svg && ok "report.svg written" || fail "report.svg incomplete"
+ls a | grep -q tmp && fail "temporary files left in a/: $(ls a)"
+
+# The same run on one thread: identical bits.
+"$DMT" train small.json --out b --threads 1 2>/dev/null || fail "train --threads 1"
+cmp -s a/model.dmt b/model.dmt && cmp -s a/samples.npy b/samples.npy && ok "1 and 2 threads give identical model and samples" ||
+  fail "thread count changed the result"
+
+# Interrupted after 10 iterations, resumed to 20: identical to the uninterrupted run.
+"$DMT" train small.json --out c --iterations 10 2>/dev/null || fail "train 10 iterations"
+"$DMT" train small.json --out c --resume 2>c.log || fail "resume: $(tail -1 c.log)"
+if cmp -s a/model.dmt c/model.dmt && cmp -s a/samples.npy c/samples.npy && cmp -s a/loss.csv c/loss.csv &&
+  diff <(sed 's/"eval_seconds":[^,}]*//' a/metrics.jsonl) <(sed 's/"eval_seconds":[^,}]*//' c/metrics.jsonl) >/dev/null; then
+  ok "--resume reproduces the uninterrupted run (model, samples, loss curve, metrics)"
+else
+  fail "--resume differs from the uninterrupted run"
+fi
+
+# dmt sample --model and dmt eval --model
+"$DMT" sample --model a/model.dmt --particles 300 --steps 25 --out s.npy 2>/dev/null || fail "sample --model"
+/usr/bin/python3 - <<'PY' && ok "sample --model writes 300 x 2 float32 on a finer grid" || fail "sample --model output"
+import numpy as np
+x = np.load("s.npy")
+assert x.shape == (300, 2) and x.dtype == np.float32 and np.isfinite(x).all(), x.shape
+PY
+"$DMT" eval --model a/model.dmt --samples 100 >e.json 2>/dev/null && /usr/bin/python3 -c "
+import json; j = json.load(open('e.json')); assert j['iteration'] == 20 and j['samples'] == 100 and 'delta_log_z_rw' in j
+" && ok "eval --model prints the metrics as JSON" || fail "eval --model: $(cat e.json)"
+
+# expect_error NAME REGEX ARGS...: exit 2, one stderr line matching REGEX, out/ left empty.
+expect_error() {
+  local name=$1 regex=$2
+  shift 2
+  "$DMT" "$@" >stdout.txt 2>stderr.txt
+  local rc=$?
+  if [[ $rc -ne 2 ]]; then fail "$name: exit code $rc, expected 2 ($(cat stderr.txt))"; return; fi
+  if [[ $(wc -l <stderr.txt) -ne 1 ]]; then fail "$name: $(wc -l <stderr.txt) stderr lines:"; cat stderr.txt; return; fi
+  if ! grep -Eq "^dmt: error: .*$regex" stderr.txt; then fail "$name: '$(cat stderr.txt)' does not match '$regex'"; return; fi
+  if [[ -n $(ls -A out 2>/dev/null) ]]; then fail "$name: left behind $(ls -A out)"; return; fi
+  ok "$name: $(cat stderr.txt)"
+}
+config() { /usr/bin/python3 -c "import json,sys; c=json.load(open('small.json')); c.update(json.loads(sys.argv[1])); json.dump(c, open(sys.argv[2],'w'))" "$1" "$2"; }
+mkdir -p out
+config '{"bogus": 1}' bad1.json
+expect_error "unknown config key" "unknown config key 'bogus'" train bad1.json --out out/r
+config '{"losses": ["tb", "kl2"]}' bad2.json
+expect_error "unknown loss" "unknown loss 'kl2'" train bad2.json --out out/r
+config '{"batch": 0}' bad3.json
+expect_error "batch 0" "batch must be positive" train bad3.json --out out/r
+config '{"steps": 0}' bad4.json
+expect_error "T = 0" "time steps T must be positive" train bad4.json --out out/r
+config '{"steps": -5}' bad4b.json
+expect_error "T < 0" "time steps T must be positive" train bad4b.json --out out/r
+config '{"grid": [0, 0.5, 0.4, 1]}' bad5.json
+expect_error "non-increasing grid" "must increase strictly" train bad5.json --out out/r
+config '{"grid": "spiral"}' bad6.json
+expect_error "unknown grid" "unknown time grid 'spiral'" train bad6.json --out out/r
+config '{"target": "nosuch"}' bad7.json
+expect_error "unknown target" "nosuch" train bad7.json --out out/r
+config '{"network": {"width": 3}}' bad8.json
+expect_error "unknown network key" "unknown config key 'width'" train bad8.json --out out/r
+echo '{"target": "gmm25",' >bad9.json
+expect_error "malformed JSON" "malformed JSON" train bad9.json --out out/r
+expect_error "missing config" "cannot read config" train nonexistent.json --out out/r
+rmdir out/r 2>/dev/null
+head -c 1000 a/model.dmt >trunc.dmt
+expect_error "truncated model" "is truncated" eval --model trunc.dmt
+/usr/bin/python3 -c "
+b = bytearray(open('a/model.dmt','rb').read()); b[8] = 7; open('v7.dmt','wb').write(b)
+b = bytearray(open('a/model.dmt','rb').read()); b[-20] ^= 1; open('flip.dmt','wb').write(b)"
+expect_error "other format version" "format version 7" eval --model v7.dmt
+expect_error "corrupted model" "checksum mismatch" sample --model flip.dmt --particles 10 --out out/s.npy
+expect_error "not a model" "not a dmt model file" eval --model small.json
+config '{"target": {"name": "manywell", "dim": 4}, "sigma2": 5.0}' dim4.json
+cp -r a d
+expect_error "resume with another dimension" "is for dimension 2; the config's target has dimension 4" train dim4.json --out d --resume
+config '{"lr": 0.002}' lr.json
+expect_error "resume with another config" "config differs from the checkpoint" train lr.json --out d --resume
+expect_error "sample --model with --target" "takes no --target" sample --model a/model.dmt --target gmm25
+
+# A NaN loss stops training with the iteration number and keeps the last good checkpoint.
+config '{"lr": 1e30, "lr_log_z": 1e30, "iterations": 50, "checkpoint_every": 1}' nan.json
+"$DMT" train nan.json --out n >/dev/null 2>n.log
+rc=$?
+if [[ $rc -eq 2 && $(wc -l <n.log) -eq 1 ]] && grep -Eq "not finite at iteration [0-9]+; training stopped, the last good checkpoint \(iteration [0-9]+\)" n.log &&
+  "$DMT" eval --model n/model.dmt --samples 50 >/dev/null 2>&1; then
+  ok "NaN loss: $(cat n.log); the checkpoint loads"
+else
+  fail "NaN loss: exit $rc, $(cat n.log)"
+fi
+
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
