@@ -1,5 +1,6 @@
 #include "dmt/nn/diffusion_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "dmt/nn/gemm.hpp"
@@ -154,32 +155,42 @@ void diffusion_network<T>::forward(const parameter_store<T>& store, cache& c, in
 template <class T>
 void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x) const {
   const int H = shape_.hidden, K = shape_.harmonics;
+  // Column chunks small enough that a chunk's activations, slopes and gradients stay in L2
+  // while they pass through every layer. Parameter gradients accumulate chunk after chunk, the
+  // same column order as one product over all columns.
+  constexpr int kChunk = 256;
   Mat& da = c.scratch1;
   Mat& dh = c.scratch2;
-  if (da.cols() < n) {
-    da.resize(H, n);
-    dh.resize(H, n);
+  if (da.cols() < kChunk) {
+    da.resize(H, kChunk);
+    dh.resize(H, kChunk);
   }
-  const std::size_t len = static_cast<std::size_t>(H) * n;
-  auto times_slope = [len](const Mat& slope, const Mat& d, Mat& out) {
-    const T* s = slope.data();
-    const T* g = d.data();
-    T* o = out.data();
-    for (std::size_t i = 0; i < len; ++i) o[i] = g[i] * s[i];
-  };
-  const Mat& last = shape_.layers > 0 ? c.a[shape_.layers - 1] : c.a0;
-  affine_backward(store, out_, last.data(), n, d_out, da.data());
-  for (int l = shape_.layers - 1; l >= 0; --l) {
-    times_slope(c.s[l], da, dh);
-    const Mat& in = l > 0 ? c.a[l - 1] : c.a0;
-    affine_backward(store, joint_[l], in.data(), n, dh.data(), da.data());
-  }
-  times_slope(c.s0, da, dh);
-  affine_backward(store, state_, c.x.data(), n, dh.data(), d_x);
-  // The time embedding was broadcast to every column at its time: sum the columns per time.
   const time_cache& tc = c.time;
   Mat d_emb = Mat::Zero(H, tc.nt);
-  for (int j = 0; j < n; ++j) d_emb.col(c.time_of[j]) += dh.col(j);
+  const Mat& last = shape_.layers > 0 ? c.a[shape_.layers - 1] : c.a0;
+  for (int c0 = 0; c0 < n; c0 += kChunk) {
+    const int nc = std::min(kChunk, n - c0);
+    const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(c0) * H;
+    const std::size_t len = static_cast<std::size_t>(H) * nc;
+    auto times_slope = [&](const Mat& slope) {
+      const T* sl = slope.data() + off;
+      const T* g = da.data();
+      T* o = dh.data();
+      for (std::size_t i = 0; i < len; ++i) o[i] = g[i] * sl[i];
+    };
+    affine_backward(store, out_, last.data() + off, nc, d_out + static_cast<std::ptrdiff_t>(c0) * shape_.out,
+                    da.data());
+    for (int l = shape_.layers - 1; l >= 0; --l) {
+      times_slope(c.s[l]);
+      const Mat& in = l > 0 ? c.a[l - 1] : c.a0;
+      affine_backward(store, joint_[l], in.data() + off, nc, dh.data(), da.data());
+    }
+    times_slope(c.s0);
+    affine_backward(store, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, nc, dh.data(),
+                    d_x ? d_x + static_cast<std::ptrdiff_t>(c0) * shape_.in : nullptr);
+    // The time embedding was broadcast to every column at its time: sum the columns per time.
+    for (int j = 0; j < nc; ++j) d_emb.col(c.time_of[c0 + j]) += dh.col(j);
+  }
   Mat d_hidden(H, tc.nt), d_pre(H, tc.nt), d_features(2 * K, tc.nt);
   affine_backward(store, time2_, tc.hidden.data(), tc.nt, d_emb.data(), d_hidden.data());
   activate_backward(shape_.act, tc.pre.data(), d_hidden.data(), d_pre.data(), d_pre.size());

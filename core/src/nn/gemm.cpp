@@ -10,11 +10,9 @@
 namespace dmt {
 namespace {
 
-#if defined(EIGEN_DONT_VECTORIZE)
+// The xsimd kernel is the faster one for the networks' shapes natively too (bench/README.md:
+// BM_Gemm64, BM_TrainTB); Eigen stays available for comparison.
 std::atomic<gemm_kernel> g_kernel{gemm_kernel::simd};
-#else
-std::atomic<gemm_kernel> g_kernel{gemm_kernel::eigen};
-#endif
 
 template <class T>
 void gemm_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
@@ -33,9 +31,11 @@ void gemm_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T
 // (4 x 3 = 12 accumulators for the 64-row layers: enough independent FMAs to cover the FMA
 // latency); each step over p loads RB row batches of A and broadcasts NR entries of B. The
 // p loop is cut into blocks of KC so that A's block stays in cache while the columns stream
-// past; C carries the partial sums between blocks. Every element of C is the sum over
-// p = 0..k-1 in order, whatever the tiling, so a column's result never depends on n.
-template <int RB, int NR>
+// past; C carries the partial sums between blocks. Every element of C is summed in an order
+// fixed by k alone (in p order, or for fewer than L rows in SIMD lanes over p), whatever n and
+// the tiling, so a column's result never depends on which other columns share the call.
+// BT: B is given transposed, element (p, j) at b[j + p * ldb] (C = A * B^T without a copy).
+template <int RB, int NR, bool BT>
 inline void tile(int i, int j, int p0, int p1, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
                  bool load_c) {
   using B = xsimd::batch<float>;
@@ -44,12 +44,12 @@ inline void tile(int i, int j, int p0, int p1, const float* a, int lda, const fl
   for (int r = 0; r < RB; ++r)
     for (int q = 0; q < NR; ++q)
       acc[r][q] = load_c ? B::load_unaligned(c + i + r * L + static_cast<std::ptrdiff_t>(j + q) * ldc) : B(0.0f);
-  const float* bp = b + static_cast<std::ptrdiff_t>(j) * ldb;
+  const float* bp = BT ? b + j : b + static_cast<std::ptrdiff_t>(j) * ldb;
   for (int p = p0; p < p1; ++p) {
     B ar[RB];
     for (int r = 0; r < RB; ++r) ar[r] = B::load_unaligned(a + i + r * L + static_cast<std::ptrdiff_t>(p) * lda);
     for (int q = 0; q < NR; ++q) {
-      const B bq(bp[p + static_cast<std::ptrdiff_t>(q) * ldb]);
+      const B bq(BT ? bp[q + static_cast<std::ptrdiff_t>(p) * ldb] : bp[p + static_cast<std::ptrdiff_t>(q) * ldb]);
       for (int r = 0; r < RB; ++r) acc[r][q] = xsimd::fma(ar[r], bq, acc[r][q]);
     }
   }
@@ -57,33 +57,67 @@ inline void tile(int i, int j, int p0, int p1, const float* a, int lda, const fl
     for (int q = 0; q < NR; ++q) acc[r][q].store_unaligned(c + i + r * L + static_cast<std::ptrdiff_t>(j + q) * ldc);
 }
 
-template <int RB>
+template <int RB, bool BT>
 inline void row_block(int i, int n, int p0, int p1, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
                       bool load_c) {
   int j = 0;
-  for (; j + 3 <= n; j += 3) tile<RB, 3>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
-  for (; j < n; ++j) tile<RB, 1>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+  constexpr int NR = RB == 2 ? 6 : 4;
+  for (; j + NR <= n; j += NR) tile<RB, NR, BT>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+  if constexpr (NR > 4)
+    for (; j + 4 <= n; j += 4) tile<RB, 4, BT>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+  for (; j + 2 <= n; j += 2) tile<RB, 2, BT>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+  for (; j < n; ++j) tile<RB, 1, BT>(i, j, p0, p1, a, lda, b, ldb, c, ldc, load_c);
 }
 
+template <bool BT>
 void gemm_simd(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
                bool accumulate) {
-  constexpr int L = static_cast<int>(xsimd::batch<float>::size);
+  using B = xsimd::batch<float>;
+  constexpr int L = static_cast<int>(B::size);
   constexpr int KC = 256;
+  // Fewer than L rows left (e.g. the 2-D drift layer): C's rows are short, so vectorise along j
+  // when B's rows are contiguous (BT), else along p (dot products of A's row with B's columns).
+  const int m_vec = m - m % L;
+  std::vector<float> a_row;
+  if (m_vec < m && !BT) a_row.resize(static_cast<std::size_t>(k));
   for (int p0 = 0; p0 < k; p0 += KC) {
     const int p1 = std::min(k, p0 + KC);
     const bool load_c = accumulate || p0 > 0;
     int i = 0;
-    for (; i + 4 * L <= m; i += 4 * L) row_block<4>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
-    for (; i + 2 * L <= m; i += 2 * L) row_block<2>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
-    for (; i + L <= m; i += L) row_block<1>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
-    // Fewer than L rows left (e.g. a 2-D drift): one dot product per element.
-    for (; i < m; ++i)
-      for (int j = 0; j < n; ++j) {
-        const float* bj = b + static_cast<std::ptrdiff_t>(j) * ldb;
-        float s = load_c ? c[i + static_cast<std::ptrdiff_t>(j) * ldc] : 0.0f;
-        for (int p = p0; p < p1; ++p) s = xsimd::fma(a[i + static_cast<std::ptrdiff_t>(p) * lda], bj[p], s);
-        c[i + static_cast<std::ptrdiff_t>(j) * ldc] = s;
+    for (; i + 2 * L <= m; i += 2 * L) row_block<2, BT>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+    for (; i + L <= m; i += L) row_block<1, BT>(i, n, p0, p1, a, lda, b, ldb, c, ldc, load_c);
+    for (; i < m; ++i) {
+      if constexpr (BT) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+          alignas(64) float buf[L];
+          for (int q = 0; q < L; ++q) buf[q] = load_c ? c[i + static_cast<std::ptrdiff_t>(j + q) * ldc] : 0.0f;
+          B acc = B::load_aligned(buf);
+          for (int p = p0; p < p1; ++p)
+            acc = xsimd::fma(B(a[i + static_cast<std::ptrdiff_t>(p) * lda]),
+                             B::load_unaligned(b + j + static_cast<std::ptrdiff_t>(p) * ldb), acc);
+          acc.store_aligned(buf);
+          for (int q = 0; q < L; ++q) c[i + static_cast<std::ptrdiff_t>(j + q) * ldc] = buf[q];
+        }
+        for (; j < n; ++j) {
+          float s = load_c ? c[i + static_cast<std::ptrdiff_t>(j) * ldc] : 0.0f;
+          for (int p = p0; p < p1; ++p)
+            s = xsimd::fma(a[i + static_cast<std::ptrdiff_t>(p) * lda], b[j + static_cast<std::ptrdiff_t>(p) * ldb], s);
+          c[i + static_cast<std::ptrdiff_t>(j) * ldc] = s;
+        }
+      } else {
+        for (int p = p0; p < p1; ++p) a_row[p] = a[i + static_cast<std::ptrdiff_t>(p) * lda];
+        for (int j = 0; j < n; ++j) {
+          const float* bj = b + static_cast<std::ptrdiff_t>(j) * ldb;
+          B acc(0.0f);
+          int p = p0;
+          for (; p + L <= p1; p += L) acc = xsimd::fma(B::load_unaligned(a_row.data() + p), B::load_unaligned(bj + p), acc);
+          float s = xsimd::hadd(acc);
+          for (; p < p1; ++p) s = xsimd::fma(a_row[p], bj[p], s);
+          c[i + static_cast<std::ptrdiff_t>(j) * ldc] = load_c ? c[i + static_cast<std::ptrdiff_t>(j) * ldc] + s : s;
+        }
       }
+    }
   }
 }
 
@@ -105,7 +139,7 @@ void gemm(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
   if (kernel == gemm_kernel::eigen)
     gemm_eigen(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
   else
-    gemm_simd(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    gemm_simd<false>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 void gemm(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
@@ -175,9 +209,7 @@ void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int l
              bool accumulate) {
   if (m <= 0 || n <= 0) return;
   if (default_gemm_kernel() == gemm_kernel::eigen) return gemm_nt_eigen(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-  thread_local std::vector<float> bt;
-  transpose_into(n, k, b, ldb, bt);  // bt is k x n
-  gemm(m, n, k, a, lda, bt.data(), k, c, ldc, accumulate, gemm_kernel::simd);
+  gemm_simd<true>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 void gemm_nt(int m, int n, int k, const double* a, int lda, const double* b, int ldb, double* c, int ldc,

@@ -1,8 +1,8 @@
 // Dense matrix products for the networks: C = A * B (+ C), column-major, float or double.
 // Two kernels: Eigen's GEMM (vectorised natively; scalar in the wasm build, where Eigen is built
 // with EIGEN_DONT_VECTORIZE) and a register-blocked xsimd kernel that is SIMD in every build
-// (AVX2/AVX-512 natively, SIMD128 through xsimd's SSE2 path in wasm). The default is whichever
-// is faster where the library was compiled (bench/bench_nn.cpp compares them).
+// (AVX2/AVX-512 natively, SIMD128 through xsimd's SSE2 path in wasm). The xsimd kernel is the
+// default everywhere: it is the faster one on the networks' shapes (bench/bench_train.cpp).
 #pragma once
 #include <cstddef>
 
