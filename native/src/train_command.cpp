@@ -230,7 +230,9 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   nlohmann::json net = c.contains("network") ? c["network"] : nlohmann::json::object();
   if (!net.is_object()) throw input_error("config key 'network' must be an object");
   const std::string nwhere = "'network' of " + where;
-  check_keys(net, {"hidden", "harmonics", "layers", "activation", "learned_variance", "log_var_range", "forward_looking"},
+  check_keys(net,
+             {"hidden", "harmonics", "layers", "activation", "learned_variance", "log_var_range", "forward_looking",
+              "langevin", "lgv_layers", "lgv_clip", "drift_clip"},
              nwhere);
   auto& m = s.model;
   if (net.contains("hidden")) m.hidden = static_cast<int>(integer_at(net, "hidden", nwhere));
@@ -243,6 +245,12 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if (net.contains("learned_variance")) m.learned_variance = flag_at(net, "learned_variance", nwhere);
   if (net.contains("log_var_range")) m.log_var_range = number_at(net, "log_var_range", nwhere);
   if (net.contains("forward_looking")) m.forward_looking = flag_at(net, "forward_looking", nwhere);
+  if (net.contains("langevin")) m.langevin = flag_at(net, "langevin", nwhere);
+  if (net.contains("lgv_layers")) m.lgv_layers = static_cast<int>(integer_at(net, "lgv_layers", nwhere));
+  if (net.contains("lgv_clip")) m.lgv_clip = number_at(net, "lgv_clip", nwhere);
+  if (net.contains("drift_clip")) m.drift_clip = number_at(net, "drift_clip", nwhere);
+  if (m.lgv_layers < 0 || m.lgv_layers > 64 || !(m.lgv_clip > 0) || !(m.drift_clip > 0))
+    throw input_error("lgv_layers must be 0 to 64, lgv_clip and drift_clip positive");
   if (m.hidden <= 0 || m.hidden > 4096 || m.harmonics <= 0 || m.harmonics > 4096 || m.layers < 0 || m.layers > 64)
     throw input_error("network sizes must be positive (hidden and harmonics at most 4096, layers 0 to 64)");
   if (!(m.log_var_range > 0)) throw input_error("log_var_range must be positive");
@@ -254,7 +262,11 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
                   {"activation", activation_name(m.act)},
                   {"learned_variance", m.learned_variance},
                   {"log_var_range", m.log_var_range},
-                  {"forward_looking", m.forward_looking}};
+                  {"forward_looking", m.forward_looking},
+                  {"langevin", m.langevin},
+                  {"lgv_layers", m.lgv_layers},
+                  {"lgv_clip", m.lgv_clip},
+                  {"drift_clip", m.drift_clip}};
   s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
   s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
   if (s.exploration < 0 || s.exploration_iterations < 0)
@@ -490,7 +502,7 @@ void run_model_sample(const std::string& model_path, long particles, int steps, 
   const int d = m.config.dim;
   const auto grid = make_time_grid(time_grid_spec{grid_kind::uniform, T, {}}, make_philox_key(seed), 0);
   std::vector<float> x(static_cast<std::size_t>(particles) * d);
-  log_reward_fn<float> reward = [&](const float* s, std::size_t n, float* lr) { m.tgt->evaluate(s, n, lr, nullptr, pool); };
+  const reward<float> reward = target_reward(*m.tgt, pool);
   constexpr long kChunk = 16384;  // particles per pass (memory); the noise is keyed by the particle index
   trajectory_batch<float> traj;
   progress_bar bar(particles, "sample model");

@@ -16,14 +16,14 @@ namespace {
 constexpr double kLog2Pi = 1.83787706640934548356;
 
 template <class T>
-dmt::log_reward_fn<T> gaussian_reward(int dim, double var) {
-  return [dim, var](const T* x, std::size_t n, T* out) {
+dmt::reward<T> gaussian_reward(int dim, double var) {
+  return dmt::log_reward_fn<T>([dim, var](const T* x, std::size_t n, T* out) {
     for (std::size_t i = 0; i < n; ++i) {
       double s = 0;
       for (int j = 0; j < dim; ++j) s += double(x[i * dim + j]) * double(x[i * dim + j]);
       out[i] = T(-0.5 * (s / var + dim * (kLog2Pi + std::log(var))));
     }
-  };
+  });
 }
 
 std::vector<std::vector<double>> test_grids(std::uint64_t seed) {
@@ -82,15 +82,20 @@ TEST(Trajectory, NonZeroDriftBreaksTheIdentity) {
   EXPECT_GT(s / 20, 1e-3);
 }
 
-// A non-Gaussian reward for the gradient checks.
-dmt::log_reward_fn<double> wavy_reward(int dim) {
-  return [dim](const double* x, std::size_t n, double* out) {
+// A non-Gaussian reward for the gradient checks, with its gradient (Langevin parametrisation).
+dmt::reward<double> wavy_reward(int dim) {
+  auto both = [dim](const double* x, std::size_t n, double* out, double* grad) {
     for (std::size_t i = 0; i < n; ++i) {
       double s = 0;
-      for (int j = 0; j < dim; ++j) s += -0.5 * x[i * dim + j] * x[i * dim + j] / 3.0 + 0.3 * std::sin(2.0 * x[i * dim + j]);
+      for (int j = 0; j < dim; ++j) {
+        const double v = x[i * dim + j];
+        s += -0.5 * v * v / 3.0 + 0.3 * std::sin(2.0 * v);
+        if (grad) grad[i * dim + j] = -v / 3.0 + 0.6 * std::cos(2.0 * v);
+      }
       out[i] = s;
     }
   };
+  return dmt::reward<double>([both](const double* x, std::size_t n, double* out) { both(x, n, out, nullptr); }, both);
 }
 
 double loss_at(dmt::diffusion_model<double>& m, dmt::trajectory_batch<double> traj, const dmt::loss_spec& spec) {
@@ -103,8 +108,9 @@ double loss_at(dmt::diffusion_model<double>& m, dmt::trajectory_batch<double> tr
 
 TEST(Losses, GradientsMatchCentralDifferences) {
   const std::uint64_t seed = dmt_test::test_seed(9);
-  for (bool learned_variance : {false, true})
+  for (int variant = 0; variant < 3; ++variant)
     for (auto kind : {dmt::loss_kind::tb, dmt::loss_kind::vargrad, dmt::loss_kind::db, dmt::loss_kind::subtb}) {
+      const bool learned_variance = variant >= 1, langevin = variant == 2;
       dmt::model_config c;
       c.dim = 2;
       c.sigma2 = 1.7;
@@ -112,6 +118,8 @@ TEST(Losses, GradientsMatchCentralDifferences) {
       c.harmonics = 3;
       c.layers = 1;
       c.learned_variance = learned_variance;
+      c.langevin = langevin;
+      c.lgv_layers = 1;
       c.flow = dmt::loss_needs_flow(kind);
       c.forward_looking = kind == dmt::loss_kind::subtb;
       dmt::diffusion_model<double> m(c);
@@ -145,10 +153,10 @@ TEST(Losses, GradientsMatchCentralDifferences) {
         const double fd = (fp - fm) / (2 * h);
         worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
         ASSERT_NEAR(grads[i], fd, 1e-6 * (1 + std::abs(fd)))
-            << dmt::loss_name(kind) << " learned_variance " << learned_variance << " parameter " << i;
+            << dmt::loss_name(kind) << " variant " << variant << " parameter " << i;
       }
-      std::printf("%-8s learned variance %d: %zu parameters, worst relative error %.2e\n", dmt::loss_name(kind),
-                  int(learned_variance), m.store.values.size(), worst);
+      std::printf("%-8s learned variance %d, Langevin %d: %zu parameters, worst relative error %.2e\n",
+                  dmt::loss_name(kind), int(learned_variance), int(langevin), m.store.values.size(), worst);
     }
 }
 

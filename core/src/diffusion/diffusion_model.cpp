@@ -18,6 +18,12 @@ template <class T>
 diffusion_model<T>::diffusion_model(const model_config& c)
     : config(c), policy(shape_of(c, c.learned_variance ? 2 * c.dim : c.dim), store, "policy.", "policy") {
   if (c.flow) flow.emplace(shape_of(c, 1), store, "flow.", "flow");
+  if (c.langevin) {
+    network_shape s = shape_of(c, 1);
+    s.in = 0;
+    s.layers = c.lgv_layers;
+    scale.emplace(s, store, "langevin.", "policy");
+  }
   log_z_offset = store.add("log_z", 1, 1, "log_z");
 }
 
@@ -25,6 +31,11 @@ template <class T>
 void diffusion_model<T>::initialise(std::uint64_t seed) {
   policy.initialise(store, seed, 0x41000001u);
   if (flow) flow->initialise(store, seed, 0x41000002u);
+  if (scale) {
+    scale->initialise(store, seed, 0x41000003u);
+    // gfn-diffusion's zero_init: output weights 0, bias 0.01 (a small Langevin drift at the start)
+    store.values[store.find("langevin.joint.out.bias")->offset] = T(0.01);
+  }
   store.values[log_z_offset] = T(0);
 }
 

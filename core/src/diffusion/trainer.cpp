@@ -31,11 +31,16 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
   model_.initialise(s.seed);
 }
 
-log_reward_fn<float> trainer::reward() const {
-  const target* t = &target_;
-  const executor* e = &exec_;
-  return [t, e](const float* x, std::size_t n, float* log_r) { t->evaluate(x, n, log_r, nullptr, *e); };
+dmt::reward<float> target_reward(const target& t, const executor& exec) {
+  const target* tp = &t;
+  const executor* e = &exec;
+  return dmt::reward<float>([tp, e](const float* x, std::size_t n, float* log_r) { tp->evaluate(x, n, log_r, nullptr, *e); },
+                            [tp](const float* x, std::size_t n, float* log_r, float* grad) {
+                              tp->evaluate(x, n, log_r, grad);
+                            });
 }
+
+dmt::reward<float> trainer::reward() const { return target_reward(target_, exec_); }
 
 iteration_stats trainer::step() {
   const long it = iteration_;
@@ -83,7 +88,7 @@ evaluation evaluate_sampler(const diffusion_model<float>& model, const target& t
   ev.steps = steps;
   ev.log_z_learned = model.log_z();
   const auto grid = make_time_grid(time_grid_spec{grid_kind::uniform, steps, {}}, make_philox_key(seed), 0);
-  log_reward_fn<float> reward = [&](const float* x, std::size_t n, float* lr) { t.evaluate(x, n, lr, nullptr, exec); };
+  const dmt::reward<float> reward = target_reward(t, exec);
   trajectory_batch<float> traj;
   simulate_forward(model, grid, samples, trajectory_rng{make_philox_key(seed), 0, 1}, reward, false, traj, 0.0, exec);
   ev.x.assign(traj.state(steps), traj.state(steps) + static_cast<std::ptrdiff_t>(samples) * d);

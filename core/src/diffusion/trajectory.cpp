@@ -35,20 +35,62 @@ void start_batch(const diffusion_model<T>& model, const std::vector<double>& tim
   out.log_w.assign(batch, T(0));
   out.log_f.resize(0, 0);
   out.cached = keep_cache;
-  model.policy.resize(out.policy_cache, keep_cache ? batch * T_ : batch);
+  const int cols = keep_cache ? batch * T_ : batch;
+  model.policy.resize(out.policy_cache, cols);
+  out.drift.resize(d, cols);
   std::vector<T> t(times.begin(), times.end() - 1);
   model.policy.forward_time(model.store, t.data(), T_, out.policy_cache.time);
+  if (model.scale) {
+    out.score.resize(d, cols);
+    model.scale->resize(out.scale_cache, T_);
+    model.scale->forward_time(model.store, t.data(), T_, out.scale_cache.time);
+    for (int k = 0; k < T_; ++k) model.scale->forward(model.store, out.scale_cache, k, 1, k);
+    out.lgv_scale.assign(out.scale_cache.out.data(), out.scale_cache.out.data() + T_);
+  } else {
+    out.score.resize(0, 0);
+    out.lgv_scale.clear();
+  }
 }
 
-// log p_F of one transition x -> x1 given the policy's outputs for x (drift, then raw log-variance).
+// The policy on columns [col0, col0 + nb) of the cache (states xk of particles b0..): network
+// outputs, then the drift u (with the Langevin term when the model has one).
 template <class T>
-T transition_log_pf(const model_config& c, const T* o, const T* x, const T* x1, double dt) {
+void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajectory_batch<T>& out, int k, int b0,
+                     int nb, int col0, const T* xk) {
+  const model_config& c = model.config;
   const int d = c.dim;
+  auto& cache = out.policy_cache;
+  for (int b = 0; b < nb; ++b)
+    for (int j = 0; j < d; ++j) cache.x(j, col0 + b) = xk[(b0 + b) * d + j];
+  model.policy.forward(model.store, cache, col0, nb, k);
+  const int n_out = static_cast<int>(cache.out.rows());
+  if (!c.langevin) {
+    for (int b = 0; b < nb; ++b)
+      for (int j = 0; j < d; ++j) out.drift(j, col0 + b) = cache.out.data()[static_cast<std::ptrdiff_t>(col0 + b) * n_out + j];
+    return;
+  }
+  if (!r.gradient) throw input_error("the Langevin parametrisation needs the target's gradient");
+  std::vector<T> lr(nb);
+  T* g = out.score.data() + static_cast<std::ptrdiff_t>(col0) * d;
+  r.gradient(cache.x.data() + static_cast<std::ptrdiff_t>(col0) * d, static_cast<std::size_t>(nb), lr.data(), g);
+  const double s = out.lgv_scale[k];
+  for (int b = 0; b < nb; ++b)
+    for (int j = 0; j < d; ++j) {
+      T& gj = g[b * d + j];
+      gj = std::isfinite(double(gj)) ? T(std::clamp(double(gj), -c.lgv_clip, c.lgv_clip)) : T(0);
+      const double u = double(cache.out.data()[static_cast<std::ptrdiff_t>(col0 + b) * n_out + j]) + s * double(gj);
+      out.drift(j, col0 + b) = T(std::clamp(u, -c.drift_clip, c.drift_clip));
+    }
+}
+
+// log p_F of one transition x -> x1 given the drift u and the raw log-variance outputs o_v.
+template <class T>
+T transition_log_pf(const model_config& c, const T* u, const T* o_v, const T* x, const T* x1, double dt) {
   double s = 0.0;
-  for (int j = 0; j < d; ++j) {
-    const double lv = c.learned_variance ? std::tanh(double(o[d + j])) * c.log_var_range : 0.0;
+  for (int j = 0; j < c.dim; ++j) {
+    const double lv = c.learned_variance ? std::tanh(double(o_v[j])) * c.log_var_range : 0.0;
     const double var = c.sigma2 * std::exp(lv) * dt;
-    const double r = double(x1[j]) - double(x[j]) - double(o[j]) * dt;
+    const double r = double(x1[j]) - double(x[j]) - double(u[j]) * dt;
     s += r * r / var + kLog2Pi + std::log(var);
   }
   return T(-0.5 * s);
@@ -68,8 +110,8 @@ T transition_log_pb(const model_config& c, const std::vector<T>& times, int k, c
 }
 
 template <class T>
-void finish_batch(const log_reward_fn<T>& log_reward, trajectory_batch<T>& out) {
-  log_reward(out.state(out.steps), static_cast<std::size_t>(out.batch), out.log_r.data());
+void finish_batch(const reward<T>& r, trajectory_batch<T>& out) {
+  r.log_r(out.state(out.steps), static_cast<std::size_t>(out.batch), out.log_r.data());
   for (int b = 0; b < out.batch; ++b) {
     double lw = out.log_r[b];
     for (int k = 0; k < out.steps; ++k) lw += double(out.log_pb(b, k)) - double(out.log_pf(b, k));
@@ -77,16 +119,20 @@ void finish_batch(const log_reward_fn<T>& log_reward, trajectory_batch<T>& out) 
   }
 }
 
+template <class T>
+const T* variance_outputs(const trajectory_batch<T>& out, int col) {
+  return out.policy_cache.out.data() + static_cast<std::ptrdiff_t>(col) * out.policy_cache.out.rows() + out.dim;
+}
+
 }  // namespace
 
 template <class T>
 void simulate_forward(const diffusion_model<T>& model, const std::vector<double>& times, int batch,
-                      const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                      const trajectory_rng& rng, const reward<T>& log_reward, bool keep_cache,
                       trajectory_batch<T>& out, double exploration, const executor& exec) {
   start_batch(model, times, batch, keep_cache, out);
   const model_config& c = model.config;
   const int d = c.dim, tiles = (batch + kTile - 1) / kTile;
-  auto& cache = out.policy_cache;
   for (int k = 0; k < out.steps; ++k) {
     const double dt = double(out.times[k + 1]) - double(out.times[k]);
     const rng_site site{rng.key, rng.iteration, purpose_of(0x31u, rng.stream, k)};
@@ -95,19 +141,19 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
       const int col0 = (keep_cache ? k * batch : 0) + b0;
       const T* xk = out.state(k);
       T* xk1 = out.states.data() + static_cast<std::ptrdiff_t>(k + 1) * batch * d;
-      for (int b = b0; b < b0 + nb; ++b)
-        for (int j = 0; j < d; ++j) cache.x(j, col0 + b - b0) = xk[b * d + j];
-      model.policy.forward(model.store, cache, col0, nb, k);
+      evaluate_policy(model, log_reward, out, k, b0, nb, col0, xk);
       std::vector<float> z(d);
       for (int b = b0; b < b0 + nb; ++b) {
-        const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b - b0) * cache.out.rows();
+        const int col = col0 + b - b0;
+        const T* u = out.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
+        const T* ov = variance_outputs(out, col);
         normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
         for (int j = 0; j < d; ++j) {
-          const double lv = c.learned_variance ? std::tanh(double(o[d + j])) * c.log_var_range : 0.0;
+          const double lv = c.learned_variance ? std::tanh(double(ov[j])) * c.log_var_range : 0.0;
           const double var = c.sigma2 * std::exp(lv) * dt + exploration * exploration;
-          xk1[b * d + j] = T(double(xk[b * d + j]) + double(o[j]) * dt + std::sqrt(var) * double(z[j]));
+          xk1[b * d + j] = T(double(xk[b * d + j]) + double(u[j]) * dt + std::sqrt(var) * double(z[j]));
         }
-        out.log_pf(b, k) = transition_log_pf(c, o, xk + b * d, xk1 + b * d, dt);
+        out.log_pf(b, k) = transition_log_pf(c, u, ov, xk + b * d, xk1 + b * d, dt);
         out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
       }
     });
@@ -116,14 +162,16 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
 }
 
 template <class T>
-void score_states(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& out,
+void score_states(const diffusion_model<T>& model, const reward<T>& log_reward, trajectory_batch<T>& out,
                   const executor& exec) {
   const model_config& c = model.config;
   const int d = c.dim, T_ = out.steps, batch = out.batch, tiles = (batch + kTile - 1) / kTile;
   const bool keep_cache = out.cached;
-  auto& cache = out.policy_cache;
-  std::vector<T> t(out.times.begin(), out.times.end() - 1);
-  model.policy.forward_time(model.store, t.data(), T_, cache.time);
+  // refresh everything that depends on the parameters (the states stay)
+  const auto states = out.states;
+  std::vector<double> times(out.times.begin(), out.times.end());
+  start_batch(model, times, batch, keep_cache, out);
+  out.states = states;
   for (int k = 0; k < T_; ++k) {
     const double dt = double(out.times[k + 1]) - double(out.times[k]);
     exec.parallel_for(static_cast<std::size_t>(tiles), [&](std::size_t tile) {
@@ -131,12 +179,11 @@ void score_states(const diffusion_model<T>& model, const log_reward_fn<T>& log_r
       const int col0 = (keep_cache ? k * batch : 0) + b0;
       const T* xk = out.state(k);
       const T* xk1 = out.state(k + 1);
-      for (int b = b0; b < b0 + nb; ++b)
-        for (int j = 0; j < d; ++j) cache.x(j, col0 + b - b0) = xk[b * d + j];
-      model.policy.forward(model.store, cache, col0, nb, k);
+      evaluate_policy(model, log_reward, out, k, b0, nb, col0, xk);
       for (int b = b0; b < b0 + nb; ++b) {
-        const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b - b0) * cache.out.rows();
-        out.log_pf(b, k) = transition_log_pf(c, o, xk + b * d, xk1 + b * d, dt);
+        const int col = col0 + b - b0;
+        out.log_pf(b, k) = transition_log_pf(c, out.drift.data() + static_cast<std::ptrdiff_t>(col) * d,
+                                             variance_outputs(out, col), xk + b * d, xk1 + b * d, dt);
         out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
       }
     });
@@ -146,7 +193,7 @@ void score_states(const diffusion_model<T>& model, const log_reward_fn<T>& log_r
 
 template <class T>
 void simulate_backward(const diffusion_model<T>& model, const std::vector<double>& times, const T* terminal,
-                       int batch, const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                       int batch, const trajectory_rng& rng, const reward<T>& log_reward, bool keep_cache,
                        trajectory_batch<T>& out, const executor& exec) {
   start_batch(model, times, batch, keep_cache, out);
   const model_config& c = model.config;
@@ -172,7 +219,7 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
 }
 
 template <class T>
-void compute_flows(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& traj) {
+void compute_flows(const diffusion_model<T>& model, const reward<T>& log_reward, trajectory_batch<T>& traj) {
   if (!model.flow) throw input_error("this model has no flow network (DB and SubTB need one)");
   const int B = traj.batch, T_ = traj.steps, d = traj.dim;
   traj.log_f.resize(B, T_ + 1);
@@ -191,7 +238,7 @@ void compute_flows(const diffusion_model<T>& model, const log_reward_fn<T>& log_
   std::vector<T> lr;
   if (model.config.forward_looking) {
     lr.resize(n);
-    log_reward(traj.state(1), static_cast<std::size_t>(n), lr.data());
+    log_reward.log_r(traj.state(1), static_cast<std::size_t>(n), lr.data());
   }
   for (int k = 1; k < T_; ++k) {
     const double tk = traj.times[k];
@@ -221,25 +268,36 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
   const auto& cache = traj.policy_cache;
   typename trajectory_batch<T>::Mat d_out(n_out, static_cast<Eigen::Index>(B) * T_);
+  std::vector<T> d_scale(c.langevin ? T_ : 0, T(0));
   for (int k = 0; k < T_; ++k) {
     const double dt = double(traj.times[k + 1]) - double(traj.times[k]);
     const T* xk = traj.state(k);
     const T* xk1 = traj.state(k + 1);
+    double ds = 0.0;
     for (int b = 0; b < B; ++b) {
       const int col = k * B + b;
       const double g = d_log_pf(b, k);
       const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
+      const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* dout = d_out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
       for (int j = 0; j < d; ++j) {
         const double th = c.learned_variance ? std::tanh(double(o[d + j])) : 0.0;
         const double var = c.sigma2 * std::exp(th * c.log_var_range);
-        const double r = double(xk1[b * d + j]) - double(xk[b * d + j]) - double(o[j]) * dt;
-        dout[j] = T(g * r / var);
+        const double r = double(xk1[b * d + j]) - double(xk[b * d + j]) - double(u[j]) * dt;
+        double du = g * r / var;
+        if (c.langevin) {
+          // u = clip(o + s g, +-drift_clip): no gradient where the clip is active
+          if (std::abs(double(u[j])) >= c.drift_clip) du = 0.0;
+          ds += du * double(traj.score(j, col));
+        }
+        dout[j] = T(du);
         if (c.learned_variance) dout[d + j] = T(g * 0.5 * (r * r / (var * dt) - 1.0) * c.log_var_range * (1.0 - th * th));
       }
     }
+    if (c.langevin) d_scale[k] = T(ds);
   }
   model.policy.backward(model.store, cache, B * T_, d_out.data());
+  if (c.langevin) model.scale->backward(model.store, traj.scale_cache, T_, d_scale.data());
   if (d_log_f && model.flow && T_ >= 2) {
     const int n = B * (T_ - 1);
     std::vector<T> df(n);
@@ -252,13 +310,12 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
 
 #define DMT_INSTANTIATE(T)                                                                                          \
   template void simulate_forward<T>(const diffusion_model<T>&, const std::vector<double>&, int, const trajectory_rng&, \
-                                    const log_reward_fn<T>&, bool, trajectory_batch<T>&, double, const executor&);   \
+                                    const reward<T>&, bool, trajectory_batch<T>&, double, const executor&);          \
   template void simulate_backward<T>(const diffusion_model<T>&, const std::vector<double>&, const T*, int,           \
-                                     const trajectory_rng&, const log_reward_fn<T>&, bool, trajectory_batch<T>&,     \
+                                     const trajectory_rng&, const reward<T>&, bool, trajectory_batch<T>&,            \
                                      const executor&);                                                               \
-  template void score_states<T>(const diffusion_model<T>&, const log_reward_fn<T>&, trajectory_batch<T>&,         \
-                                const executor&);                                                                 \
-  template void compute_flows<T>(const diffusion_model<T>&, const log_reward_fn<T>&, trajectory_batch<T>&);          \
+  template void score_states<T>(const diffusion_model<T>&, const reward<T>&, trajectory_batch<T>&, const executor&); \
+  template void compute_flows<T>(const diffusion_model<T>&, const reward<T>&, trajectory_batch<T>&);                 \
   template void backprop<T>(diffusion_model<T>&, const trajectory_batch<T>&, const trajectory_batch<T>::Mat&,       \
                             const trajectory_batch<T>::Mat*, T);
 DMT_INSTANTIATE(float)

@@ -67,7 +67,7 @@ void diffusion_network<T>::initialise(parameter_store<T>& store, std::uint64_t s
   const philox_key key = make_philox_key(seed);
   std::uint32_t tensor = 0;
   auto uniform_layer = [&](const layer& l) {
-    const double bound = 1.0 / std::sqrt(double(l.in));
+    const double bound = l.in > 0 ? 1.0 / std::sqrt(double(l.in)) : 0.0;  // no inputs: a zero bias
     philox_stream s(key, tensor++, purpose);
     T* w = store.value(l.w);
     for (int i = 0; i < l.in * l.out; ++i) w[i] = T(bound * (2.0 * s.uniform() - 1.0));

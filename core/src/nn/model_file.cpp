@@ -80,6 +80,10 @@ void write_model_config(const model_config& c, std::map<std::string, std::string
   h["activation"] = std::string(activation_name(c.act));
   h["flow"] = std::to_string(int(c.flow));
   h["forward_looking"] = std::to_string(int(c.forward_looking));
+  h["langevin"] = std::to_string(int(c.langevin));
+  h["lgv_layers"] = std::to_string(c.lgv_layers);
+  h["lgv_clip"] = fmt(c.lgv_clip);
+  h["drift_clip"] = fmt(c.drift_clip);
 }
 
 model_config read_model_config(const std::map<std::string, std::string>& h, const std::string& source) {
@@ -107,7 +111,11 @@ model_config read_model_config(const std::map<std::string, std::string>& h, cons
   c.act = parse_activation(get("activation"));
   c.flow = number("flow") != 0;
   c.forward_looking = number("forward_looking") != 0;
-  if (c.dim <= 0 || c.hidden <= 0 || c.harmonics <= 0 || c.layers < 0 || !(c.sigma2 > 0))
+  c.langevin = number("langevin") != 0;
+  c.lgv_layers = static_cast<int>(number("lgv_layers"));
+  c.lgv_clip = number("lgv_clip");
+  c.drift_clip = number("drift_clip");
+  if (c.dim <= 0 || c.hidden <= 0 || c.harmonics <= 0 || c.layers < 0 || c.lgv_layers < 0 || !(c.sigma2 > 0))
     throw input_error("model file '" + source + "' has impossible settings");
   return c;
 }

@@ -18,6 +18,10 @@ struct model_config {
   activation act = activation::gelu;
   bool flow = false;             // a flow network (needed by DB and SubTB)
   bool forward_looking = false;  // log F = NN + (1 - t) log N(x; 0, sigma^2 t I) + t log R(x)
+  // Langevin parametrisation: u = clip(NN1(x, t) + NN2(t) clip(grad log R(x), +-lgv_clip), +-drift_clip)
+  bool langevin = false;
+  int lgv_layers = 2;  // joint layers of the time-only network NN2
+  double lgv_clip = 100.0, drift_clip = 1e4;
 };
 
 template <class T>
@@ -32,6 +36,7 @@ struct diffusion_model {
   parameter_store<T> store;
   diffusion_network<T> policy;
   std::optional<diffusion_network<T>> flow;
+  std::optional<diffusion_network<T>> scale;  // NN2(t) of the Langevin parametrisation (no state input)
   std::size_t log_z_offset = 0;
 };
 

@@ -52,7 +52,7 @@ class trainer {
   const diffusion_model<float>& model() const { return model_; }
   adam<float>& optimiser() { return optimiser_; }
   const train_settings& settings() const { return settings_; }
-  log_reward_fn<float> reward() const;
+  dmt::reward<float> reward() const;
   // Multiply-adds of the network work of one iteration (forward and backward), for GFLOP/s.
   double flops_per_iteration() const;
 
@@ -66,6 +66,9 @@ class trainer {
   trajectory_batch<float> traj_;
   loss_gradient<float> grad_;
 };
+
+// A target as a reward: log R on batches (threads from exec), its gradient serially (inside tasks).
+dmt::reward<float> target_reward(const target& t, const executor& exec = serial_executor());
 
 // Evaluation on K samples (ALGORITHMS.md 4): ELBO (log Z_lb), log Z_RW, ESS / K, and with the
 // target's exact log Z the errors |log Z - estimate|; with exact samples the EUBO (backward

@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 #include <vector>
 
 #include "dmt/diffusion/diffusion_model.hpp"
@@ -22,6 +23,21 @@ namespace dmt {
 // log R for n states (x: n x dim, row-major, which is dim x n column-major).
 template <class T>
 using log_reward_fn = std::function<void(const T* x, std::size_t n, T* log_r)>;
+// log R and grad log R (n x dim) for n states; called from inside parallel tasks, so it must not
+// start tasks of its own.
+template <class T>
+using reward_gradient_fn = std::function<void(const T* x, std::size_t n, T* log_r, T* grad)>;
+
+// The target as the sampler sees it: log R for whole batches, and its gradient where the policy
+// needs it (the Langevin parametrisation).
+template <class T>
+struct reward {
+  reward(log_reward_fn<T> f, reward_gradient_fn<T> g = {}) : log_r(std::move(f)), gradient(std::move(g)) {}
+  template <class F, class = std::enable_if_t<std::is_invocable_v<F, const T*, std::size_t, T*>>>
+  reward(F f) : log_r(std::move(f)) {}
+  log_reward_fn<T> log_r;
+  reward_gradient_fn<T> gradient;
+};
 
 // Where a batch's random numbers come from: Philox key, counter step (the iteration) and the
 // first particle index (so that a large batch can be simulated in pieces with the same result).
@@ -42,8 +58,10 @@ struct trajectory_batch {
   std::vector<T> log_r;     // batch: log R(x_T)
   std::vector<T> log_w;     // batch
   Mat log_f;                // batch x (T + 1) when the flow was computed
+  Mat drift, score;         // dim x (cache columns): u and clip(grad log R) (Langevin) per evaluated state
+  std::vector<T> lgv_scale; // NN2(t_k), k < T (Langevin)
   bool cached = false;      // policy_cache holds every step (needed by backprop)
-  typename diffusion_network<T>::cache policy_cache, flow_cache;
+  typename diffusion_network<T>::cache policy_cache, flow_cache, scale_cache;
 
   const T* state(int k) const { return states.data() + static_cast<std::ptrdiff_t>(k) * batch * dim; }
 };
@@ -51,25 +69,25 @@ struct trajectory_batch {
 // Policy trajectories from x_0 = 0. exploration e > 0 samples with variance sigma^2 v dt + e^2.
 template <class T>
 void simulate_forward(const diffusion_model<T>& model, const std::vector<double>& times, int batch,
-                      const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                      const trajectory_rng& rng, const reward<T>& log_reward, bool keep_cache,
                       trajectory_batch<T>& out, double exploration = 0.0, const executor& exec = serial_executor());
 
 // Backward trajectories from the given terminal states (batch x dim, row-major).
 template <class T>
 void simulate_backward(const diffusion_model<T>& model, const std::vector<double>& times, const T* terminal,
-                       int batch, const trajectory_rng& rng, const log_reward_fn<T>& log_reward, bool keep_cache,
+                       int batch, const trajectory_rng& rng, const reward<T>& log_reward, bool keep_cache,
                        trajectory_batch<T>& out, const executor& exec = serial_executor());
 
 // Recomputes log p_F, log p_B, log R and log w of traj.states (every x_k given; x_0 = 0) under the
 // model's current parameters, refilling the policy cache (all steps when traj.cached).
 template <class T>
-void score_states(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& traj,
+void score_states(const diffusion_model<T>& model, const reward<T>& log_reward, trajectory_batch<T>& traj,
                   const executor& exec = serial_executor());
 
 // log F(x_k, t_k) for every state: k = 0 is log Z, k = T is log R(x_T), others the flow network
 // (plus the forward-looking terms when the model has them). Keeps the flow cache for backprop.
 template <class T>
-void compute_flows(const diffusion_model<T>& model, const log_reward_fn<T>& log_reward, trajectory_batch<T>& traj);
+void compute_flows(const diffusion_model<T>& model, const reward<T>& log_reward, trajectory_batch<T>& traj);
 
 // Adds to model.store.grads the gradient of a loss whose partial derivatives w.r.t. log p_F
 // (batch x T), log F (batch x (T + 1), may be null) and log Z are given.
