@@ -30,7 +30,40 @@ test('wasm uses 128-bit SIMD lanes', () => {
   assert.strictEqual(w.simd_lanes, 4);
 });
 
-for (const key of ['normals', 'gmm25_mala', 'manywell_ula', 'funnel_underdamped', 'banana_skrock', 'lgcp8_log_r']) {
+test('wasm uses the xsimd GEMM kernel (Eigen is scalar there)', () => {
+  const { w } = load();
+  assert.strictEqual(w.gemm_default, 'simd');
+});
+
+test('a model file written natively is read by wasm (and the other way) with the same samples', () => {
+  const os = require('node:os');
+  const path = require('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmt-model-'));
+  try {
+    const fromNative = path.join(dir, 'native.dmt');
+    const fromWasm = path.join(dir, 'wasm.dmt');
+    execFileSync(native, ['--write-model', fromNative]);
+    execFileSync(process.execPath, ['--no-experimental-fetch', wasmJs, '--write-model', fromWasm]);
+    const runs = [];
+    for (const file of [fromNative, fromWasm]) {
+      const w = JSON.parse(execFileSync(process.execPath, ['--no-experimental-fetch', wasmJs, '--read-model', file]).toString());
+      const n = JSON.parse(execFileSync(native, ['--read-model', file]).toString());
+      assert.strictEqual(w.adam_steps, 3);
+      assert.strictEqual(n.adam_steps, 3);
+      for (let i = 0; i < n.samples.length; i++)
+        assert.ok(Math.abs(w.samples[i] - n.samples[i]) <= relTol * (1 + Math.abs(n.samples[i])), `sample ${i}`);
+      runs.push(n.samples);
+    }
+    // the two builds trained the same model up to float rounding
+    for (let i = 0; i < runs[0].length; i++)
+      assert.ok(Math.abs(runs[0][i] - runs[1][i]) <= 1e-3 * (1 + Math.abs(runs[0][i])), `trained sample ${i}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const key of ['normals', 'gmm25_mala', 'manywell_ula', 'funnel_underdamped', 'banana_skrock', 'lgcp8_log_r',
+                   'gemm_simd', 'train_tb']) {
   test(`${key}: wasm matches native within relative ${relTol}`, () => {
     const { w, n } = load();
     assert.strictEqual(w[key].length, n[key].length);
