@@ -58,7 +58,7 @@ iteration_stats trainer::step() {
   if (!std::isfinite(st.loss))
     throw training_diverged(it, "the loss is not finite at iteration " + std::to_string(it));
   model_.store.zero_grad();
-  backprop(model_, traj_, grad_.d_log_pf, flows ? &grad_.d_log_f : nullptr, grad_.d_log_z);
+  backprop(model_, traj_, grad_.d_log_pf, flows ? &grad_.d_log_f : nullptr, grad_.d_log_z, exec_);
   for (float g : model_.store.grads)
     if (!std::isfinite(g)) throw training_diverged(it, "a gradient is not finite at iteration " + std::to_string(it));
   st.grad_norm = optimiser_.step(model_.store, settings_.optimiser);

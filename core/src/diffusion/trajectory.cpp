@@ -9,7 +9,7 @@
 namespace dmt {
 namespace {
 
-constexpr int kTile = 512;  // particles per task; fixed, so results do not depend on the thread count
+constexpr int kTile = 128;  // particles per task; fixed, so results do not depend on the thread count
 constexpr double kLog2Pi = 1.83787706640934548356;
 
 std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) {
@@ -262,7 +262,7 @@ void compute_flows(const diffusion_model<T>& model, const reward<T>& log_reward,
 template <class T>
 void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
               const typename trajectory_batch<T>::Mat& d_log_pf, const typename trajectory_batch<T>::Mat* d_log_f,
-              T d_log_z) {
+              T d_log_z, const executor& exec) {
   if (!traj.cached) throw std::logic_error("backprop needs trajectories simulated with keep_cache");
   const model_config& c = model.config;
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
@@ -296,14 +296,14 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
     }
     if (c.langevin) d_scale[k] = T(ds);
   }
-  model.policy.backward(model.store, cache, B * T_, d_out.data());
+  model.policy.backward(model.store, cache, B * T_, d_out.data(), nullptr, exec);
   if (c.langevin) model.scale->backward(model.store, traj.scale_cache, T_, d_scale.data());
   if (d_log_f && model.flow && T_ >= 2) {
     const int n = B * (T_ - 1);
     std::vector<T> df(n);
     for (int k = 1; k < T_; ++k)
       for (int b = 0; b < B; ++b) df[(k - 1) * B + b] = (*d_log_f)(b, k);
-    model.flow->backward(model.store, traj.flow_cache, n, df.data());
+    model.flow->backward(model.store, traj.flow_cache, n, df.data(), nullptr, exec);
   }
   model.store.grads[model.log_z_offset] += d_log_z;
 }
@@ -317,7 +317,7 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
   template void score_states<T>(const diffusion_model<T>&, const reward<T>&, trajectory_batch<T>&, const executor&); \
   template void compute_flows<T>(const diffusion_model<T>&, const reward<T>&, trajectory_batch<T>&);                 \
   template void backprop<T>(diffusion_model<T>&, const trajectory_batch<T>&, const trajectory_batch<T>::Mat&,       \
-                            const trajectory_batch<T>::Mat*, T);
+                            const trajectory_batch<T>::Mat*, T, const executor&);
 DMT_INSTANTIATE(float)
 DMT_INSTANTIATE(double)
 #undef DMT_INSTANTIATE

@@ -33,11 +33,12 @@ void affine(const parameter_store<T>& store, const typename diffusion_network<T>
 
 // Gradients of y = W x + b given dy (out x n): dW += dy x^T, db += sum of dy's columns, and
 // dx = W^T dy when dx is given.
+// grads: the gradient array to accumulate into (store.grads or a task's own, same offsets).
 template <class T>
-void affine_backward(parameter_store<T>& store, const typename diffusion_network<T>::layer& l, const T* x, int n,
-                     const T* dy, T* dx) {
-  gemm_nt(l.out, l.in, n, dy, l.out, x, l.in, store.grad(l.w), l.out, true);
-  T* db = store.grad(l.b);
+void affine_backward(const parameter_store<T>& store, T* grads, const typename diffusion_network<T>::layer& l,
+                     const T* x, int n, const T* dy, T* dx) {
+  gemm_nt(l.out, l.in, n, dy, l.out, x, l.in, grads + l.w, l.out, true);
+  T* db = grads + l.b;
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < l.out; ++i) db[i] += dy[i + static_cast<std::ptrdiff_t>(j) * l.out];
   if (dx) gemm_tn(l.in, n, l.out, store.value(l.w), l.out, dy, l.out, dx, l.in, false);
@@ -153,48 +154,64 @@ void diffusion_network<T>::forward(const parameter_store<T>& store, cache& c, in
 }
 
 template <class T>
-void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x) const {
+void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x,
+                                    const executor& exec) const {
   const int H = shape_.hidden, K = shape_.harmonics;
   // Column chunks small enough that a chunk's activations, slopes and gradients stay in L2
-  // while they pass through every layer. Parameter gradients accumulate chunk after chunk, the
-  // same column order as one product over all columns.
-  constexpr int kChunk = 256;
-  Mat& da = c.scratch1;
-  Mat& dh = c.scratch2;
-  if (da.cols() < kChunk) {
-    da.resize(H, kChunk);
-    dh.resize(H, kChunk);
-  }
+  // while they pass through every layer. Chunks are grouped (a fixed number per group, so the
+  // grouping depends on n alone); groups run as parallel tasks, each accumulating into its own
+  // gradient array, and the groups' sums are added in group order: the result does not depend on
+  // the number of threads.
+  constexpr int kChunk = 256, kChunksPerGroup = 8;
+  const int group_cols = kChunk * kChunksPerGroup;
+  const int groups = (n + group_cols - 1) / group_cols;
   const time_cache& tc = c.time;
-  Mat d_emb = Mat::Zero(H, tc.nt);
+  const std::size_t n_params = store.values.size();
+  std::vector<std::vector<T>> partial(groups > 1 ? groups : 0);
+  std::vector<Mat> d_emb_part(groups, Mat::Zero(H, tc.nt));
   const Mat& last = shape_.layers > 0 ? c.a[shape_.layers - 1] : c.a0;
-  for (int c0 = 0; c0 < n; c0 += kChunk) {
-    const int nc = std::min(kChunk, n - c0);
-    const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(c0) * H;
-    const std::size_t len = static_cast<std::size_t>(H) * nc;
-    auto times_slope = [&](const Mat& slope) {
-      const T* sl = slope.data() + off;
-      const T* g = da.data();
-      T* o = dh.data();
-      for (std::size_t i = 0; i < len; ++i) o[i] = g[i] * sl[i];
-    };
-    affine_backward(store, out_, last.data() + off, nc, d_out + static_cast<std::ptrdiff_t>(c0) * shape_.out,
-                    da.data());
-    for (int l = shape_.layers - 1; l >= 0; --l) {
-      times_slope(c.s[l]);
-      const Mat& in = l > 0 ? c.a[l - 1] : c.a0;
-      affine_backward(store, joint_[l], in.data() + off, nc, dh.data(), da.data());
+  auto run_group = [&](std::size_t g) {
+    T* grads = store.grads.data();
+    if (groups > 1) {
+      partial[g].assign(n_params, T(0));
+      grads = partial[g].data();
     }
-    times_slope(c.s0);
-    affine_backward(store, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, nc, dh.data(),
-                    d_x ? d_x + static_cast<std::ptrdiff_t>(c0) * shape_.in : nullptr);
-    // The time embedding was broadcast to every column at its time: sum the columns per time.
-    for (int j = 0; j < nc; ++j) d_emb.col(c.time_of[c0 + j]) += dh.col(j);
-  }
+    Mat da(H, kChunk), dh(H, kChunk);
+    Mat& d_emb = d_emb_part[g];
+    const int g_end = std::min(n, static_cast<int>(g + 1) * group_cols);
+    for (int c0 = static_cast<int>(g) * group_cols; c0 < g_end; c0 += kChunk) {
+      const int nc = std::min(kChunk, g_end - c0);
+      const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(c0) * H;
+      const std::size_t len = static_cast<std::size_t>(H) * nc;
+      auto times_slope = [&](const Mat& slope) {
+        const T* sl = slope.data() + off;
+        const T* gr = da.data();
+        T* o = dh.data();
+        for (std::size_t i = 0; i < len; ++i) o[i] = gr[i] * sl[i];
+      };
+      affine_backward(store, grads, out_, last.data() + off, nc, d_out + static_cast<std::ptrdiff_t>(c0) * shape_.out,
+                      da.data());
+      for (int l = shape_.layers - 1; l >= 0; --l) {
+        times_slope(c.s[l]);
+        const Mat& in = l > 0 ? c.a[l - 1] : c.a0;
+        affine_backward(store, grads, joint_[l], in.data() + off, nc, dh.data(), da.data());
+      }
+      times_slope(c.s0);
+      affine_backward(store, grads, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, nc, dh.data(),
+                      d_x ? d_x + static_cast<std::ptrdiff_t>(c0) * shape_.in : nullptr);
+      // The time embedding was broadcast to every column at its time: sum the columns per time.
+      for (int j = 0; j < nc; ++j) d_emb.col(c.time_of[c0 + j]) += dh.col(j);
+    }
+  };
+  exec.parallel_for(static_cast<std::size_t>(groups), run_group);
+  for (int g = 0; g < static_cast<int>(partial.size()); ++g)
+    for (std::size_t i = 0; i < n_params; ++i) store.grads[i] += partial[g][i];
+  Mat d_emb = Mat::Zero(H, tc.nt);
+  for (int g = 0; g < groups; ++g) d_emb += d_emb_part[g];
   Mat d_hidden(H, tc.nt), d_pre(H, tc.nt), d_features(2 * K, tc.nt);
-  affine_backward(store, time2_, tc.hidden.data(), tc.nt, d_emb.data(), d_hidden.data());
+  affine_backward(store, store.grads.data(), time2_, tc.hidden.data(), tc.nt, d_emb.data(), d_hidden.data());
   activate_backward(shape_.act, tc.pre.data(), d_hidden.data(), d_pre.data(), d_pre.size());
-  affine_backward(store, time1_, tc.features.data(), tc.nt, d_pre.data(), d_features.data());
+  affine_backward(store, store.grads.data(), time1_, tc.features.data(), tc.nt, d_pre.data(), d_features.data());
   T* d_phase = store.grad(phase_);
   for (int j = 0; j < tc.nt; ++j)
     for (int i = 0; i < K; ++i)

@@ -94,6 +94,6 @@ void compute_flows(const diffusion_model<T>& model, const reward<T>& log_reward,
 template <class T>
 void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
               const typename trajectory_batch<T>::Mat& d_log_pf, const typename trajectory_batch<T>::Mat* d_log_f,
-              T d_log_z);
+              T d_log_z, const executor& exec = serial_executor());
 
 }  // namespace dmt

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "dmt/executor.hpp"
 #include "dmt/nn/activation.hpp"
 #include "dmt/nn/parameter_store.hpp"
 
@@ -56,7 +57,6 @@ class diffusion_network {
     std::vector<Mat> a, s;
     std::vector<int> time_of;
     time_cache time;
-    mutable Mat scratch1, scratch2;  // backward-pass workspace, kept to avoid page faults
   };
 
   diffusion_network() = default;
@@ -73,7 +73,9 @@ class diffusion_network {
   void forward(const parameter_store<T>& store, cache& c, int c0, int nc, int ti) const;
   // Given d loss / d out for the first n columns (out x n), adds the parameter gradients to
   // store.grads and, when d_x is given, writes d loss / d x (in x n).
-  void backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x = nullptr) const;
+  // Column groups run as tasks of exec; the result does not depend on the number of threads.
+  void backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x = nullptr,
+                const executor& exec = serial_executor()) const;
 
   // Multiply-adds of one forward evaluation of one column (for GFLOP/s reports), time MLP excluded.
   double flops_per_column() const;
