@@ -25,8 +25,6 @@ void BM_TrainTB(benchmark::State& state) {
   dmt::trainer tr(s, *t);
   tr.step();  // warm-up: allocations
   for (auto _ : state) benchmark::DoNotOptimize(tr.step());
-  state.counters["ms_per_iteration"] =
-      benchmark::Counter(1e3 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["network_GFLOPs"] =
       benchmark::Counter(tr.flops_per_iteration() * 1e-9 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(dmt::gemm_kernel_name(dmt::default_gemm_kernel()));

@@ -26,7 +26,13 @@ done
 [[ $(wc -l <a/metrics.jsonl) -eq 2 ]] && ok "metrics.jsonl has one line per evaluation (2)" || fail "metrics.jsonl: $(wc -l <a/metrics.jsonl) lines"
 grep -q '"mode_coverage"' a/metrics.jsonl && grep -q '"w2"' a/metrics.jsonl && grep -q '"eubo"' a/metrics.jsonl &&
   ok "metrics carry W2, EUBO and mode coverage" || fail "metrics lack fields: $(head -1 a/metrics.jsonl)"
-grep -q '</svg>' a/report.svg && grep -q 'log Z estimates' a/report.svg && ok "report.svg written" || fail "report.svg incomplete"
+/usr/bin/python3 -c "
+import xml.etree.ElementTree as E, sys
+r = E.parse('a/report.svg').getroot()
+texts = ' '.join(t.text or '' for t in r.iter('{http://www.w3.org/2000/svg}text'))
+circles = len(list(r.iter('{http://www.w3.org/2000/svg}circle')))
+assert 'log Z estimates' in texts and 'contours' in texts and circles >= 200, (texts, circles)
+" && ok "report.svg is well-formed XML with the samples, contours and log Z panels" || fail "report.svg incomplete"
 ls a | grep -q tmp && fail "temporary files left in a/: $(ls a)"
 
 # The same run on one thread: identical bits.
