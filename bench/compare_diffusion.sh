@@ -14,7 +14,7 @@ for ((r = 0; r < rounds; r++)); do
   out=$(taskset -c 0 /usr/bin/time -f "%M" -o /tmp/dmt_mem.$$ "$bench" --benchmark_filter='BM_TrainTB/64/300/1' \
     --benchmark_min_time=3 --benchmark_format=json 2>/dev/null)
   dmt+=("$(echo "$out" | /usr/bin/python3 -c "import json,sys; b=json.load(sys.stdin)['benchmarks'][0]; print(b['real_time'])")")
-  gflops+=("$(echo "$out" | /usr/bin/python3 -c "import json,sys; b=json.load(sys.stdin)['benchmarks'][0]; print(b['network_GFLOPs']/1e9)")")
+  gflops+=("$(echo "$out" | /usr/bin/python3 -c "import json,sys; b=json.load(sys.stdin)['benchmarks'][0]; print(b['network_GFLOPs'])")")
   dmt_mem+=("$(cat /tmp/dmt_mem.$$)")
   t=$(taskset -c 0 /usr/bin/python3 bench/torch_diffusion.py --iterations 8 --threads 1)
   torch+=("$(echo "$t" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['ms_per_iteration'])")")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up, build the native preset, and train a diffusion sampler on gmm25 (TB with
-# the Langevin parametrisation, 2500 iterations, a few minutes on 2 cores). Writes runs/gmm25/:
+# the Langevin parametrisation, 3000 iterations, a few minutes on 2 cores). Writes runs/gmm25/:
 # model.dmt, metrics.jsonl, loss.csv, samples.npy and report.svg.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training quality in CI (fixed seeds, short schedules; see README "Training diffusion samplers"):
-#   gmm25       TB with the Langevin parametrisation, configs/quick/gmm25_tb_lp.json (2500 iterations):
+#   gmm25       TB with the Langevin parametrisation, configs/quick/gmm25_tb_lp.json (3000 iterations):
 #               |log Z - log Z_RW| < 0.3 and all 25 modes covered (each mode holds at least 10% of its
 #               equal share of the 2000 evaluation samples within 3 standard deviations);
 #   manywell8   TB + LP on manywell with d = 8, configs/quick/manywell8_tb_lp.json (2000 iterations):

@@ -67,6 +67,42 @@ TEST(Gemm, TransposedFormsAgreeAcrossKernels) {
   dmt::set_default_gemm_kernel(saved);
 }
 
+// The float activations (GELU through Abramowitz-Stegun erf and a Cephes exp) against the exact
+// double formulas: GELU(h) = h Phi(h), GELU'(h) = Phi(h) + h phi(h), SiLU, tanh.
+TEST(Activation, FloatPathsMatchExactFormulas) {
+  std::vector<float> h;
+  for (int i = -4000; i <= 4000; ++i) h.push_back(i * 0.005f);  // [-20, 20]
+  h.push_back(-100.0f);
+  h.push_back(100.0f);
+  std::vector<float> f(h.size()), d(h.size());
+  for (auto act : {dmt::activation::gelu, dmt::activation::silu, dmt::activation::tanh}) {
+    dmt::activate_with_slope(act, h.data(), f.data(), d.data(), h.size());
+    double worst_f = 0, worst_d = 0;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const double x = h[i];
+      double ef, ed;
+      if (act == dmt::activation::gelu) {
+        const double cdf = 0.5 * std::erfc(-x / std::sqrt(2.0)), pdf = std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
+        ef = x * cdf;
+        ed = cdf + x * pdf;
+      } else if (act == dmt::activation::silu) {
+        const double s = 1 / (1 + std::exp(-x));
+        ef = x * s;
+        ed = s * (1 + x * (1 - s));
+      } else {
+        ef = std::tanh(x);
+        ed = 1 - ef * ef;
+      }
+      worst_f = std::max(worst_f, std::abs(f[i] - ef) / (1 + std::abs(ef)));
+      worst_d = std::max(worst_d, std::abs(d[i] - ed) / (1 + std::abs(ed)));
+    }
+    std::printf("%s: worst relative error %.2e (value), %.2e (slope)\n", dmt::activation_name(act), worst_f, worst_d);
+    // float rounding is 6e-8 per operation; A-S 7.1.26 adds up to 1.5e-7 absolute in erf
+    EXPECT_LT(worst_f, 1e-6);
+    EXPECT_LT(worst_d, 1e-6);
+  }
+}
+
 // L(theta, x) = sum_ij c_ij out_ij over columns at two different times.
 double network_objective(const dmt::diffusion_network<double>& net, const dmt::parameter_store<double>& store,
                          const std::vector<double>& x, const std::vector<double>& c, int n) {

@@ -87,8 +87,16 @@ void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajec
 template <class T>
 T transition_log_pf(const model_config& c, const T* u, const T* o_v, const T* x, const T* x1, double dt) {
   double s = 0.0;
+  if (!c.learned_variance) {  // one variance for every coordinate
+    const double var = c.sigma2 * dt;
+    for (int j = 0; j < c.dim; ++j) {
+      const double r = double(x1[j]) - double(x[j]) - double(u[j]) * dt;
+      s += r * r;
+    }
+    return T(-0.5 * (s / var + c.dim * (kLog2Pi + std::log(var))));
+  }
   for (int j = 0; j < c.dim; ++j) {
-    const double lv = c.learned_variance ? std::tanh(double(o_v[j])) * c.log_var_range : 0.0;
+    const double lv = std::tanh(double(o_v[j])) * c.log_var_range;
     const double var = c.sigma2 * std::exp(lv) * dt;
     const double r = double(x1[j]) - double(x[j]) - double(u[j]) * dt;
     s += r * r / var + kLog2Pi + std::log(var);
@@ -104,9 +112,9 @@ T transition_log_pb(const model_config& c, const std::vector<T>& times, int k, c
   double s = 0.0;
   for (int j = 0; j < c.dim; ++j) {
     const double r = double(x[j]) - ratio * double(x1[j]);
-    s += r * r / var + kLog2Pi + std::log(var);
+    s += r * r;
   }
-  return T(-0.5 * s);
+  return T(-0.5 * (s / var + c.dim * (kLog2Pi + std::log(var))));
 }
 
 template <class T>
