@@ -103,16 +103,22 @@ TEST(Activation, FloatPathsMatchExactFormulas) {
   }
 }
 
-// L(theta, x) = sum_ij c_ij out_ij over columns at two different times.
-double network_objective(const dmt::diffusion_network<double>& net, const dmt::parameter_store<double>& store,
-                         const std::vector<double>& x, const std::vector<double>& c, int n) {
-  dmt::diffusion_network<double>::cache cache;
+// The network on n columns, the first half at t = 0.25, the rest at t = 0.8.
+void run_network(const dmt::diffusion_network<double>& net, const dmt::parameter_store<double>& store,
+                 const std::vector<double>& x, int n, dmt::diffusion_network<double>::cache& cache) {
   net.resize(cache, n);
   const double times[2] = {0.25, 0.8};
   net.forward_time(store, times, 2, cache.time);
   std::copy(x.begin(), x.end(), cache.x.data());
   net.forward(store, cache, 0, n / 2, 0);
   net.forward(store, cache, n / 2, n - n / 2, 1);
+}
+
+// L(theta, x) = sum_ij c_ij out_ij.
+double network_objective(const dmt::diffusion_network<double>& net, const dmt::parameter_store<double>& store,
+                         const std::vector<double>& x, const std::vector<double>& c, int n) {
+  dmt::diffusion_network<double>::cache cache;
+  run_network(net, store, x, n, cache);
   double s = 0;
   for (int i = 0; i < cache.out.size(); ++i) s += c[i] * cache.out.data()[i];
   return s;
@@ -139,12 +145,7 @@ TEST(Network, BackwardMatchesCentralDifferences) {
     for (auto& v : c) v = nd(gen);
 
     dmt::diffusion_network<double>::cache cache;
-    net.resize(cache, n);
-    const double times[2] = {0.25, 0.8};
-    net.forward_time(store, times, 2, cache.time);
-    std::copy(x.begin(), x.end(), cache.x.data());
-    net.forward(store, cache, 0, n / 2, 0);
-    net.forward(store, cache, n / 2, n - n / 2, 1);
+    run_network(net, store, x, n, cache);
     store.zero_grad();
     std::vector<double> dx(shape.in * n);
     net.backward(store, cache, n, c.data(), dx.data());

@@ -14,17 +14,31 @@ namespace {
 // BM_Gemm64, BM_TrainTB); Eigen stays available for comparison.
 std::atomic<gemm_kernel> g_kernel{gemm_kernel::simd};
 
-template <class T>
-void gemm_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
+// C (m x n) = op(A) op(B) (+ C) with Eigen; TA / TB: that operand is stored transposed (not both).
+template <bool TA, bool TB, class T>
+void eigen_product(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
   using Stride = Eigen::OuterStride<>;
-  Eigen::Map<const Mat, 0, Stride> A(a, m, k, Stride(lda));
-  Eigen::Map<const Mat, 0, Stride> B(b, k, n, Stride(ldb));
+  Eigen::Map<const Mat, 0, Stride> A(a, TA ? k : m, TA ? m : k, Stride(lda));
+  Eigen::Map<const Mat, 0, Stride> B(b, TB ? n : k, TB ? k : n, Stride(ldb));
   Eigen::Map<Mat, 0, Stride> C(c, m, n, Stride(ldc));
-  if (accumulate)
-    C.noalias() += A * B;
+  auto product = [&](auto&& lhs, auto&& rhs) {
+    if (accumulate)
+      C.noalias() += lhs * rhs;
+    else
+      C.noalias() = lhs * rhs;
+  };
+  if constexpr (TA)
+    product(A.transpose(), B);
+  else if constexpr (TB)
+    product(A, B.transpose());
   else
-    C.noalias() = A * B;
+    product(A, B);
+}
+
+template <class T>
+void gemm_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
+  eigen_product<false, false>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 // Register-blocked kernel: a tile of RB batches of rows x NR columns of C lives in registers
@@ -164,28 +178,12 @@ void transpose_into(int rows, int cols, const T* a, int lda, std::vector<T>& out
 
 template <class T>
 void gemm_tn_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
-  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-  using Stride = Eigen::OuterStride<>;
-  Eigen::Map<const Mat, 0, Stride> A(a, k, m, Stride(lda));
-  Eigen::Map<const Mat, 0, Stride> B(b, k, n, Stride(ldb));
-  Eigen::Map<Mat, 0, Stride> C(c, m, n, Stride(ldc));
-  if (accumulate)
-    C.noalias() += A.transpose() * B;
-  else
-    C.noalias() = A.transpose() * B;
+  eigen_product<true, false>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 template <class T>
 void gemm_nt_eigen(int m, int n, int k, const T* a, int lda, const T* b, int ldb, T* c, int ldc, bool accumulate) {
-  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
-  using Stride = Eigen::OuterStride<>;
-  Eigen::Map<const Mat, 0, Stride> A(a, m, k, Stride(lda));
-  Eigen::Map<const Mat, 0, Stride> B(b, n, k, Stride(ldb));
-  Eigen::Map<Mat, 0, Stride> C(c, m, n, Stride(ldc));
-  if (accumulate)
-    C.noalias() += A * B.transpose();
-  else
-    C.noalias() = A * B.transpose();
+  eigen_product<false, true>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 }
 
 }  // namespace
