@@ -110,6 +110,7 @@ nlohmann::ordered_json evaluation_json(const evaluation& ev) {
   j["eubo"] = number_or_null(ev.eubo);
   j["ess_fraction"] = number_or_null(ev.ess_fraction);
   j["w2"] = number_or_null(ev.w2);
+  j["w2_points"] = ev.w2_points;
   j["mmd2_rbf"] = number_or_null(ev.mmd);
   j["mode_coverage"] = number_or_null(ev.mode_coverage);
   return j;

@@ -72,13 +72,14 @@ dmt::reward<float> target_reward(const target& t, const executor& exec = serial_
 
 // Evaluation on K samples (ALGORITHMS.md 4): ELBO (log Z_lb), log Z_RW, ESS / K, and with the
 // target's exact log Z the errors |log Z - estimate|; with exact samples the EUBO (backward
-// trajectories from them), W2 (exact assignment), MMD (RBF kernel, median bandwidth); mode
+// trajectories from them), W2 (exact assignment on min(K, 2000) points), MMD (RBF kernel, median bandwidth); mode
 // coverage for mixtures. NaN marks what is not available.
 struct evaluation {
   int samples = 0, steps = 0;
   double log_z_learned = 0.0, elbo = 0.0, log_z_rw = 0.0, ess_fraction = 0.0;
   double log_z_true = NAN, delta_log_z = NAN, delta_log_z_rw = NAN, eubo = NAN;
   double w2 = NAN, mmd = NAN, mode_coverage = NAN;
+  int w2_points = 0;  // W2 (exact assignment) and MMD use min(K, 2000) points of each side
   std::vector<float> x;  // K x dim samples of the model
 };
 
