@@ -1,0 +1,80 @@
+// The model file: a bit-exact round trip of parameters, Adam state and header; refusal of
+// truncated, corrupted and mismatched files with one-line messages.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "dmt/nn/model_file.hpp"
+#include "dmt/params.hpp"
+
+namespace {
+
+dmt::model_config small_config() {
+  dmt::model_config c;
+  c.dim = 3;
+  c.hidden = 8;
+  c.harmonics = 4;
+  c.learned_variance = true;
+  c.flow = true;
+  c.langevin = true;
+  return c;
+}
+
+std::string message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const dmt::input_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ModelFile, RoundTripIsBitExact) {
+  dmt::diffusion_model<float> m(small_config());
+  m.initialise(3);
+  for (std::size_t i = 0; i < m.store.values.size(); ++i) m.store.values[i] += 1e-3f * float(i);
+  dmt::adam<float> opt;
+  m.store.grads.assign(m.store.values.size(), 0.5f);
+  opt.step(m.store, dmt::adam_settings{});
+  std::map<std::string, std::string> h;
+  dmt::write_model_config(m.config, h);
+  h["note"] = "x=y z";
+  const std::string bytes = dmt::serialize_model(h, m.store, &opt);
+  const auto f = dmt::parse_model(bytes, "mem");
+  EXPECT_EQ(f.header.at("note"), "x=y z");
+  const auto c = dmt::read_model_config(f.header, "mem");
+  EXPECT_EQ(c.dim, 3);
+  EXPECT_TRUE(c.learned_variance && c.flow && c.langevin);
+  dmt::diffusion_model<float> m2(c);
+  dmt::load_parameters(f, m2, "mem");
+  EXPECT_EQ(m2.store.values, m.store.values);
+  ASSERT_TRUE(f.has_optimiser);
+  EXPECT_EQ(f.optimiser.steps, 1);
+  EXPECT_EQ(f.optimiser.m, opt.m);
+  EXPECT_EQ(f.optimiser.v, opt.v);
+  EXPECT_EQ(dmt::serialize_model(f.header, f.params, &f.optimiser), bytes);
+}
+
+TEST(ModelFile, BadFilesAreRefused) {
+  dmt::diffusion_model<float> m(small_config());
+  m.initialise(1);
+  std::map<std::string, std::string> h;
+  dmt::write_model_config(m.config, h);
+  const std::string bytes = dmt::serialize_model(h, m.store, nullptr);
+  EXPECT_EQ(message([&] { dmt::parse_model(bytes.substr(0, bytes.size() / 2), "f"); }), "model file 'f' is truncated");
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 4;
+  EXPECT_EQ(message([&] { dmt::parse_model(flipped, "f"); }), "model file 'f' is corrupted (checksum mismatch)");
+  EXPECT_EQ(message([&] { dmt::parse_model("hello", "f"); }), "'f' is not a dmt model file (no DMTMODEL magic)");
+  // a model of another width does not load into this one
+  dmt::model_config other = small_config();
+  other.hidden = 9;
+  dmt::diffusion_model<float> m3(other);
+  const auto f = dmt::parse_model(bytes, "f");
+  EXPECT_NE(message([&] { dmt::load_parameters(f, m3, "f"); }).find("does not match"), std::string::npos);
+  auto h2 = h;
+  h2.erase("sigma2");
+  EXPECT_EQ(message([&] { dmt::read_model_config(h2, "f"); }), "model file 'f' has no 'sigma2' in its header");
+}
+
+}  // namespace
