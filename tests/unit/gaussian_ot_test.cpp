@@ -1,0 +1,114 @@
+// Gaussian entropic OT: the closed form against the cost evaluated from the plan itself, the
+// s -> 0 limit against the Bures-Wasserstein formula, symmetry, and the Gaussian Sinkhorn (IPF /
+// Kalman-Riccati) recursion converging to the closed form.
+#include <gtest/gtest.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <random>
+
+#include "dmt/ot/gaussian_sinkhorn.hpp"
+#include "dmt/params.hpp"
+
+namespace {
+
+dmt::gaussian random_gaussian(int d, std::mt19937& gen) {
+  std::normal_distribution<double> nd;
+  Eigen::MatrixXd L(d, d);
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j < d; ++j) L(i, j) = nd(gen) / std::sqrt(double(d));
+  dmt::gaussian g;
+  g.cov = L * L.transpose() + 0.5 * Eigen::MatrixXd::Identity(d, d);
+  g.mean = Eigen::VectorXd(d);
+  for (int i = 0; i < d; ++i) g.mean(i) = nd(gen);
+  return g;
+}
+
+double logdet(const Eigen::MatrixXd& m) {
+  Eigen::LLT<Eigen::MatrixXd> llt(m);
+  return 2.0 * llt.matrixL().toDenseMatrix().diagonal().array().log().sum();
+}
+
+// E|x - y|^2 + 2 s^2 KL(pi || alpha x beta) for the plan N([a; b], [[A, C], [C^T, B]]): the KL of a
+// Gaussian plan to the product of its marginals is (ln det A + ln det B - ln det Sigma) / 2.
+TEST(GaussianOt, ClosedFormEqualsTheCostOfItsPlan) {
+  std::mt19937 gen(4);
+  for (int d : {1, 2, 5, 20})
+    for (double s : {0.1, 0.5, 1.0, 3.0}) {
+      const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
+      const auto r = dmt::gaussian_entropic_ot(a, b, s);
+      Eigen::MatrixXd joint(2 * d, 2 * d);
+      joint << a.cov, r.cross, r.cross.transpose(), b.cov;
+      const double transport = (a.mean - b.mean).squaredNorm() + a.cov.trace() + b.cov.trace() - 2 * r.cross.trace();
+      const double kl = 0.5 * (logdet(a.cov) + logdet(b.cov) - logdet(joint));
+      const double from_plan = transport + 2 * s * s * kl;
+      EXPECT_NEAR(r.cost, from_plan, 1e-10 * (1 + std::abs(from_plan))) << "d " << d << " s " << s;
+      // the conditional covariance is that of the plan
+      const Eigen::MatrixXd cond = b.cov - r.cross.transpose() * a.cov.inverse() * r.cross;
+      EXPECT_LT((r.conditional - cond).norm(), 1e-10 * (1 + cond.norm()));
+    }
+}
+
+// Bures-Wasserstein by another route: tr (A^(1/2) B A^(1/2))^(1/2) = tr (B^(1/2) A B^(1/2))^(1/2).
+TEST(GaussianOt, SmallRegularisationApproachesBuresWasserstein) {
+  std::mt19937 gen(6);
+  for (int d : {1, 3, 10}) {
+    const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
+    const Eigen::MatrixXd bh = dmt::spd_sqrt(b.cov);
+    const double bures = (a.mean - b.mean).squaredNorm() + a.cov.trace() + b.cov.trace() -
+                         2 * dmt::spd_sqrt(bh * a.cov * bh).trace();
+    const auto exact = dmt::gaussian_entropic_ot(a, b, 0.0);
+    EXPECT_NEAR(exact.cost, bures, 1e-10 * (1 + bures));
+    // s = 1e-6: the entropic terms are O(s^2 ln s) ~ 3e-11 d: no cancellation
+    const auto tiny = dmt::gaussian_entropic_ot(a, b, 1e-6);
+    EXPECT_NEAR(tiny.cost, bures, 1e-9 * (1 + bures));
+    EXPECT_LT((tiny.cross - exact.cross).norm(), 1e-9);
+    // the Monge map pushes A onto B: T A T = B
+    const Eigen::MatrixXd T = exact.map_matrix;
+    EXPECT_LT((T * a.cov * T.transpose() - b.cov).norm(), 1e-9 * (1 + b.cov.norm()));
+  }
+}
+
+TEST(GaussianOt, SymmetryAndSinkhornDivergence) {
+  std::mt19937 gen(8);
+  const auto a = random_gaussian(4, gen), b = random_gaussian(4, gen);
+  const auto ab = dmt::gaussian_entropic_ot(a, b, 0.7), ba = dmt::gaussian_entropic_ot(b, a, 0.7);
+  EXPECT_NEAR(ab.cost, ba.cost, 1e-10);
+  EXPECT_LT((ab.cross - ba.cross.transpose()).norm(), 1e-10);
+  EXPECT_NEAR(dmt::gaussian_sinkhorn_divergence(a, a, 0.7), 0.0, 1e-10);
+  EXPECT_GT(dmt::gaussian_sinkhorn_divergence(a, b, 0.7), 0.0);
+}
+
+TEST(GaussianOt, BadInputIsRefused) {
+  dmt::gaussian a{Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2)};
+  dmt::gaussian b{Eigen::VectorXd::Zero(2), -Eigen::MatrixXd::Identity(2, 2)};
+  auto msg = [](auto f) {
+    try {
+      f();
+    } catch (const dmt::input_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, b, 1.0); }), "the second Gaussian: the covariance is not positive definite");
+  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, a, -1.0); }), "the regularisation s must be finite and non-negative");
+  EXPECT_EQ(msg([&] { dmt::gaussian_sinkhorn(a, a, 0.0, 10); }), "Gaussian Sinkhorn needs s > 0");
+}
+
+TEST(GaussianSinkhorn, RiccatiRecursionConvergesToTheClosedForm) {
+  std::mt19937 gen(10);
+  for (int d : {1, 2, 5, 20})
+    for (double s : {0.5, 1.0, 2.0}) {
+      const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
+      const auto r = dmt::gaussian_sinkhorn(a, b, s, 5000);
+      ASSERT_TRUE(r.converged) << "d " << d << " s " << s;
+      EXPECT_LT(r.iterates.back().error, 1e-10) << "d " << d << " s " << s;
+      EXPECT_LT(r.iterates.back().y_marginal_error, 1e-10);
+      EXPECT_GT(r.contraction, 0.0);
+      EXPECT_LT(r.contraction, 1.0);
+      std::printf("d %2d s %.1f: %3zu sweeps, ||C_n - C|| = %.1e, contraction %.3f\n", d, s, r.iterates.size(),
+                  r.iterates.back().error, r.contraction);
+    }
+}
+
+}  // namespace
