@@ -112,3 +112,37 @@ TEST(GaussianSinkhorn, RiccatiRecursionConvergesToTheClosedForm) {
 }
 
 }  // namespace
+
+#include "dmt/ot/gaussian_bridge.hpp"
+
+namespace {
+
+// The bridge's marginals solve the moment equations of its own SDE: dm/dt = J m + c and
+// dSigma/dt = J Sigma + Sigma J^T + s^2 I (checked by central differences), and its end points are
+// the two Gaussians.
+TEST(GaussianBridge, MarginalsSolveTheMomentEquationsOfTheDrift) {
+  std::mt19937 gen(12);
+  for (int d : {1, 3, 6})
+    for (double s : {0.3, 1.0}) {
+      const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
+      const dmt::gaussian_bridge br(a, b, s);
+      EXPECT_LT((br.marginal(0).cov - a.cov).norm(), 1e-12);
+      EXPECT_LT((br.marginal(1).cov - b.cov).norm(), 1e-12);
+      EXPECT_LT((br.marginal(1).mean - b.mean).norm(), 1e-12);
+      for (double t : {0.05, 0.3, 0.5, 0.9}) {
+        const double h = 1e-5;
+        const auto mp = br.marginal(t + h), mm = br.marginal(t - h), m0 = br.marginal(t);
+        Eigen::MatrixXd J;
+        Eigen::VectorXd c;
+        br.drift(t, J, c);
+        const Eigen::VectorXd dm = (mp.mean - mm.mean) / (2 * h);
+        const Eigen::MatrixXd dS = (mp.cov - mm.cov) / (2 * h);
+        const Eigen::MatrixXd lyapunov =
+            J * m0.cov + m0.cov * J.transpose() + s * s * Eigen::MatrixXd::Identity(d, d);
+        EXPECT_LT((dm - (J * m0.mean + c)).norm(), 1e-7 * (1 + dm.norm())) << "d " << d << " t " << t;
+        EXPECT_LT((dS - lyapunov).norm(), 1e-6 * (1 + dS.norm())) << "d " << d << " t " << t;
+      }
+    }
+}
+
+}  // namespace
