@@ -7,8 +7,10 @@
 #include <Eigen/Eigenvalues>
 #include <random>
 
+#include "dmt/ot/gaussian_bridge.hpp"
 #include "dmt/ot/gaussian_sinkhorn.hpp"
 #include "dmt/params.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -113,7 +115,6 @@ TEST(GaussianSinkhorn, RiccatiRecursionConvergesToTheClosedForm) {
 
 }  // namespace
 
-#include "dmt/ot/gaussian_bridge.hpp"
 
 namespace {
 
@@ -143,6 +144,50 @@ TEST(GaussianBridge, MarginalsSolveTheMomentEquationsOfTheDrift) {
         EXPECT_LT((dS - lyapunov).norm(), 1e-6 * (1 + dS.norm())) << "d " << d << " t " << t;
       }
     }
+}
+
+}  // namespace
+
+namespace {
+
+// Sampled bridge paths have the closed-form marginals: at each time, every coordinate's mean is
+// within 5.3 standard errors (two-sided p = 1e-7 per check, Bonferroni over 2 x 5 x 3 = 30
+// checks: p < 4e-6 overall) and every variance within 5.3 of its standard error sqrt(2/n) sigma^2.
+TEST(GaussianBridge, SampledPathsHaveTheClosedFormMarginals) {
+  const std::uint64_t seed = dmt_test::test_seed(17);
+  std::mt19937 gen(14);
+  const auto a = random_gaussian(3, gen), b = random_gaussian(3, gen);
+  const dmt::gaussian_bridge br(a, b, 0.6);
+  const std::vector<double> times = {0.0, 0.25, 0.5, 0.8, 1.0};
+  const std::size_t n = 40000;
+  const auto x = br.sample_paths(times, n, seed);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const auto m = br.marginal(times[k]);
+    for (int j = 0; j < 3; ++j) {
+      double s1 = 0, s2 = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = x[(i * times.size() + k) * 3 + j];
+        s1 += v;
+        s2 += v * v;
+      }
+      const double mean = s1 / n, var = s2 / n - mean * mean, sigma2 = m.cov(j, j);
+      EXPECT_NEAR(mean, m.mean(j), 5.3 * std::sqrt(sigma2 / n)) << "t " << times[k] << " coordinate " << j;
+      EXPECT_NEAR(var, sigma2, 5.3 * std::sqrt(2.0 / n) * sigma2) << "t " << times[k] << " coordinate " << j;
+    }
+  }
+  // the end points are coupled by the entropic plan: Cov(X_0, X_1) = C (standard error of a sample
+  // covariance of Gaussians: sqrt((A_jj B_jj + C_jj^2) / n); 3 more checks at 5.3 of it)
+  for (int j = 0; j < 3; ++j) {
+    double m0 = 0, m1 = 0, c01 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      m0 += x[(i * times.size()) * 3 + j] / n;
+      m1 += x[(i * times.size() + times.size() - 1) * 3 + j] / n;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      c01 += (x[(i * times.size()) * 3 + j] - m0) * (x[(i * times.size() + times.size() - 1) * 3 + j] - m1) / n;
+    const double c = br.plan().cross(j, j);
+    EXPECT_NEAR(c01, c, 5.3 * std::sqrt((a.cov(j, j) * b.cov(j, j) + c * c) / n)) << "coordinate " << j;
+  }
 }
 
 }  // namespace

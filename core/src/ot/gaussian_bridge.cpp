@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "dmt/params.hpp"
+#include "dmt/rng/philox.hpp"
+#include "dmt/rng/stream.hpp"
 
 namespace dmt {
 
@@ -33,6 +35,41 @@ void gaussian_bridge::drift(double t, Eigen::MatrixXd& J, Eigen::VectorXd& c) co
   const Eigen::MatrixXd K = Eigen::LLT<Eigen::MatrixXd>(m.cov).solve(cov_1t.transpose()).transpose();
   J = (K - Eigen::MatrixXd::Identity(d, d)) / (1 - t);
   c = (beta_.mean - K * m.mean) / (1 - t);
+}
+
+std::vector<double> gaussian_bridge::sample_paths(const std::vector<double>& times, std::size_t n,
+                                                  std::uint64_t seed) const {
+  for (std::size_t k = 0; k < times.size(); ++k)
+    if (!(times[k] >= 0.0 && times[k] <= 1.0) || (k > 0 && !(times[k] > times[k - 1])))
+      throw input_error("bridge times must increase strictly within [0, 1]");
+  const auto d = alpha_.mean.size();
+  Eigen::MatrixXd joint(2 * d, 2 * d);
+  joint << alpha_.cov, plan_.cross, plan_.cross.transpose(), beta_.cov;
+  const Eigen::MatrixXd L = Eigen::LLT<Eigen::MatrixXd>(joint).matrixL();
+  const philox_key key = make_philox_key(seed);
+  std::vector<double> out(n * times.size() * d);
+  Eigen::VectorXd z(2 * d), end(2 * d), x(d);
+  for (std::size_t i = 0; i < n; ++i) {
+    philox_stream rng(key, static_cast<std::uint32_t>(i), 0x0B000001u);
+    for (Eigen::Index j = 0; j < 2 * d; ++j) z(j) = rng.normal();
+    end = L * z;
+    const Eigen::VectorXd x0 = alpha_.mean + end.head(d), x1 = beta_.mean + end.tail(d);
+    double t = 0.0;
+    x = x0;
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const double t2 = times[k];
+      if (t2 >= 1.0) {
+        x = x1;
+      } else if (t2 > t) {
+        // bridge from (t, x) to (1, x1): mean x + (t2 - t)/(1 - t) (x1 - x), variance s^2 (t2 - t)(1 - t2)/(1 - t)
+        const double w = (t2 - t) / (1.0 - t), sd = s_ * std::sqrt((t2 - t) * (1.0 - t2) / (1.0 - t));
+        for (Eigen::Index j = 0; j < d; ++j) x(j) = x(j) + w * (x1(j) - x(j)) + sd * rng.normal();
+      }
+      t = t2;
+      for (Eigen::Index j = 0; j < d; ++j) out[(i * times.size() + k) * d + j] = x(j);
+    }
+  }
+  return out;
 }
 
 }  // namespace dmt

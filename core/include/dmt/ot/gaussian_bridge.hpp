@@ -6,6 +6,9 @@
 //   J_t = (Cov(X_1, X_t) Sigma_t^-1 - I) / (1 - t),  c_t = (b - Cov(X_1, X_t) Sigma_t^-1 m_t) / (1 - t),
 // with Cov(X_1, X_t) = (1 - t) C^T + t B.
 #pragma once
+#include <cstdint>
+#include <vector>
+
 #include "dmt/ot/gaussian_entropic_ot.hpp"
 
 namespace dmt {
@@ -17,6 +20,10 @@ class gaussian_bridge {
   gaussian marginal(double t) const;
   // The drift x -> J x + c at t in [0, 1).
   void drift(double t, Eigen::MatrixXd& J, Eigen::VectorXd& c) const;
+  // n paths at the given increasing times in [0, 1] (first 0 and last 1 not required), drawn
+  // exactly: (X_0, X_1) from the plan, then the Brownian bridge of s W between them, point after
+  // point. Returns n x times.size() x d values (path-major); keyed by seed.
+  std::vector<double> sample_paths(const std::vector<double>& times, std::size_t n, std::uint64_t seed) const;
   const entropic_ot_result& plan() const { return plan_; }
   double s() const { return s_; }
 
