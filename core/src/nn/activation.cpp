@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "dmt/fast_exp.hpp"
 #include "dmt/params.hpp"
 
 namespace dmt {
@@ -43,26 +44,6 @@ B derivative(activation a, B h) {
     }
   }
   return B(T(1));
-}
-
-// exp(x) for float batches with x <= 0 (Cephes' expf: Cody-Waite reduction by ln 2, degree-6
-// polynomial, relative error ~1e-7; arguments below -87 give 2^-126 instead of denormals).
-template <class B>
-B exp_nonpositive(B x) {
-  using I = xsimd::batch<std::int32_t, typename B::arch_type>;
-  x = xsimd::max(x, B(-87.0f));
-  const B n = xsimd::nearbyint(x * B(1.44269504088896341f));
-  B r = xsimd::fma(n, B(-0.693359375f), x);
-  r = xsimd::fma(n, B(2.12194440e-4f), r);
-  B p(1.9875691500e-4f);
-  p = xsimd::fma(p, r, B(1.3981999507e-3f));
-  p = xsimd::fma(p, r, B(8.3334519073e-3f));
-  p = xsimd::fma(p, r, B(4.1665795894e-2f));
-  p = xsimd::fma(p, r, B(1.6666665459e-1f));
-  p = xsimd::fma(p, r, B(5.0000001201e-1f));
-  p = xsimd::fma(p, r * r, r) + B(1.0f);
-  const I e = (xsimd::to_int(n) + I(127)) << 23;
-  return p * xsimd::bitwise_cast<B>(e);
 }
 
 // f(h) and f'(h) together.

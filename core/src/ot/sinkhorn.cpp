@@ -1,0 +1,603 @@
+#include "dmt/ot/sinkhorn.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <xsimd/xsimd.hpp>
+
+#include "dmt/fast_exp.hpp"
+#include "dmt/params.hpp"
+
+namespace dmt {
+
+double ground_cost::operator()(const double* x, const double* y, std::size_t d) const {
+  double s = 0.0;
+  for (std::size_t k = 0; k < d; ++k) {
+    const double t = x[k] - y[k];
+    s += kind == ot_cost::lp ? std::pow(std::abs(t), p) : t * t;
+  }
+  return kind == ot_cost::euclidean ? std::sqrt(s) : s;
+}
+
+ground_cost parse_ground_cost(const std::string& text) {
+  ground_cost c;
+  if (text == "sqeuclidean") return c;
+  if (text == "euclidean") {
+    c.kind = ot_cost::euclidean;
+    return c;
+  }
+  if (text == "l1") {
+    c.kind = ot_cost::lp;
+    c.p = 1.0;
+    return c;
+  }
+  if (text.rfind("lp:", 0) == 0) {
+    char* end = nullptr;
+    const double p = std::strtod(text.c_str() + 3, &end);
+    if (end == text.c_str() + 3 || *end != '\0' || !(p >= 1.0) || !std::isfinite(p))
+      throw input_error("cost '" + text + "': p must be a number >= 1 (e.g. lp:1.5)");
+    c.kind = ot_cost::lp;
+    c.p = p;
+    return c;
+  }
+  throw input_error("unknown cost '" + text + "' (sqeuclidean, euclidean, l1, lp:P)");
+}
+
+void check_cloud(const weighted_cloud& c, const char* name) {
+  const std::string n = name;
+  if (c.points.rows() == 0 || c.points.cols() == 0) throw input_error(n + " is empty");
+  if (!c.points.allFinite()) {
+    for (Eigen::Index i = 0; i < c.points.rows(); ++i)
+      if (!c.points.row(i).allFinite())
+        throw input_error(n + ": point " + std::to_string(i) + " has a non-finite coordinate");
+  }
+  if (c.weights.size() == 0) return;
+  if (c.weights.size() != c.points.rows())
+    throw input_error(n + ": " + std::to_string(c.weights.size()) + " weights for " + std::to_string(c.points.rows()) +
+                      " points");
+  for (Eigen::Index i = 0; i < c.weights.size(); ++i)
+    if (!(c.weights(i) >= 0.0) || !std::isfinite(c.weights(i)))
+      throw input_error(n + ": weight " + std::to_string(i) + " is negative or not finite");
+  const double total = c.weights.sum();
+  if (std::abs(total - 1.0) > 1e-6)
+    throw input_error(n + ": the weights sum to " + std::to_string(total) + ", not 1 (they are not renormalised)");
+}
+
+namespace {
+
+template <class T>
+using batch = xsimd::batch<T>;
+
+// A cloud in coordinate-major layout, padded with zero-weight points to a multiple of the row
+// block and the batch width.
+template <class T>
+struct soa_cloud {
+  std::size_t n = 0, padded = 0, d = 0;
+  std::vector<T> x;         // x[k * padded + i]
+  std::vector<T> log_w;     // padded; -inf beyond n
+  std::vector<double> w;    // n weights
+};
+
+// the largest lane (xsimd 8.1 has no horizontal max)
+template <class B>
+typename B::value_type hmax(const B& v) {
+  alignas(64) typename B::value_type t[B::size];
+  v.store_unaligned(t);
+  typename B::value_type m = t[0];
+  for (std::size_t i = 1; i < B::size; ++i) m = std::max(m, t[i]);
+  return m;
+}
+
+constexpr std::size_t kRows = 4;       // query rows per register block
+constexpr std::size_t kChunk = 1024;   // columns summed in T before adding into a double
+
+template <class T>
+std::size_t pad_to() {  // batch sizes and kRows are powers of two
+  return std::max<std::size_t>(batch<T>::size, kRows);
+}
+
+template <class T>
+soa_cloud<T> to_soa(const weighted_cloud& c) {
+  soa_cloud<T> s;
+  s.n = static_cast<std::size_t>(c.points.rows());
+  s.d = static_cast<std::size_t>(c.points.cols());
+  const std::size_t q = pad_to<T>();
+  s.padded = (s.n + q - 1) / q * q;
+  s.x.assign(s.d * s.padded, T(0));
+  for (std::size_t k = 0; k < s.d; ++k)
+    for (std::size_t i = 0; i < s.n; ++i) s.x[k * s.padded + i] = static_cast<T>(c.points(i, k));
+  s.w.resize(s.n);
+  for (std::size_t i = 0; i < s.n; ++i) s.w[i] = c.weights.size() ? c.weights(i) : 1.0 / double(s.n);
+  s.log_w.assign(s.padded, -std::numeric_limits<T>::infinity());
+  for (std::size_t i = 0; i < s.n; ++i) s.log_w[i] = static_cast<T>(std::log(s.w[i]));
+  return s;
+}
+
+template <ot_cost K, class B>
+inline B cost_term(B diff, B p) {
+  if constexpr (K == ot_cost::lp)
+    return xsimd::pow(xsimd::abs(diff), p);
+  else
+    return diff * diff;
+}
+template <ot_cost K, class B>
+inline B cost_finish(B s) {
+  if constexpr (K == ot_cost::euclidean)
+    return xsimd::sqrt(s);
+  else
+    return s;
+}
+
+// The log-sum-exp half-step: for every query row i,
+//   out_i = log sum_j exp(h_j - C_ij / eps),
+// with h_j = g_j / eps + log b_j (-inf on padding). `shift_i` is a guess of out_i (the previous
+// value); a row whose shifted sum leaves [lo, hi] is recomputed with its exact maximum.
+template <class T>
+struct half_step {
+  const soa_cloud<T>* q = nullptr;
+  const soa_cloud<T>* s = nullptr;
+  const T* h = nullptr;
+  const T* dense = nullptr;  // q->padded x s->padded costs, or nullptr
+  T inv_eps = 1, p = 2;
+  const double* shift = nullptr;
+  double* out = nullptr;
+};
+
+template <class T, ot_cost K, std::size_t D>
+inline batch<T> column_cost(const half_step<T>& hs, std::size_t i, std::size_t j) {
+  using B = batch<T>;
+  if (hs.dense) return B::load_unaligned(hs.dense + i * hs.s->padded + j);
+  const std::size_t d = D ? D : hs.q->d;
+  const std::size_t qp = hs.q->padded, sp = hs.s->padded;
+  const B pp(hs.p);
+  B c(T(0));
+  for (std::size_t k = 0; k < d; ++k) c += cost_term<K>(B(hs.q->x[k * qp + i]) - B::load_unaligned(hs.s->x.data() + k * sp + j), pp);
+  return cost_finish<K>(c);
+}
+
+// log sum_j exp(v_ij) for one row with its exact maximum (two passes).
+template <class T, ot_cost K, std::size_t D>
+double exact_row(const half_step<T>& hs, std::size_t i) {
+  using B = batch<T>;
+  constexpr std::size_t L = B::size;
+  const std::size_t sp = hs.s->padded;
+  const B ie(hs.inv_eps);
+  B m(-std::numeric_limits<T>::infinity());
+  for (std::size_t j = 0; j < sp; j += L)
+    m = xsimd::max(m, B::load_unaligned(hs.h + j) - column_cost<T, K, D>(hs, i, j) * ie);
+  const T mx = hmax(m);
+  if (!(mx > -std::numeric_limits<T>::infinity())) return -std::numeric_limits<double>::infinity();
+  double sum = 0.0;
+  const B mb(mx);
+  for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
+    B acc(T(0));
+    for (std::size_t j = c0; j < std::min(c0 + kChunk, sp); j += L)
+      acc += exp_or_zero(B::load_unaligned(hs.h + j) - column_cost<T, K, D>(hs, i, j) * ie - mb);
+    sum += double(xsimd::hadd(acc));
+  }
+  return double(mx) + std::log(sum);
+}
+
+template <class T, ot_cost K, std::size_t D>
+void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
+  using B = batch<T>;
+  constexpr std::size_t L = B::size;
+  const std::size_t sp = hs.s->padded;
+  // the shifted sum must stay where T represents it with full precision (and far from overflow)
+  const double lo = std::is_same_v<T, float> ? 1e-20 : 1e-200, hi = std::is_same_v<T, float> ? 1e20 : 1e200;
+  const B ie(hs.inv_eps);
+  for (std::size_t i0 = r0; i0 < r1; i0 += kRows) {
+    B sh[kRows];
+    T shs[kRows];
+    double sum[kRows] = {};
+    for (std::size_t r = 0; r < kRows; ++r) {
+      const double g = hs.shift[i0 + r];
+      shs[r] = static_cast<T>(std::isfinite(g) ? g : 0.0);
+      sh[r] = B(shs[r]);
+    }
+    for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
+      B acc[kRows];
+      for (auto& a : acc) a = B(T(0));
+      const std::size_t c1 = std::min(c0 + kChunk, sp);
+      for (std::size_t j = c0; j < c1; j += L) {
+        const B hj = B::load_unaligned(hs.h + j);
+        for (std::size_t r = 0; r < kRows; ++r)
+          acc[r] += exp_or_zero(hj - column_cost<T, K, D>(hs, i0 + r, j) * ie - sh[r]);
+      }
+      for (std::size_t r = 0; r < kRows; ++r) sum[r] += double(xsimd::hadd(acc[r]));
+    }
+    for (std::size_t r = 0; r < kRows; ++r) {
+      if (sum[r] >= lo && sum[r] <= hi)
+        hs.out[i0 + r] = double(shs[r]) + std::log(sum[r]);
+      else
+        hs.out[i0 + r] = exact_row<T, K, D>(hs, i0 + r);
+    }
+  }
+}
+
+template <class T, ot_cost K>
+void dispatch_d(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
+  if (hs.dense) return lse_rows<T, K, 1>(hs, r0, r1);  // D unused by the dense path
+  switch (hs.q->d) {
+    case 1: return lse_rows<T, K, 1>(hs, r0, r1);
+    case 2: return lse_rows<T, K, 2>(hs, r0, r1);
+    case 3: return lse_rows<T, K, 3>(hs, r0, r1);
+    case 4: return lse_rows<T, K, 4>(hs, r0, r1);
+    default: return lse_rows<T, K, 0>(hs, r0, r1);
+  }
+}
+
+template <class T>
+void run_rows(const executor& ex, std::size_t rows, const std::function<void(std::size_t, std::size_t)>& f) {
+  const std::size_t per = std::max<std::size_t>(
+      kRows * 4, (rows / (std::size_t(std::max(ex.threads(), 1)) * 8) + kRows - 1) / kRows * kRows);
+  const std::size_t tasks = (rows + per - 1) / per;
+  ex.parallel_for(tasks, [&](std::size_t t) { f(t * per, std::min(rows, (t + 1) * per)); });
+}
+
+template <class T>
+struct solver {
+  const soa_cloud<T>& X;
+  const soa_cloud<T>& Y;
+  ground_cost cost;
+  const executor& ex;
+  std::vector<T> cxy, cyx;  // stored costs (dense path)
+
+  solver(const soa_cloud<T>& x, const soa_cloud<T>& y, ground_cost c, const executor& e, bool dense)
+      : X(x), Y(y), cost(c), ex(e) {
+    if (!dense) return;
+    cxy = cost_matrix(X, Y);
+    if (&X != &Y) cyx = cost_matrix(Y, X);
+  }
+
+  std::vector<T> cost_matrix(const soa_cloud<T>& a, const soa_cloud<T>& b) const {
+    std::vector<T> m(a.padded * b.padded, T(0));
+    std::vector<double> pa(a.d), pb(a.d);
+    ex.parallel_for(a.n, [&](std::size_t i) {
+      std::vector<double> u(a.d), v(a.d);
+      for (std::size_t k = 0; k < a.d; ++k) u[k] = double(a.x[k * a.padded + i]);
+      for (std::size_t j = 0; j < b.n; ++j) {
+        for (std::size_t k = 0; k < a.d; ++k) v[k] = double(b.x[k * b.padded + j]);
+        m[i * b.padded + j] = static_cast<T>(cost(u.data(), v.data(), a.d));
+      }
+    });
+    return m;
+  }
+
+  // out_i = log sum_j exp(h_j - C(q_i, s_j) / eps) for all rows of q (x rows when `x_rows`).
+  void lse(bool x_rows, const std::vector<T>& h, const std::vector<double>& shift, std::vector<double>& out,
+           double eps) const {
+    half_step<T> hs;
+    hs.q = x_rows ? &X : &Y;
+    hs.s = x_rows ? &Y : &X;
+    hs.h = h.data();
+    const std::vector<T>& dm = x_rows || &X == &Y ? cxy : cyx;
+    hs.dense = dm.empty() ? nullptr : dm.data();
+    hs.inv_eps = static_cast<T>(1.0 / eps);
+    hs.p = static_cast<T>(cost.p);
+    hs.shift = shift.data();
+    hs.out = out.data();
+    run_rows<T>(ex, hs.q->padded, [&](std::size_t r0, std::size_t r1) {
+      switch (cost.kind) {
+        case ot_cost::sqeuclidean: return dispatch_d<T, ot_cost::sqeuclidean>(hs, r0, r1);
+        case ot_cost::euclidean: return dispatch_d<T, ot_cost::euclidean>(hs, r0, r1);
+        case ot_cost::lp: return dispatch_d<T, ot_cost::lp>(hs, r0, r1);
+      }
+    });
+  }
+};
+
+// h_j = pot_j / eps + log w_j in T (padding stays -inf).
+template <class T>
+void make_h(const soa_cloud<T>& c, const std::vector<double>& pot, double eps, std::vector<T>& h) {
+  h.assign(c.padded, -std::numeric_limits<T>::infinity());
+  for (std::size_t j = 0; j < c.n; ++j) h[j] = static_cast<T>(pot[j] / eps + double(c.log_w[j]));
+}
+
+double cost_diameter(const weighted_cloud& x, const weighted_cloud& y, const ground_cost& c) {
+  const auto d = x.points.cols();
+  double s = 0.0;
+  for (Eigen::Index k = 0; k < d; ++k) {
+    const double lo = std::min(x.points.col(k).minCoeff(), y.points.col(k).minCoeff());
+    const double hi = std::max(x.points.col(k).maxCoeff(), y.points.col(k).maxCoeff());
+    s += c.kind == ot_cost::lp ? std::pow(hi - lo, c.p) : (hi - lo) * (hi - lo);
+  }
+  return c.kind == ot_cost::euclidean ? std::sqrt(s) : s;
+}
+
+std::vector<double> eps_stages(double eps, double diameter, const sinkhorn_options& o) {
+  std::vector<double> stages;
+  if (o.eps_scaling)
+    for (double e = std::max(diameter, eps); e > eps * (1.0 + 1e-12); e *= o.scaling_factor) stages.push_back(e);
+  stages.push_back(eps);
+  return stages;
+}
+
+double median_ratio(const std::vector<double>& errors, double floor) {
+  std::vector<double> r;
+  for (std::size_t k = 2; k + 1 < errors.size(); ++k)
+    if (errors[k + 1] > floor && errors[k] > floor) r.push_back(errors[k + 1] / errors[k]);
+  if (r.size() < 3) return 0.0;
+  std::nth_element(r.begin(), r.begin() + r.size() / 2, r.end());
+  return r[r.size() / 2];
+}
+
+void check_options(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_options& o) {
+  check_cloud(x, "the first cloud");
+  check_cloud(y, "the second cloud");
+  if (x.points.cols() != y.points.cols())
+    throw input_error("the clouds have different dimensions (" + std::to_string(x.points.cols()) + " and " +
+                      std::to_string(y.points.cols()) + ")");
+  if (!(o.reg > 0.0) || !std::isfinite(o.reg)) throw input_error("reg must be positive and finite");
+  if (o.max_iterations < 1) throw input_error("the iteration limit must be at least 1");
+  if (!(o.tolerance >= 0.0)) throw input_error("the tolerance must be non-negative");
+  if (o.eps_scaling && !(o.scaling_factor > 0.0 && o.scaling_factor < 1.0))
+    throw input_error("the eps-scaling factor must lie in (0, 1)");
+  if (o.cost.kind == ot_cost::lp && !(o.cost.p >= 1.0)) throw input_error("the lp cost needs p >= 1");
+}
+
+bool use_dense(std::size_t n, std::size_t m, const sinkhorn_options& o) {
+  if (o.storage == sinkhorn_storage::dense) return true;
+  if (o.storage == sinkhorn_storage::online) return false;
+  return double(n) * double(m) <= double(o.dense_limit);
+}
+
+// The row statistics of the plan (exact maxima, two passes, vectorised like the half-steps):
+// for every query row, log_mass_i = log sum_j exp(v_ij), v_ij = h_j - C_ij / eps, and under the
+// weights exp(v_ij - log_mass_i) the mean cost and the mean of the columns' points.
+struct row_stats {
+  std::vector<double> log_mass, transport;
+  Eigen::MatrixXd mean;  // rows x d
+};
+
+template <class T, ot_cost K, std::size_t D>
+void stats_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1, row_stats& st) {
+  using B = batch<T>;
+  constexpr std::size_t L = B::size;
+  const std::size_t sp = hs.s->padded, d = hs.s->d;
+  const B ie(hs.inv_eps);
+  std::vector<B> acc_y(d);
+  std::vector<double> sy(d);
+  for (std::size_t i = r0; i < std::min(r1, hs.q->n); ++i) {
+    B m(-std::numeric_limits<T>::infinity());
+    for (std::size_t j = 0; j < sp; j += L)
+      m = xsimd::max(m, B::load_unaligned(hs.h + j) - column_cost<T, K, D>(hs, i, j) * ie);
+    const T mx = hmax(m);
+    const B mb(mx);
+    double s0 = 0.0, sc = 0.0;
+    std::fill(sy.begin(), sy.end(), 0.0);
+    for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
+      B a0(T(0)), ac(T(0));
+      for (auto& a : acc_y) a = B(T(0));
+      for (std::size_t j = c0; j < std::min(c0 + kChunk, sp); j += L) {
+        const B c = column_cost<T, K, D>(hs, i, j);
+        const B e = exp_or_zero(B::load_unaligned(hs.h + j) - c * ie - mb);
+        a0 += e;
+        ac += e * c;
+        for (std::size_t k = 0; k < d; ++k) acc_y[k] += e * B::load_unaligned(hs.s->x.data() + k * sp + j);
+      }
+      s0 += double(xsimd::hadd(a0));
+      sc += double(xsimd::hadd(ac));
+      for (std::size_t k = 0; k < d; ++k) sy[k] += double(xsimd::hadd(acc_y[k]));
+    }
+    st.log_mass[i] = double(mx) + std::log(s0);
+    st.transport[i] = sc / s0;
+    for (std::size_t k = 0; k < d; ++k) st.mean(i, k) = sy[k] / s0;
+  }
+}
+
+template <class T, ot_cost K>
+void stats_dispatch_d(const half_step<T>& hs, std::size_t r0, std::size_t r1, row_stats& st) {
+  switch (hs.dense ? 1 : hs.q->d) {
+    case 1: return stats_rows<T, K, 1>(hs, r0, r1, st);
+    case 2: return stats_rows<T, K, 2>(hs, r0, r1, st);
+    case 3: return stats_rows<T, K, 3>(hs, r0, r1, st);
+    default: return stats_rows<T, K, 0>(hs, r0, r1, st);
+  }
+}
+
+// Statistics of the plan's rows for query points q against the cloud s with potential g.
+template <class T>
+row_stats compute_row_stats(const soa_cloud<T>& q, const soa_cloud<T>& s, const std::vector<double>& g, double eps,
+                            const ground_cost& cost, const executor& ex, const T* dense) {
+  row_stats st;
+  st.log_mass.assign(q.n, 0.0);
+  st.transport.assign(q.n, 0.0);
+  st.mean = Eigen::MatrixXd::Zero(q.n, s.d);
+  std::vector<T> h;
+  make_h(s, g, eps, h);
+  half_step<T> hs;
+  hs.q = &q;
+  hs.s = &s;
+  hs.h = h.data();
+  hs.dense = dense;
+  hs.inv_eps = static_cast<T>(1.0 / eps);
+  hs.p = static_cast<T>(cost.p);
+  run_rows<T>(ex, q.padded, [&](std::size_t r0, std::size_t r1) {
+    switch (cost.kind) {
+      case ot_cost::sqeuclidean: return stats_dispatch_d<T, ot_cost::sqeuclidean>(hs, r0, r1, st);
+      case ot_cost::euclidean: return stats_dispatch_d<T, ot_cost::euclidean>(hs, r0, r1, st);
+      case ot_cost::lp: return stats_dispatch_d<T, ot_cost::lp>(hs, r0, r1, st);
+    }
+  });
+  return st;
+}
+
+template <class T>
+sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_options& o) {
+  const executor& ex = o.exec ? *o.exec : serial_executor();
+  const soa_cloud<T> X = to_soa<T>(x), Y = to_soa<T>(y);
+  sinkhorn_result res;
+  res.dense = use_dense(X.n, Y.n, o);
+  const solver<T> S(X, Y, o.cost, ex, res.dense);
+  std::vector<double> f(X.padded, 0.0), g(Y.padded, 0.0), lse_x(X.padded), lse_y(Y.padded), shift_x(X.padded),
+      shift_y(Y.padded);
+  std::vector<T> h;
+  const auto stages = eps_stages(o.reg, cost_diameter(x, y, o.cost), o);
+  const double floor = std::is_same_v<T, float> ? 1e-6 : 1e-14;
+  for (std::size_t st = 0; st < stages.size(); ++st) {
+    const double eps = stages[st];
+    const bool last = st + 1 == stages.size();
+    const int iterations = last ? o.max_iterations : 1;
+    for (int it = 0; it < iterations; ++it) {
+      // f-update from g; the row marginal error of the plan (f, g) falls out
+      for (std::size_t i = 0; i < X.padded; ++i) shift_x[i] = -f[i] / eps;
+      make_h(Y, g, eps, h);
+      S.lse(true, h, shift_x, lse_x, eps);
+      double err = 0.0;
+      for (std::size_t i = 0; i < X.n; ++i) {
+        const double fn = -eps * lse_x[i];
+        err += X.w[i] * std::abs(std::expm1((f[i] - fn) / eps));
+        f[i] = fn;
+      }
+      // g-update from f
+      for (std::size_t j = 0; j < Y.padded; ++j) shift_y[j] = -g[j] / eps;
+      make_h(X, f, eps, h);
+      S.lse(false, h, shift_y, lse_y, eps);
+      for (std::size_t j = 0; j < Y.n; ++j) g[j] = -eps * lse_y[j];
+      ++res.iterations;
+      if (!std::isfinite(err)) throw input_error("Sinkhorn diverged (non-finite potentials); try a larger reg");
+      if (last) {
+        res.errors.push_back(err);
+        if (err < o.tolerance && it > 0) {
+          res.converged = true;
+          break;
+        }
+      }
+    }
+  }
+  res.f = Eigen::Map<const Eigen::VectorXd>(f.data(), X.n);
+  res.g = Eigen::Map<const Eigen::VectorXd>(g.data(), Y.n);
+  // statistics of the returned plan, in float64
+  const double eps = o.reg;
+  const row_stats st = compute_row_stats<T>(X, Y, g, eps, o.cost, ex, S.cxy.empty() ? nullptr : S.cxy.data());
+  res.row_marginal.resize(X.n);
+  res.barycentric = st.mean;
+  double mass = 0.0, rf = 0.0, bg = 0.0, af = 0.0;
+  res.marginal_error = 0.0;
+  res.transport = 0.0;
+  for (std::size_t i = 0; i < X.n; ++i) {
+    const double r = X.w[i] * std::exp(res.f(i) / eps + st.log_mass[i]);
+    res.row_marginal(i) = r;
+    res.marginal_error += std::abs(r - X.w[i]);
+    res.transport += r * st.transport[i];
+    mass += r;
+    rf += r * res.f(i);
+    af += X.w[i] * res.f(i);
+  }
+  for (std::size_t j = 0; j < Y.n; ++j) bg += Y.w[j] * res.g(j);
+  res.dual = af + bg;
+  res.cost = rf + bg - eps * (mass - 1.0);
+  res.contraction = median_ratio(res.errors, floor);
+  return res;
+}
+
+// OT(a, a) by the averaged symmetric iteration; returns 2 <a, f>.
+template <class T>
+double solve_symmetric(const weighted_cloud& x, const sinkhorn_options& o, int& iterations, bool& converged) {
+  const executor& ex = o.exec ? *o.exec : serial_executor();
+  const soa_cloud<T> X = to_soa<T>(x);
+  const solver<T> S(X, X, o.cost, ex, use_dense(X.n, X.n, o));
+  std::vector<double> f(X.padded, 0.0), lse(X.padded), shift(X.padded);
+  std::vector<T> h;
+  const auto stages = eps_stages(o.reg, cost_diameter(x, x, o.cost), o);
+  converged = false;
+  for (std::size_t st = 0; st < stages.size(); ++st) {
+    const double eps = stages[st];
+    const bool last = st + 1 == stages.size();
+    const int n_it = last ? o.max_iterations : 1;
+    for (int it = 0; it < n_it; ++it) {
+      for (std::size_t i = 0; i < X.padded; ++i) shift[i] = -f[i] / eps;
+      make_h(X, f, eps, h);
+      S.lse(true, h, shift, lse, eps);
+      double err = 0.0;
+      for (std::size_t i = 0; i < X.n; ++i) {
+        const double fn = -eps * lse[i];
+        err += X.w[i] * std::abs(std::expm1((f[i] - fn) / eps));
+        f[i] = 0.5 * (f[i] + fn);
+      }
+      ++iterations;
+      if (!std::isfinite(err)) throw input_error("Sinkhorn diverged (non-finite potentials); try a larger reg");
+      if (last && it > 0 && err < o.tolerance) {
+        converged = true;
+        break;
+      }
+    }
+  }
+  double af = 0.0;
+  for (std::size_t i = 0; i < X.n; ++i) af += X.w[i] * f[i];
+  return 2.0 * af;
+}
+
+}  // namespace
+
+sinkhorn_result sinkhorn(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_options& options) {
+  check_options(x, y, options);
+  return options.precision == sinkhorn_precision::float32 ? solve<float>(x, y, options) : solve<double>(x, y, options);
+}
+
+Eigen::MatrixXd sinkhorn_plan(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_result& r,
+                              const sinkhorn_options& o) {
+  const std::size_t n = x.points.rows(), m = y.points.rows(), d = x.points.cols();
+  if (double(n) * double(m) > double(o.dense_limit))
+    throw input_error("the plan would have " + std::to_string(n) + " x " + std::to_string(m) +
+                      " entries, more than the dense limit " + std::to_string(o.dense_limit));
+  Eigen::MatrixXd P(n, m);
+  Eigen::MatrixXd yt = y.points.transpose();
+  Eigen::VectorXd xi(d);
+  for (std::size_t i = 0; i < n; ++i) {
+    xi = x.points.row(i).transpose();
+    const double a = x.weights.size() ? x.weights(i) : 1.0 / double(n);
+    for (std::size_t j = 0; j < m; ++j) {
+      const double b = y.weights.size() ? y.weights(j) : 1.0 / double(m);
+      P(i, j) = a * b * std::exp((r.f(i) + r.g(j) - o.cost(xi.data(), yt.col(j).data(), d)) / o.reg);
+    }
+  }
+  return P;
+}
+
+Eigen::MatrixXd plan_cross_covariance(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_result& r) {
+  const std::size_t n = x.points.rows(), m = y.points.rows();
+  Eigen::RowVectorXd mx = Eigen::RowVectorXd::Zero(x.points.cols()), my = mx;
+  for (std::size_t i = 0; i < n; ++i) mx += (x.weights.size() ? x.weights(i) : 1.0 / double(n)) * x.points.row(i);
+  for (std::size_t j = 0; j < m; ++j) my += (y.weights.size() ? y.weights(j) : 1.0 / double(m)) * y.points.row(j);
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(x.points.cols(), x.points.cols());
+  for (std::size_t i = 0; i < n; ++i)
+    c += r.row_marginal(i) * (x.points.row(i) - mx).transpose() * (r.barycentric.row(i) - my);
+  return c;
+}
+
+Eigen::MatrixXd entropic_map(const Eigen::MatrixXd& query, const weighted_cloud& y, const Eigen::VectorXd& g,
+                             const sinkhorn_options& o) {
+  check_cloud(y, "the target cloud");
+  if (query.cols() != y.points.cols()) throw input_error("the query points and the cloud have different dimensions");
+  if (g.size() != y.points.rows()) throw input_error("the potential g does not match the cloud");
+  if (!query.allFinite()) throw input_error("the query points have non-finite coordinates");
+  weighted_cloud q;
+  q.points = query;
+  std::vector<double> gv(g.data(), g.data() + g.size());
+  gv.resize(gv.size() + 64, 0.0);
+  const executor& ex = o.exec ? *o.exec : serial_executor();
+  if (o.precision == sinkhorn_precision::float32)
+    return compute_row_stats<float>(to_soa<float>(q), to_soa<float>(y), gv, o.reg, o.cost, ex, nullptr).mean;
+  return compute_row_stats<double>(to_soa<double>(q), to_soa<double>(y), gv, o.reg, o.cost, ex, nullptr).mean;
+}
+
+sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
+                                               const sinkhorn_options& o) {
+  check_options(x, y, o);
+  sinkhorn_divergence_result d;
+  const sinkhorn_result xy = sinkhorn(x, y, o);
+  d.xy = xy.dual;
+  d.iterations = xy.iterations;
+  bool cx = false, cy = false;
+  const bool f32 = o.precision == sinkhorn_precision::float32;
+  d.xx = f32 ? solve_symmetric<float>(x, o, d.iterations, cx) : solve_symmetric<double>(x, o, d.iterations, cx);
+  d.yy = f32 ? solve_symmetric<float>(y, o, d.iterations, cy) : solve_symmetric<double>(y, o, d.iterations, cy);
+  d.value = d.xy - 0.5 * (d.xx + d.yy);
+  d.converged = xy.converged && cx && cy;
+  return d;
+}
+
+}  // namespace dmt
