@@ -77,6 +77,7 @@ struct soa_cloud {
   std::vector<T> x;         // x[k * padded + i]
   std::vector<T> log_w;     // padded; -inf beyond n
   std::vector<double> w;    // n weights
+  std::vector<double> norm2;  // |x_i|^2 of the centred points (padded)
 };
 
 // the largest lane (xsimd 8.1 has no horizontal max)
@@ -97,8 +98,16 @@ std::size_t pad_to() {  // batch sizes and kRows are powers of two
   return std::max<std::size_t>(batch<T>::size, kRows);
 }
 
+// Every cost here is translation invariant, so both clouds are shifted by a common centre (the
+// middle of their joint bounding box): the costs and potentials are unchanged, and float32
+// keeps its digits for clouds far from the origin.
+Eigen::RowVectorXd common_centre(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return 0.5 * (a.colwise().minCoeff().cwiseMin(b.colwise().minCoeff()) +
+                a.colwise().maxCoeff().cwiseMax(b.colwise().maxCoeff()));
+}
+
 template <class T>
-soa_cloud<T> to_soa(const weighted_cloud& c) {
+soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre) {
   soa_cloud<T> s;
   s.n = static_cast<std::size_t>(c.points.rows());
   s.d = static_cast<std::size_t>(c.points.cols());
@@ -106,7 +115,10 @@ soa_cloud<T> to_soa(const weighted_cloud& c) {
   s.padded = (s.n + q - 1) / q * q;
   s.x.assign(s.d * s.padded, T(0));
   for (std::size_t k = 0; k < s.d; ++k)
-    for (std::size_t i = 0; i < s.n; ++i) s.x[k * s.padded + i] = static_cast<T>(c.points(i, k));
+    for (std::size_t i = 0; i < s.n; ++i) s.x[k * s.padded + i] = static_cast<T>(c.points(i, k) - centre(k));
+  s.norm2.assign(s.padded, 0.0);
+  for (std::size_t k = 0; k < s.d; ++k)
+    for (std::size_t i = 0; i < s.n; ++i) s.norm2[i] += double(s.x[k * s.padded + i]) * double(s.x[k * s.padded + i]);
   s.w.resize(s.n);
   for (std::size_t i = 0; i < s.n; ++i) s.w[i] = c.weights.size() ? c.weights(i) : 1.0 / double(s.n);
   s.log_w.assign(s.padded, -std::numeric_limits<T>::infinity());
@@ -139,6 +151,8 @@ struct half_step {
   const soa_cloud<T>* s = nullptr;
   const T* h = nullptr;
   const T* dense = nullptr;  // q->padded x s->padded costs, or nullptr
+  const T* h2 = nullptr;     // sqeuclidean: h_j - |s_j|^2 / eps
+  const T* qnorm = nullptr;  // sqeuclidean: |q_i|^2 / eps
   T inv_eps = 1, p = 2;
   const double* shift = nullptr;
   double* out = nullptr;
@@ -179,34 +193,86 @@ double exact_row(const half_step<T>& hs, std::size_t i) {
   return double(mx) + std::log(sum);
 }
 
-template <class T, ot_cost K, std::size_t D>
-void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
+// rows held in registers at once (16 vector registers: coordinates, shifts, accumulators)
+template <class T, std::size_t D>
+constexpr std::size_t rows_per_block() {
+  return D == 0 ? 4 : D <= 2 ? 4 : 2;
+}
+
+// The fixed shifted sums of a block of R rows; the online path holds the rows' coordinates
+// in registers (D > 0 known at compile time).
+template <class T, ot_cost K, std::size_t D, std::size_t R>
+void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* sum) {
   using B = batch<T>;
   constexpr std::size_t L = B::size;
-  const std::size_t sp = hs.s->padded;
-  // the shifted sum must stay where T represents it with full precision (and far from overflow)
+  constexpr std::size_t DD = D ? D : 1;
+  const std::size_t sp = hs.s->padded, qp = hs.q->padded;
+  const B ie(hs.inv_eps), pp(hs.p);
+  B sh[R];
+  for (std::size_t r = 0; r < R; ++r)
+    sh[r] = B(D > 0 && K == ot_cost::sqeuclidean ? shs[r] + hs.qnorm[i0 + r] : shs[r]);
+  B xb[R][DD];
+  const T* yk[DD];
+  if constexpr (D > 0) {
+    for (std::size_t k = 0; k < D; ++k) {
+      yk[k] = hs.s->x.data() + k * sp;
+      for (std::size_t r = 0; r < R; ++r)
+        xb[r][k] = B(K == ot_cost::sqeuclidean ? T(2) * hs.inv_eps * hs.q->x[k * qp + i0 + r] : hs.q->x[k * qp + i0 + r]);
+    }
+  }
+  for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
+    B acc[R];
+    for (auto& a : acc) a = B(T(0));
+    const std::size_t c1 = std::min(c0 + kChunk, sp);
+    for (std::size_t j = c0; j < c1; j += L) {
+      const B hj = B::load_unaligned(hs.h + j);
+      if constexpr (D > 0 && K == ot_cost::sqeuclidean) {
+        // v = (h_j - |y_j|^2 / eps) + (2 / eps) x_i . y_j - (|x_i|^2 / eps + shift_i)
+        const B hy = B::load_unaligned(hs.h2 + j);
+        B yv[DD];
+        for (std::size_t k = 0; k < D; ++k) yv[k] = B::load_unaligned(yk[k] + j);
+        for (std::size_t r = 0; r < R; ++r) {
+          B v = hy - sh[r];
+          for (std::size_t k = 0; k < D; ++k) v = xsimd::fma(xb[r][k], yv[k], v);
+          acc[r] += exp_clamped(v);
+        }
+      } else if constexpr (D > 0) {
+        B yv[DD];
+        for (std::size_t k = 0; k < D; ++k) yv[k] = B::load_unaligned(yk[k] + j);
+        for (std::size_t r = 0; r < R; ++r) {
+          B c(T(0));
+          for (std::size_t k = 0; k < D; ++k) {
+            const B diff = xb[r][k] - yv[k];
+            if constexpr (K == ot_cost::lp)
+              c += cost_term<K>(diff, pp);
+            else
+              c = xsimd::fma(diff, diff, c);
+          }
+          acc[r] += exp_clamped(xsimd::fnma(cost_finish<K>(c), ie, hj - sh[r]));
+        }
+      } else {
+        for (std::size_t r = 0; r < R; ++r)
+          acc[r] += exp_clamped(xsimd::fnma(column_cost<T, K, D>(hs, i0 + r, j), ie, hj - sh[r]));
+      }
+    }
+    for (std::size_t r = 0; r < R; ++r) sum[r] += double(xsimd::hadd(acc[r]));
+  }
+}
+
+template <class T, ot_cost K, std::size_t D>
+void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
+  // the shifted sum must stay where T represents it with full precision (and far from the
+  // clamps: a clamped term is at least exp(88) or at most exp(-87) times the shift)
   const double lo = std::is_same_v<T, float> ? 1e-20 : 1e-200, hi = std::is_same_v<T, float> ? 1e20 : 1e200;
-  const B ie(hs.inv_eps);
   for (std::size_t i0 = r0; i0 < r1; i0 += kRows) {
-    B sh[kRows];
     T shs[kRows];
     double sum[kRows] = {};
     for (std::size_t r = 0; r < kRows; ++r) {
       const double g = hs.shift[i0 + r];
       shs[r] = static_cast<T>(std::isfinite(g) ? g : 0.0);
-      sh[r] = B(shs[r]);
     }
-    for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
-      B acc[kRows];
-      for (auto& a : acc) a = B(T(0));
-      const std::size_t c1 = std::min(c0 + kChunk, sp);
-      for (std::size_t j = c0; j < c1; j += L) {
-        const B hj = B::load_unaligned(hs.h + j);
-        for (std::size_t r = 0; r < kRows; ++r)
-          acc[r] += exp_or_zero(hj - column_cost<T, K, D>(hs, i0 + r, j) * ie - sh[r]);
-      }
-      for (std::size_t r = 0; r < kRows; ++r) sum[r] += double(xsimd::hadd(acc[r]));
-    }
+    for (std::size_t r = 0; r < kRows; r += rows_per_block<T, D>())
+      block_sums<T, K, D, rows_per_block<T, D>()>(hs, i0 + r, shs + r, sum + r);
     for (std::size_t r = 0; r < kRows; ++r) {
       if (sum[r] >= lo && sum[r] <= hi)
         hs.out[i0 + r] = double(shs[r]) + std::log(sum[r]);
@@ -218,7 +284,7 @@ void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
 
 template <class T, ot_cost K>
 void dispatch_d(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
-  if (hs.dense) return lse_rows<T, K, 1>(hs, r0, r1);  // D unused by the dense path
+  if (hs.dense) return lse_rows<T, K, 0>(hs, r0, r1);  // the generic path reads the stored costs
   switch (hs.q->d) {
     case 1: return lse_rows<T, K, 1>(hs, r0, r1);
     case 2: return lse_rows<T, K, 2>(hs, r0, r1);
@@ -278,6 +344,15 @@ struct solver {
     hs.p = static_cast<T>(cost.p);
     hs.shift = shift.data();
     hs.out = out.data();
+    std::vector<T> h2, qnorm;
+    if (!hs.dense && cost.kind == ot_cost::sqeuclidean) {
+      h2.assign(hs.s->padded, -std::numeric_limits<T>::infinity());
+      for (std::size_t j = 0; j < hs.s->n; ++j) h2[j] = static_cast<T>(double(h[j]) - hs.s->norm2[j] / eps);
+      qnorm.resize(hs.q->padded);
+      for (std::size_t i = 0; i < hs.q->padded; ++i) qnorm[i] = static_cast<T>(hs.q->norm2[i] / eps);
+      hs.h2 = h2.data();
+      hs.qnorm = qnorm.data();
+    }
     run_rows<T>(ex, hs.q->padded, [&](std::size_t r0, std::size_t r1) {
       switch (cost.kind) {
         case ot_cost::sqeuclidean: return dispatch_d<T, ot_cost::sqeuclidean>(hs, r0, r1);
@@ -427,7 +502,8 @@ row_stats compute_row_stats(const soa_cloud<T>& q, const soa_cloud<T>& s, const 
 template <class T>
 sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_options& o) {
   const executor& ex = o.exec ? *o.exec : serial_executor();
-  const soa_cloud<T> X = to_soa<T>(x), Y = to_soa<T>(y);
+  const Eigen::RowVectorXd centre = common_centre(x.points, y.points);
+  const soa_cloud<T> X = to_soa<T>(x, centre), Y = to_soa<T>(y, centre);
   sinkhorn_result res;
   res.dense = use_dense(X.n, Y.n, o);
   const solver<T> S(X, Y, o.cost, ex, res.dense);
@@ -473,7 +549,7 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
   const double eps = o.reg;
   const row_stats st = compute_row_stats<T>(X, Y, g, eps, o.cost, ex, S.cxy.empty() ? nullptr : S.cxy.data());
   res.row_marginal.resize(X.n);
-  res.barycentric = st.mean;
+  res.barycentric = st.mean.rowwise() + centre;
   double mass = 0.0, rf = 0.0, bg = 0.0, af = 0.0;
   res.marginal_error = 0.0;
   res.transport = 0.0;
@@ -497,7 +573,7 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
 template <class T>
 double solve_symmetric(const weighted_cloud& x, const sinkhorn_options& o, int& iterations, bool& converged) {
   const executor& ex = o.exec ? *o.exec : serial_executor();
-  const soa_cloud<T> X = to_soa<T>(x);
+  const soa_cloud<T> X = to_soa<T>(x, common_centre(x.points, x.points));
   const solver<T> S(X, X, o.cost, ex, use_dense(X.n, X.n, o));
   std::vector<double> f(X.padded, 0.0), lse(X.padded), shift(X.padded);
   std::vector<T> h;
@@ -579,9 +655,13 @@ Eigen::MatrixXd entropic_map(const Eigen::MatrixXd& query, const weighted_cloud&
   std::vector<double> gv(g.data(), g.data() + g.size());
   gv.resize(gv.size() + 64, 0.0);
   const executor& ex = o.exec ? *o.exec : serial_executor();
-  if (o.precision == sinkhorn_precision::float32)
-    return compute_row_stats<float>(to_soa<float>(q), to_soa<float>(y), gv, o.reg, o.cost, ex, nullptr).mean;
-  return compute_row_stats<double>(to_soa<double>(q), to_soa<double>(y), gv, o.reg, o.cost, ex, nullptr).mean;
+  const Eigen::RowVectorXd centre = common_centre(query, y.points);
+  const Eigen::MatrixXd mean =
+      o.precision == sinkhorn_precision::float32
+          ? compute_row_stats<float>(to_soa<float>(q, centre), to_soa<float>(y, centre), gv, o.reg, o.cost, ex, nullptr).mean
+          : compute_row_stats<double>(to_soa<double>(q, centre), to_soa<double>(y, centre), gv, o.reg, o.cost, ex, nullptr)
+                .mean;
+  return mean.rowwise() + centre;
 }
 
 sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
