@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "dmt/native/json_params.hpp"
+#include "dmt/native/ot_command.hpp"
 #include "dmt/native/sample_command.hpp"
 #include "dmt/native/train_command.hpp"
 #include "dmt/samplers/sampler.hpp"
@@ -107,6 +108,41 @@ int main(int argc, char** argv) {
   eval->add_option("--seed", eval_seed, "random seed (default 1)");
   eval->add_option("--threads", eval_threads, "worker threads (default: all cores)");
 
+  auto* ot = app.add_subcommand("ot", "optimal transport: Gaussian closed forms, Sinkhorn, Schrodinger bridges");
+  ot->require_subcommand(1);
+  auto* ot_gauss = ot->add_subcommand("gaussian", "entropic OT between two Gaussians in closed form; prints JSON");
+  dmt::ot_gaussian_request og;
+  ot_gauss->add_option("--a", og.a, "first Gaussian, JSON {\"mean\": [...], \"cov\": [[...]]}")->required();
+  ot_gauss->add_option("--b", og.b, "second Gaussian, same format")->required();
+  ot_gauss->add_option("--reg", og.reg, "eps = 2 s^2 (POT's reg for the squared-Euclidean cost); 0 gives W2")->required();
+  ot_gauss->add_option("--iterations", og.iterations, "also run N sweeps of the Gaussian Sinkhorn recursion");
+  auto* ot_sink = ot->add_subcommand("sinkhorn", "log-domain Sinkhorn between point clouds (NPY); prints JSON");
+  dmt::ot_sinkhorn_request os;
+  ot_sink->add_option("--x", os.x, "first cloud, NPY n x d (float32 or float64)")->required();
+  ot_sink->add_option("--y", os.y, "second cloud, NPY m x d")->required();
+  ot_sink->add_option("--a", os.a, "weights of the first cloud, NPY (default uniform; must sum to 1)");
+  ot_sink->add_option("--b", os.b, "weights of the second cloud, NPY (default uniform; must sum to 1)");
+  ot_sink->add_option("--reg", os.reg, "eps")->required();
+  ot_sink->add_option("--cost", os.cost, "sqeuclidean (default), euclidean, l1, lp:P");
+  ot_sink->add_option("--iterations", os.iterations, "iteration limit (default 1000)");
+  ot_sink->add_option("--tolerance", os.tolerance, "stop when the L1 marginal error is below this (default 1e-9)");
+  ot_sink->add_flag("--eps-scaling", os.eps_scaling, "anneal eps from the cloud's diameter");
+  ot_sink->add_flag("--divergence", os.divergence, "also compute the debiased Sinkhorn divergence");
+  ot_sink->add_flag("--float32", os.float32, "single-precision kernels (faster, about 1e-6 relative)");
+  ot_sink->add_flag("--plan", os.plan, "write the n x m plan to --out instead of the potentials");
+  ot_sink->add_option("--threads", os.threads, "worker threads (default: all cores; results do not depend on it)");
+  ot_sink->add_option("--out", os.out, "potentials [f; g] as an (n + m) x 1 float64 NPY (or the plan with --plan)");
+  auto* ot_bridge = ot->add_subcommand("bridge", "sample Schrodinger-bridge paths between two Gaussians");
+  dmt::ot_bridge_request ob;
+  long bridge_seed = 1;
+  ot_bridge->add_option("--a", ob.a, "first Gaussian (JSON)")->required();
+  ot_bridge->add_option("--b", ob.b, "second Gaussian (JSON)")->required();
+  ot_bridge->add_option("--reg", ob.reg, "eps = 2 s^2; the reference process is s dW")->required();
+  ot_bridge->add_option("--times", ob.times, "increasing times in [0, 1] (default 0,0.25,0.5,0.75,1)");
+  ot_bridge->add_option("--paths", ob.paths, "number of paths (default 100)");
+  ot_bridge->add_option("--seed", bridge_seed, "random seed (default 1)");
+  ot_bridge->add_option("--out", ob.out, "paths x times x d float64 NPY");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,6 +161,13 @@ int main(int argc, char** argv) {
       if (m.empty()) throw dmt::input_error("target '" + modes_target + "' has no recorded modes");
       std::cout << std::setprecision(17);
       for (std::size_t i = 0; i < m.size(); ++i) std::cout << m[i] << ((i + 1) % t->dim() == 0 ? "\n" : ",");
+    }
+    if (ot_gauss->parsed()) std::cout << std::setprecision(17) << dmt::run_ot_gaussian(og).dump(2) << "\n";
+    if (ot_sink->parsed()) std::cout << dmt::run_ot_sinkhorn(os).dump(2) << "\n";
+    if (ot_bridge->parsed()) {
+      if (bridge_seed < 0) throw dmt::input_error("seed must be non-negative");
+      ob.seed = static_cast<std::uint64_t>(bridge_seed);
+      std::cout << dmt::run_ot_bridge(ob).dump(2) << "\n";
     }
     if (train->parsed()) {
       dmt::train_request r = dmt::read_train_config(train_config);

@@ -30,7 +30,29 @@ void write_npy(const std::string& path, const float* data, std::size_t rows, std
   f.commit();
 }
 
-npy_array read_npy(const std::string& path) {
+namespace {
+
+std::string header_bytes(const char* descr, const std::vector<std::size_t>& shape) {
+  std::string dims;
+  for (std::size_t k = 0; k < shape.size(); ++k) dims += std::to_string(shape[k]) + (shape.size() == 1 || k + 1 < shape.size() ? ", " : "");
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+  const std::size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header.push_back('\n');
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out.push_back(static_cast<char>(header.size() & 0xff));
+  out.push_back(static_cast<char>(header.size() >> 8));
+  out += header;
+  return out;
+}
+
+struct raw_npy {
+  bool f64 = false;
+  std::vector<std::size_t> dims;
+  std::string data;
+};
+
+raw_npy read_raw(const std::string& path, bool allow_f64) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error("cannot read '" + path + "'");
   std::stringstream ss;
@@ -59,8 +81,12 @@ npy_array read_npy(const std::string& path) {
     return header.substr(header.find(':', k) + 1);
   };
   const std::string descr = field("descr");
-  if (descr.find("'<f4'") == std::string::npos && descr.find("'float32'") == std::string::npos)
-    throw bad("dtype must be little-endian float32 ('<f4')");
+  raw_npy r;
+  if (allow_f64 && descr.find("'<f8'") != std::string::npos)
+    r.f64 = true;
+  else if (descr.find("'<f4'") == std::string::npos && descr.find("'float32'") == std::string::npos)
+    throw bad(allow_f64 ? "dtype must be little-endian float32 or float64 ('<f4', '<f8')"
+                        : "dtype must be little-endian float32 ('<f4')");
   if (field("fortran_order").find("False") != 0 && field("fortran_order").find(" False") != 0)
     throw bad("Fortran order is not supported");
   const std::string shape = field("shape");
@@ -73,15 +99,56 @@ npy_array read_npy(const std::string& path) {
     if (part.find_first_not_of(' ') == std::string::npos) continue;
     dims.push_back(std::stoull(part));
   }
-  if (dims.size() != 2) throw bad("expected a 2-D array (particles, dim), got " + std::to_string(dims.size()) + "-D");
+  std::size_t count = 1;
+  for (auto d : dims) count *= d;
+  if (bytes.size() - offset - header_len != count * (r.f64 ? 8 : 4)) throw bad("data size does not match the shape");
+  r.dims = dims;
+  r.data = bytes.substr(offset + header_len);
+  return r;
+}
+
+}  // namespace
+
+npy_array read_npy(const std::string& path) {
+  const raw_npy r = read_raw(path, false);
+  if (r.dims.size() != 2)
+    throw input_error("'" + path + "' is not a usable NPY file: expected a 2-D array (particles, dim), got " +
+                      std::to_string(r.dims.size()) + "-D");
   npy_array a;
-  a.rows = dims[0];
-  a.cols = dims[1];
-  const std::size_t need = a.rows * a.cols * sizeof(float);
-  if (bytes.size() - offset - header_len != need) throw bad("data size does not match the shape");
+  a.rows = r.dims[0];
+  a.cols = r.dims[1];
   a.data.resize(a.rows * a.cols);
-  std::memcpy(a.data.data(), bytes.data() + offset + header_len, need);
+  std::memcpy(a.data.data(), r.data.data(), r.data.size());
   return a;
+}
+
+npy_matrix read_npy_matrix(const std::string& path) {
+  const raw_npy r = read_raw(path, true);
+  if (r.dims.size() != 1 && r.dims.size() != 2)
+    throw input_error("'" + path + "' is not a usable NPY file: expected a 1-D or 2-D array, got " +
+                      std::to_string(r.dims.size()) + "-D");
+  npy_matrix m;
+  m.rows = r.dims[0];
+  m.cols = r.dims.size() == 2 ? r.dims[1] : 1;
+  m.data.resize(m.rows * m.cols);
+  if (r.f64) {
+    std::memcpy(m.data.data(), r.data.data(), r.data.size());
+  } else {
+    std::vector<float> f(m.data.size());
+    std::memcpy(f.data(), r.data.data(), r.data.size());
+    for (std::size_t i = 0; i < f.size(); ++i) m.data[i] = f[i];
+  }
+  return m;
+}
+
+void write_npy_f64(const std::string& path, const double* data, const std::vector<std::size_t>& shape) {
+  std::size_t count = 1;
+  for (auto d : shape) count *= d;
+  std::string bytes = header_bytes("<f8", shape);
+  bytes.append(reinterpret_cast<const char*>(data), count * sizeof(double));
+  atomic_file f(path);
+  f.write(bytes);
+  f.commit();
 }
 
 }  // namespace dmt

@@ -92,7 +92,7 @@ TEST(GaussianOt, BadInputIsRefused) {
     }
     return std::string();
   };
-  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, b, 1.0); }), "the second Gaussian: the covariance is not positive definite");
+  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, b, 1.0); }), "the second Gaussian: the covariance is not positive definite (smallest eigenvalue -1)");
   EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, a, -1.0); }), "the regularisation s must be finite and non-negative");
   EXPECT_EQ(msg([&] { dmt::gaussian_sinkhorn(a, a, 0.0, 10); }), "Gaussian Sinkhorn needs s > 0");
 }

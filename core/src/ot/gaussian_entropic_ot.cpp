@@ -3,6 +3,8 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "dmt/params.hpp"
 
@@ -14,10 +16,17 @@ void check(const gaussian& g, const char* name) {
   if (d == 0 || g.cov.rows() != d || g.cov.cols() != d)
     throw input_error(std::string(name) + ": the covariance must be d x d for a mean of dimension d");
   if (!g.mean.allFinite() || !g.cov.allFinite()) throw input_error(std::string(name) + " has non-finite entries");
-  if ((g.cov - g.cov.transpose()).cwiseAbs().maxCoeff() > 1e-12 * (1 + g.cov.cwiseAbs().maxCoeff()))
-    throw input_error(std::string(name) + ": the covariance is not symmetric");
+  const double asym = (g.cov - g.cov.transpose()).cwiseAbs().maxCoeff();
+  if (asym > 1e-12 * (1 + g.cov.cwiseAbs().maxCoeff()))
+    throw input_error(std::string(name) + ": the covariance is not symmetric (largest |C - C^T| entry " +
+                      std::to_string(asym) + ")");
   Eigen::LLT<Eigen::MatrixXd> llt(g.cov);
-  if (llt.info() != Eigen::Success) throw input_error(std::string(name) + ": the covariance is not positive definite");
+  if (llt.info() != Eigen::Success) {
+    const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(g.cov, Eigen::EigenvaluesOnly).eigenvalues()(0);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", smallest);
+    throw input_error(std::string(name) + ": the covariance is not positive definite (smallest eigenvalue " + buf + ")");
+  }
 }
 
 // f(M) for symmetric M by eigendecomposition.

@@ -18,4 +18,13 @@ struct npy_array {
 // Reads a 2-D little-endian float32 C-order array; throws input_error naming the problem.
 npy_array read_npy(const std::string& path);
 
+// A 1-D (n -> n x 1) or 2-D array of float32 or float64, as double (row-major).
+struct npy_matrix {
+  std::size_t rows = 0, cols = 0;
+  std::vector<double> data;
+};
+npy_matrix read_npy_matrix(const std::string& path);
+// Writes a float64 array of any shape atomically.
+void write_npy_f64(const std::string& path, const double* data, const std::vector<std::size_t>& shape);
+
 }  // namespace dmt

@@ -1,0 +1,40 @@
+// `dmt ot gaussian | sinkhorn | bridge`: the optimal-transport pieces of core/ot from the command
+// line. Results are printed as JSON; arrays go to NPY files written atomically.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace dmt {
+
+struct ot_gaussian_request {
+  std::string a, b;  // JSON files {"mean": [...], "cov": [[...], ...]}
+  double reg = -1;   // eps = 2 s^2
+  int iterations = 0;  // > 0: also run the Gaussian Sinkhorn (IPF) recursion and print its history
+};
+nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r);
+
+struct ot_sinkhorn_request {
+  std::string x, y, a, b;  // NPY point clouds (n x d) and optional weights (n or n x 1)
+  double reg = -1;
+  std::string cost = "sqeuclidean";
+  int iterations = 1000;
+  double tolerance = 1e-9;
+  bool eps_scaling = false, divergence = false, plan = false, float32 = false;
+  int threads = 0;
+  std::string out;  // potentials [f; g] ((n + m) x 1) or, with plan, the n x m plan (float64 NPY)
+};
+nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r);
+
+struct ot_bridge_request {
+  std::string a, b;
+  double reg = -1;
+  std::string times = "0,0.25,0.5,0.75,1";
+  long paths = 100;
+  std::uint64_t seed = 1;
+  std::string out;  // paths x times x d (float64 NPY)
+};
+nlohmann::ordered_json run_ot_bridge(const ot_bridge_request& r);
+
+}  // namespace dmt

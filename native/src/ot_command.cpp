@@ -1,0 +1,257 @@
+#include "dmt/native/ot_command.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <algorithm>
+
+#include "dmt/native/npy.hpp"
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/ot/gaussian_bridge.hpp"
+#include "dmt/ot/gaussian_sinkhorn.hpp"
+#include "dmt/ot/sinkhorn.hpp"
+#include "dmt/params.hpp"
+
+namespace dmt {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+gaussian read_gaussian(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw input_error("cannot read '" + path + "'");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw input_error("'" + path + "' is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+  const auto bad = [&](const std::string& why) { return input_error("'" + path + "': " + why); };
+  if (!j.is_object() || !j.contains("mean") || !j.contains("cov"))
+    throw bad("expected {\"mean\": [...], \"cov\": [[...], ...]}");
+  const auto& m = j["mean"];
+  const auto& c = j["cov"];
+  if (!m.is_array() || m.empty()) throw bad("\"mean\" must be a non-empty array of numbers");
+  const std::size_t d = m.size();
+  gaussian g;
+  g.mean.resize(d);
+  g.cov.resize(d, d);
+  for (std::size_t i = 0; i < d; ++i) {
+    if (!m[i].is_number()) throw bad("\"mean\" must be a non-empty array of numbers");
+    g.mean(i) = m[i].get<double>();
+  }
+  if (!c.is_array() || c.size() != d) throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) + " array (the mean has dimension " + std::to_string(d) + ")");
+  for (std::size_t i = 0; i < d; ++i) {
+    if (!c[i].is_array() || c[i].size() != d)
+      throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) + " array (the mean has dimension " + std::to_string(d) + ")");
+    for (std::size_t k = 0; k < d; ++k) {
+      if (!c[i][k].is_number()) throw bad("\"cov\" has a non-number entry");
+      g.cov(i, k) = c[i][k].get<double>();
+    }
+  }
+  if (!g.mean.allFinite() || !g.cov.allFinite()) throw bad("non-finite entries");
+  return g;
+}
+
+// s from eps = reg = 2 s^2
+double s_of_reg(double reg, bool allow_zero) {
+  if (!std::isfinite(reg) || reg < 0.0 || (reg == 0.0 && !allow_zero))
+    throw input_error(allow_zero ? "--reg must be finite and non-negative" : "--reg must be positive and finite");
+  return std::sqrt(reg / 2.0);
+}
+
+json matrix_json(const Eigen::MatrixXd& m) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    json row = json::array();
+    for (Eigen::Index k = 0; k < m.cols(); ++k) row.push_back(m(i, k));
+    a.push_back(row);
+  }
+  return a;
+}
+
+json vector_json(const Eigen::VectorXd& v) {
+  json a = json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
+  return a;
+}
+
+// gaussian_entropic_ot with the file names in the messages
+entropic_ot_result closed_form(const gaussian& a, const gaussian& b, double s, const std::string& fa,
+                               const std::string& fb) {
+  try {
+    return gaussian_entropic_ot(a, b, s);
+  } catch (const input_error& e) {
+    std::string m = e.what();
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"the first Gaussian", "'" + fa + "'"},
+                                   std::pair<std::string, std::string>{"the second Gaussian", "'" + fb + "'"}})
+      if (m.rfind(from, 0) == 0) m = to + m.substr(from.size());
+    if (m == "the two Gaussians have different dimensions")
+      m = "'" + fa + "' and '" + fb + "' have different dimensions (" + std::to_string(a.mean.size()) + " and " +
+          std::to_string(b.mean.size()) + ")";
+    throw input_error(m);
+  }
+}
+
+weighted_cloud read_cloud(const std::string& points, const std::string& weights) {
+  if (points.empty()) throw input_error("no point cloud given (--x and --y)");
+  const npy_matrix p = read_npy_matrix(points);
+  weighted_cloud c;
+  c.points.resize(p.rows, p.cols);
+  for (std::size_t i = 0; i < p.rows; ++i)
+    for (std::size_t k = 0; k < p.cols; ++k) c.points(i, k) = p.data[i * p.cols + k];
+  if (!weights.empty()) {
+    const npy_matrix w = read_npy_matrix(weights);
+    if (w.cols != 1 && w.rows != 1) throw input_error("'" + weights + "': weights must be a vector");
+    c.weights = Eigen::Map<const Eigen::VectorXd>(w.data.data(), w.data.size());
+  }
+  return c;
+}
+
+std::vector<double> parse_times(const std::string& text) {
+  std::vector<double> t;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0' || !std::isfinite(v))
+      throw input_error("--times: '" + part + "' is not a number (expected e.g. 0,0.25,0.5,1)");
+    t.push_back(v);
+  }
+  if (t.empty()) throw input_error("--times is empty");
+  return t;
+}
+
+}  // namespace
+
+nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r) {
+  const double s = s_of_reg(r.reg, true);
+  if (r.iterations < 0) throw input_error("--iterations must be non-negative");
+  if (r.iterations > 0 && s == 0.0) throw input_error("--iterations needs --reg > 0 (the Sinkhorn recursion is entropic)");
+  const gaussian a = read_gaussian(r.a), b = read_gaussian(r.b);
+  const entropic_ot_result e = closed_form(a, b, s, r.a, r.b);
+  const entropic_ot_result bures = closed_form(a, b, 0.0, r.a, r.b);
+  json out;
+  out["dim"] = a.mean.size();
+  out["reg"] = r.reg;
+  out["s"] = s;
+  out["cost"] = e.cost;
+  out["cross_covariance"] = matrix_json(e.cross);
+  out["map"] = {{"matrix", matrix_json(e.map_matrix)}, {"offset", vector_json(b.mean - e.map_matrix * a.mean)},
+                {"conditional_covariance", matrix_json(e.conditional)}};
+  if (s > 0) out["sinkhorn_divergence"] = gaussian_sinkhorn_divergence(a, b, s);
+  out["bures"] = {{"w2_squared", bures.cost},
+                  {"monge_map", {{"matrix", matrix_json(bures.map_matrix)},
+                                 {"offset", vector_json(b.mean - bures.map_matrix * a.mean)}}}};
+  if (r.iterations > 0) {
+    const auto ipf = gaussian_sinkhorn(a, b, s, r.iterations);
+    json hist = json::array();
+    for (std::size_t k = 0; k < ipf.iterates.size(); ++k)
+      hist.push_back({{"iteration", k + 1},
+                      {"error", ipf.iterates[k].error},
+                      {"y_marginal_error", ipf.iterates[k].y_marginal_error}});
+    out["ipf"] = {{"converged", ipf.converged}, {"contraction", ipf.contraction}, {"iterates", hist},
+                  {"cross_covariance", matrix_json(ipf.iterates.back().C)}};
+  }
+  return out;
+}
+
+nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
+  const double reg = r.reg;
+  if (!(reg > 0.0) || !std::isfinite(reg)) throw input_error("--reg must be positive and finite");
+  if (r.iterations < 1) throw input_error("--iterations must be at least 1");
+  if (!(r.tolerance >= 0.0)) throw input_error("--tolerance must be non-negative");
+  if (r.threads < 0) throw input_error("thread count must be non-negative");
+  if (r.plan && r.out.empty()) throw input_error("--plan needs --out");
+  if (r.plan && r.divergence) throw input_error("--plan and --divergence cannot be combined");
+  sinkhorn_options o;
+  o.reg = reg;
+  o.cost = parse_ground_cost(r.cost);
+  o.max_iterations = r.iterations;
+  o.tolerance = r.tolerance;
+  o.eps_scaling = r.eps_scaling;
+  o.precision = r.float32 ? sinkhorn_precision::float32 : sinkhorn_precision::float64;
+  const weighted_cloud x = read_cloud(r.x, r.a), y = read_cloud(r.y, r.b);
+  check_cloud(x, ("'" + r.x + "'").c_str());
+  check_cloud(y, ("'" + r.y + "'").c_str());
+  if (x.points.cols() != y.points.cols())
+    throw input_error("'" + r.x + "' and '" + r.y + "' have different dimensions (" +
+                      std::to_string(x.points.cols()) + " and " + std::to_string(y.points.cols()) + ")");
+  if (r.plan && double(x.points.rows()) * double(y.points.rows()) > double(o.dense_limit))
+    throw input_error("--plan: the plan would have " + std::to_string(x.points.rows()) + " x " +
+                      std::to_string(y.points.rows()) + " entries (limit " + std::to_string(o.dense_limit) + ")");
+  thread_pool pool(r.threads > 0 ? r.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  o.exec = &pool;
+  const auto t0 = std::chrono::steady_clock::now();
+  json out;
+  out["n"] = x.points.rows();
+  out["m"] = y.points.rows();
+  out["dim"] = x.points.cols();
+  out["reg"] = reg;
+  out["cost_function"] = r.cost;
+  out["precision"] = r.float32 ? "float32" : "float64";
+  if (r.divergence) {
+    const auto d = sinkhorn_divergence(x, y, o);
+    out["divergence"] = d.value;
+    out["ot_xy"] = d.xy;
+    out["ot_xx"] = d.xx;
+    out["ot_yy"] = d.yy;
+    out["iterations"] = d.iterations;
+    out["converged"] = d.converged;
+  }
+  const sinkhorn_result res = sinkhorn(x, y, o);
+  out["cost"] = res.cost;
+  out["dual"] = res.dual;
+  out["transport"] = res.transport;
+  if (!r.divergence) {
+    out["iterations"] = res.iterations;
+    out["converged"] = res.converged;
+  }
+  out["marginal_error"] = res.marginal_error;
+  out["contraction"] = res.contraction;
+  out["stored_cost_matrix"] = res.dense;
+  out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!r.out.empty()) {
+    if (r.plan) {
+      const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> P = sinkhorn_plan(x, y, res, o);
+      write_npy_f64(r.out, P.data(), {std::size_t(P.rows()), std::size_t(P.cols())});
+    } else {
+      std::vector<double> fg(res.f.data(), res.f.data() + res.f.size());
+      fg.insert(fg.end(), res.g.data(), res.g.data() + res.g.size());
+      write_npy_f64(r.out, fg.data(), {fg.size(), 1});
+    }
+    out["out"] = r.out;
+  }
+  return out;
+}
+
+nlohmann::ordered_json run_ot_bridge(const ot_bridge_request& r) {
+  const double s = s_of_reg(r.reg, false);
+  if (r.paths < 1 || r.paths > 10000000) throw input_error("--paths must be between 1 and 10000000");
+  const std::vector<double> times = parse_times(r.times);
+  const gaussian a = read_gaussian(r.a), b = read_gaussian(r.b);
+  closed_form(a, b, s, r.a, r.b);  // validates with the file names
+  const gaussian_bridge bridge(a, b, s);
+  const auto paths = bridge.sample_paths(times, static_cast<std::size_t>(r.paths), r.seed);
+  json out;
+  out["dim"] = a.mean.size();
+  out["reg"] = r.reg;
+  out["s"] = s;
+  out["paths"] = r.paths;
+  json marg = json::array();
+  for (double t : times) {
+    const gaussian g = bridge.marginal(t);
+    marg.push_back({{"t", t}, {"mean", vector_json(g.mean)}, {"cov", matrix_json(g.cov)}});
+  }
+  out["marginals"] = marg;
+  if (!r.out.empty()) {
+    write_npy_f64(r.out, paths.data(), {std::size_t(r.paths), times.size(), std::size_t(a.mean.size())});
+    out["out"] = r.out;
+  }
+  return out;
+}
+
+}  // namespace dmt
