@@ -6,7 +6,9 @@
 #include <random>
 
 #include "dmt/fast_exp.hpp"
+#include "dmt/ot/gaussian_ot_batch.hpp"
 #include "dmt/ot/sinkhorn.hpp"
+#include <Eigen/Core>
 
 namespace {
 
@@ -72,3 +74,39 @@ void BM_ExpBound(benchmark::State& state) {
 BENCHMARK(BM_ExpBound);
 
 }  // namespace
+
+// Closed-form Gaussian entropic OT over a batch of 4096 pairs (cost and cross-covariance), one
+// thread; args: d, float32 (1) or float64 (0). bench/numpy_gaussian_ot.py is the peer.
+template <class T>
+void gaussian_batch(benchmark::State& state) {
+  const int d = static_cast<int>(state.range(0));
+  const std::size_t n = 4096;
+  std::mt19937 gen(7);
+  std::normal_distribution<double> nd;
+  std::vector<T> ma(n * d), mb(n * d), ca(n * d * d), cb(n * d * d), cost(n), cross(n * d * d);
+  for (std::size_t p = 0; p < n; ++p)
+    for (T* c : {ca.data() + p * d * d, cb.data() + p * d * d}) {
+      Eigen::MatrixXd L(d, d);
+      for (int i = 0; i < d; ++i)
+        for (int k = 0; k < d; ++k) L(i, k) = nd(gen) / std::sqrt(double(d));
+      const Eigen::MatrixXd S = L * L.transpose() + 0.5 * Eigen::MatrixXd::Identity(d, d);
+      for (int i = 0; i < d; ++i)
+        for (int k = 0; k < d; ++k) c[i * d + k] = static_cast<T>(S(i, k));
+    }
+  for (auto& v : ma) v = static_cast<T>(nd(gen));
+  for (auto& v : mb) v = static_cast<T>(nd(gen));
+  for (auto _ : state) {
+    dmt::gaussian_entropic_ot_batch<T>(n, d, ma.data(), ca.data(), mb.data(), cb.data(), 0.5, cost.data(),
+                                       cross.data());
+    benchmark::DoNotOptimize(cost.data());
+  }
+  state.counters["us_per_pair"] =
+      benchmark::Counter(double(n) * 1e-6, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+void BM_GaussianOtBatch(benchmark::State& state) {
+  if (state.range(1))
+    gaussian_batch<float>(state);
+  else
+    gaussian_batch<double>(state);
+}
+BENCHMARK(BM_GaussianOtBatch)->ArgsProduct({{2, 4, 8, 16}, {0, 1}})->Unit(benchmark::kMillisecond);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "dmt/ot/gaussian_bridge.hpp"
+#include "dmt/ot/gaussian_ot_batch.hpp"
 #include "dmt/ot/gaussian_sinkhorn.hpp"
 #include "dmt/params.hpp"
 #include "test_support.hpp"
@@ -191,3 +192,39 @@ TEST(GaussianBridge, SampledPathsHaveTheClosedFormMarginals) {
 }
 
 }  // namespace
+
+// The batched closed form (float64 and float32) against the single-pair function.
+TEST(GaussianOtBatch, MatchesTheSinglePairFunction) {
+  std::mt19937 gen(21);
+  for (int d : {1, 2, 5, 16})
+    for (double s : {0.0, 1e-6, 0.3, 2.0}) {
+      const std::size_t n = 37;
+      std::vector<double> ma(n * d), mb(n * d), ca(n * d * d), cb(n * d * d), cost(n), cross(n * d * d);
+      std::vector<dmt::gaussian> ga, gb;
+      for (std::size_t p = 0; p < n; ++p) {
+        ga.push_back(random_gaussian(d, gen));
+        gb.push_back(random_gaussian(d, gen));
+        for (int i = 0; i < d; ++i) {
+          ma[p * d + i] = ga[p].mean(i);
+          mb[p * d + i] = gb[p].mean(i);
+          for (int k = 0; k < d; ++k) {
+            ca[(p * d + i) * d + k] = ga[p].cov(i, k);
+            cb[(p * d + i) * d + k] = gb[p].cov(i, k);
+          }
+        }
+      }
+      dmt::gaussian_entropic_ot_batch<double>(n, d, ma.data(), ca.data(), mb.data(), cb.data(), s, cost.data(),
+                                              cross.data());
+      std::vector<float> fma(ma.begin(), ma.end()), fmb(mb.begin(), mb.end()), fca(ca.begin(), ca.end()),
+          fcb(cb.begin(), cb.end()), fcost(n);
+      dmt::gaussian_entropic_ot_batch<float>(n, d, fma.data(), fca.data(), fmb.data(), fcb.data(), s, fcost.data(),
+                                             nullptr);
+      for (std::size_t p = 0; p < n; ++p) {
+        const auto r = dmt::gaussian_entropic_ot(ga[p], gb[p], s);
+        EXPECT_NEAR(cost[p], r.cost, 1e-9 * (1 + std::abs(r.cost))) << "d " << d << " s " << s;
+        EXPECT_NEAR(fcost[p], r.cost, 2e-5 * (1 + std::abs(r.cost))) << "float32, d " << d << " s " << s;
+        for (int i = 0; i < d; ++i)
+          for (int k = 0; k < d; ++k) EXPECT_NEAR(cross[(p * d + i) * d + k], r.cross(i, k), 1e-9);
+      }
+    }
+}
