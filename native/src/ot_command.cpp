@@ -10,6 +10,8 @@
 #include "dmt/native/npy.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/ot/gaussian_bridge.hpp"
+#include "dmt/ot/gaussian_ot_batch.hpp"
+#include "dmt/ot/mixture_sinkhorn.hpp"
 #include "dmt/ot/gaussian_sinkhorn.hpp"
 #include "dmt/ot/sinkhorn.hpp"
 #include "dmt/params.hpp"
@@ -19,15 +21,17 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-gaussian read_gaussian(const std::string& path) {
+nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw input_error("cannot read '" + path + "'");
-  nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
+    return nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw input_error("'" + path + "' is not valid JSON (byte " + std::to_string(e.byte) + ")");
   }
+}
+
+gaussian gaussian_from_json(const nlohmann::json& j, const std::string& path) {
   const auto bad = [&](const std::string& why) { return input_error("'" + path + "': " + why); };
   if (!j.is_object() || !j.contains("mean") || !j.contains("cov"))
     throw bad("expected {\"mean\": [...], \"cov\": [[...], ...]}");
@@ -53,6 +57,53 @@ gaussian read_gaussian(const std::string& path) {
   }
   if (!g.mean.allFinite() || !g.cov.allFinite()) throw bad("non-finite entries");
   return g;
+}
+
+gaussian read_gaussian(const std::string& path) { return gaussian_from_json(read_json(path), path); }
+
+// {"weights": [...], "components": [{"mean", "cov"}, ...]} or {"kde": {"points": [[...]], "bandwidth": h}}
+gaussian_mixture read_mixture(const std::string& path) {
+  const nlohmann::json j = read_json(path);
+  const auto bad = [&](const std::string& why) { return input_error("'" + path + "': " + why); };
+  if (j.is_object() && j.contains("kde")) {
+    const auto& k = j["kde"];
+    if (!k.is_object() || !k.contains("points") || !k.contains("bandwidth") || !k["points"].is_array() ||
+        k["points"].empty() || !k["bandwidth"].is_number())
+      throw bad("\"kde\" must be {\"points\": [[...], ...], \"bandwidth\": h}");
+    const auto& p = k["points"];
+    const std::size_t d = p[0].is_array() ? p[0].size() : 0;
+    Eigen::MatrixXd pts(p.size(), d);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p[i].is_array() || p[i].size() != d || d == 0) throw bad("KDE points must all have the same dimension");
+      for (std::size_t c = 0; c < d; ++c) {
+        if (!p[i][c].is_number()) throw bad("KDE points must be numbers");
+        pts(i, c) = p[i][c].get<double>();
+      }
+    }
+    try {
+      return kernel_density(pts, k["bandwidth"].get<double>());
+    } catch (const input_error& e) {
+      throw bad(e.what());
+    }
+  }
+  if (!j.is_object() || !j.contains("weights") || !j.contains("components") || !j["weights"].is_array() ||
+      !j["components"].is_array())
+    throw bad("expected {\"weights\": [...], \"components\": [{\"mean\", \"cov\"}, ...]} or {\"kde\": ...}");
+  gaussian_mixture m;
+  for (const auto& w : j["weights"]) {
+    if (!w.is_number()) throw bad("weights must be numbers");
+    m.weights.push_back(w.get<double>());
+  }
+  for (const auto& c : j["components"]) m.components.push_back(gaussian_from_json(c, path));
+  try {
+    check_mixture(m, "the mixture");
+  } catch (const input_error& e) {
+    std::string msg = e.what();
+    if (msg.rfind("the mixture", 0) == 0) msg = msg.substr(std::string("the mixture").size());
+    if (msg.rfind(": ", 0) == 0) msg = msg.substr(2);
+    throw bad(msg);
+  }
+  return m;
 }
 
 // s from eps = reg = 2 s^2
@@ -129,6 +180,44 @@ std::vector<double> parse_times(const std::string& text) {
 
 nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r) {
   const double s = s_of_reg(r.reg, true);
+  {
+    const nlohmann::json ja = read_json(r.a), jb = read_json(r.b);
+    if (ja.is_array() || jb.is_array()) {  // batches of pairs
+      if (!ja.is_array() || !jb.is_array() || ja.size() != jb.size() || ja.empty())
+        throw input_error("'" + r.a + "' and '" + r.b + "': a batch needs two non-empty arrays of the same length");
+      if (r.iterations > 0) throw input_error("--iterations is for a single pair, not a batch");
+      std::vector<gaussian> ga, gb;
+      for (std::size_t p = 0; p < ja.size(); ++p) {
+        ga.push_back(gaussian_from_json(ja[p], r.a + "[" + std::to_string(p) + "]"));
+        gb.push_back(gaussian_from_json(jb[p], r.b + "[" + std::to_string(p) + "]"));
+        closed_form(ga[p], gb[p], s, r.a + "[" + std::to_string(p) + "]", r.b + "[" + std::to_string(p) + "]");
+      }
+      const int d = static_cast<int>(ga[0].mean.size());
+      for (std::size_t p = 0; p < ga.size(); ++p)
+        if (ga[p].mean.size() != d || gb[p].mean.size() != d)
+          throw input_error("pair " + std::to_string(p) + " of the batch has a different dimension");
+      const std::size_t n = ga.size(), dd = std::size_t(d) * d;
+      std::vector<double> ma(n * d), mb(n * d), ca(n * dd), cb(n * dd), cost(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        Eigen::Map<Eigen::VectorXd>(ma.data() + p * d, d) = ga[p].mean;
+        Eigen::Map<Eigen::VectorXd>(mb.data() + p * d, d) = gb[p].mean;
+        Eigen::Map<Eigen::MatrixXd>(ca.data() + p * dd, d, d) = ga[p].cov;  // symmetric: either order
+        Eigen::Map<Eigen::MatrixXd>(cb.data() + p * dd, d, d) = gb[p].cov;
+      }
+      if (d <= kGaussianBatchMaxDim) {
+        gaussian_entropic_ot_batch<double>(n, d, ma.data(), ca.data(), mb.data(), cb.data(), s, cost.data(), nullptr);
+      } else {
+        for (std::size_t p = 0; p < n; ++p) cost[p] = gaussian_entropic_ot(ga[p], gb[p], s).cost;
+      }
+      json out;
+      out["pairs"] = n;
+      out["dim"] = d;
+      out["reg"] = r.reg;
+      out["s"] = s;
+      out["costs"] = cost;
+      return out;
+    }
+  }
   if (r.iterations < 0) throw input_error("--iterations must be non-negative");
   if (r.iterations > 0 && s == 0.0) throw input_error("--iterations needs --reg > 0 (the Sinkhorn recursion is entropic)");
   const gaussian a = read_gaussian(r.a), b = read_gaussian(r.b);
@@ -251,6 +340,39 @@ nlohmann::ordered_json run_ot_bridge(const ot_bridge_request& r) {
     write_npy_f64(r.out, paths.data(), {std::size_t(r.paths), times.size(), std::size_t(a.mean.size())});
     out["out"] = r.out;
   }
+  return out;
+}
+
+nlohmann::ordered_json run_ot_mixture(const ot_mixture_request& r) {
+  if (!(r.reg > 0.0) || !std::isfinite(r.reg)) throw input_error("--reg must be positive and finite");
+  if ((r.nodes > 0) == (r.samples > 0)) throw input_error("give exactly one of --nodes and --samples");
+  if (r.nodes < 0 || r.nodes > 200) throw input_error("--nodes must be between 1 and 200");
+  if (r.samples < 0 || r.samples > 1000000) throw input_error("--samples must be between 1 and 1000000");
+  if (r.iterations < 1) throw input_error("--iterations must be at least 1");
+  const gaussian_mixture a = read_mixture(r.a), b = read_mixture(r.b);
+  if (a.components[0].mean.size() != b.components[0].mean.size())
+    throw input_error("'" + r.a + "' and '" + r.b + "' have different dimensions");
+  sinkhorn_options o;
+  o.reg = r.reg;
+  o.max_iterations = r.iterations;
+  o.tolerance = r.tolerance;
+  thread_pool pool(r.threads > 0 ? r.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  o.exec = &pool;
+  mixture_ot_settings m;
+  m.nodes_per_dim = r.nodes;
+  m.samples = static_cast<std::size_t>(r.samples);
+  m.seed = r.seed;
+  const auto res = mixture_sinkhorn(a, b, m, o);
+  json out;
+  out["dim"] = a.components[0].mean.size();
+  out["reg"] = r.reg;
+  out["discretisation"] = r.nodes > 0 ? "gauss-hermite" : "samples";
+  out["cost"] = res.cost;
+  out["iterations"] = res.iterations;
+  out["converged"] = res.converged;
+  out["marginal_error"] = res.marginal_error;
+  out["contraction"] = res.contraction;
+  out["errors"] = res.errors;
   return out;
 }
 

@@ -115,6 +115,40 @@ assert abs(s2["divergence"] - (s2["ot_xy"] - 0.5 * (s2["ot_xx"] + s2["ot_yy"])))
 print("divergence", s2["divergence"])
 PY
 
+echo '[{"mean": [0], "cov": [[1]]}, {"mean": [1, 2], "cov": [[1, 0.2], [0.2, 2]]}]' >batch_a.json
+echo '[{"mean": [1], "cov": [[2]]}, {"mean": [0, 0], "cov": [[1, 0], [0, 1]]}]' >batch_b.json
+echo '[{"mean": [0.5], "cov": [[1.5]]}, {"mean": [1], "cov": [[0.3]]}, {"mean": [-2], "cov": [[4]]}]' >b1.json
+echo '[{"mean": [0], "cov": [[1]]}, {"mean": [0], "cov": [[2]]}, {"mean": [1], "cov": [[1]]}]' >b2.json
+"$DMT" ot gaussian --a b1.json --b b2.json --reg 0.5 >batch.json
+check "batched gaussian vs the 1-D formula" $PY - <<'PY'
+import json, numpy as np
+a, b, out = json.load(open("b1.json")), json.load(open("b2.json")), json.load(open("batch.json"))
+s2 = 0.25
+for p, (ga, gb) in enumerate(zip(a, b)):
+    A, B = ga["cov"][0][0], gb["cov"][0][0]
+    D = np.sqrt(4 * A * B + s2**2)
+    ot = (ga["mean"][0] - gb["mean"][0])**2 + A + B - D + s2 * (1 - np.log(2 * s2)) + s2 * np.log(D + s2)
+    assert abs(out["costs"][p] - ot) < 1e-12, (p, out["costs"][p], ot)
+print("costs", out["costs"])
+PY
+echo '{"weights": [1.0], "components": [{"mean": [0.5, -1.0], "cov": [[1.0, 0.3], [0.3, 0.8]]}]}' >m1.json
+echo '{"weights": [1.0], "components": [{"mean": [1.0, 0.0], "cov": [[0.6, 0.1], [0.1, 1.2]]}]}' >m2.json
+echo '{"mean": [0.5, -1.0], "cov": [[1.0, 0.3], [0.3, 0.8]]}' >g1.json
+echo '{"mean": [1.0, 0.0], "cov": [[0.6, 0.1], [0.1, 1.2]]}' >g2.json
+"$DMT" ot mixture --a m1.json --b m2.json --reg 0.5 --nodes 32 --tolerance 1e-12 >mix.json
+"$DMT" ot gaussian --a g1.json --b g2.json --reg 0.5 >mixg.json
+check "one-component mixture by quadrature = Gaussian closed form" $PY - <<'PY'
+import json
+m, g = json.load(open("mix.json")), json.load(open("mixg.json"))
+assert abs(m["cost"] - g["cost"]) < 1e-6 and 0 < m["contraction"] < 1, (m["cost"], g["cost"], m["contraction"])
+print("mixture", m["cost"], "closed form", g["cost"], "contraction", m["contraction"])
+PY
+echo '{"weights": [0.5, 0.6], "components": [{"mean": [0], "cov": [[1]]}, {"mean": [1], "cov": [[1]]}]}' >mbad.json
+expect_error "mixture: weights" "'mbad.json': the weights sum to 1.1" ot mixture --a mbad.json --b mbad.json --reg 0.5 --nodes 8
+expect_error "mixture: both discretisations" "give exactly one of --nodes and --samples" ot mixture --a m1.json --b m2.json --reg 0.5 --nodes 8 --samples 100
+echo '{"kde": {"points": [[0, 0], [1]], "bandwidth": 0.5}}' >kbad.json
+expect_error "mixture: ragged KDE" "'kbad.json': KDE points must all have the same dimension" ot mixture --a kbad.json --b m2.json --reg 0.5 --nodes 8
+expect_error "gaussian: batch of mixed dimensions" "pair 1 of the batch has a different dimension" ot gaussian --a batch_a.json --b batch_b.json --reg 0.5
 expect_error "gaussian: missing file" "cannot read 'nosuch.json'" ot gaussian --a nosuch.json --b b.json --reg 0.5
 printf '{"mean": [1, 2' >broken.json
 expect_error "gaussian: malformed JSON" "'broken.json' is not valid JSON" ot gaussian --a broken.json --b b.json --reg 0.5

@@ -37,4 +37,16 @@ struct ot_bridge_request {
 };
 nlohmann::ordered_json run_ot_bridge(const ot_bridge_request& r);
 
+struct ot_mixture_request {
+  std::string a, b;  // mixture or KDE JSON
+  double reg = -1;
+  int nodes = 0;      // Gauss-Hermite nodes per axis on each component
+  long samples = 0;   // or sample-based
+  std::uint64_t seed = 1;
+  int iterations = 1000;
+  double tolerance = 1e-9;
+  int threads = 0;
+};
+nlohmann::ordered_json run_ot_mixture(const ot_mixture_request& r);
+
 }  // namespace dmt
