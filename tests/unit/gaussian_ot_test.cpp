@@ -228,3 +228,29 @@ TEST(GaussianOtBatch, MatchesTheSinglePairFunction) {
       }
     }
 }
+
+// Mallasto, Gerolin and Minh (2021), Theorem 2, with eps = 2 s^2:
+//   OT = |a - b|^2 + tr A + tr B - (eps/2) [tr M - ln det M + d ln 2 - 2d],  M = I + (I + (16/eps^2) A B)^(1/2),
+// evaluated through the eigenvalues mu_i of the non-symmetric A B (general eigensolver): tr M =
+// d + sum sqrt(1 + 16 mu_i / eps^2), det M = prod (1 + sqrt(1 + 16 mu_i / eps^2)).
+TEST(GaussianOt, MallastoFormAgrees) {
+  std::mt19937 gen(23);
+  for (int d : {1, 2, 5, 20})
+    for (double s : {0.1, 0.5, 1.0, 3.0}) {
+      const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
+      const double eps = 2 * s * s;
+      Eigen::EigenSolver<Eigen::MatrixXd> es(a.cov * b.cov, false);
+      double tr = d, logdet = 0.0;
+      for (int i = 0; i < d; ++i) {
+        const double mu = es.eigenvalues()(i).real();
+        ASSERT_LT(std::abs(es.eigenvalues()(i).imag()), 1e-9 * (1 + mu));
+        const double r = std::sqrt(1.0 + 16.0 * mu / (eps * eps));
+        tr += r;
+        logdet += std::log(1.0 + r);
+      }
+      const double mallasto = (a.mean - b.mean).squaredNorm() + a.cov.trace() + b.cov.trace() -
+                              0.5 * eps * (tr - logdet + d * std::log(2.0) - 2.0 * d);
+      const double ours = dmt::gaussian_entropic_ot(a, b, s).cost;
+      EXPECT_NEAR(ours, mallasto, 1e-10 * (1 + std::abs(mallasto))) << "d " << d << " s " << s;
+    }
+}
