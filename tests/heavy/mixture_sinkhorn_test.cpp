@@ -9,7 +9,7 @@
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/ot/mixture_sinkhorn.hpp"
 #include "dmt/params.hpp"
-#include "test_support.hpp"
+#include "../unit/test_support.hpp"
 
 namespace {
 
