@@ -118,7 +118,7 @@ npy_array read_npy(const std::string& path) {
   a.rows = r.dims[0];
   a.cols = r.dims[1];
   a.data.resize(a.rows * a.cols);
-  std::memcpy(a.data.data(), r.data.data(), r.data.size());
+  if (!r.data.empty()) std::memcpy(a.data.data(), r.data.data(), r.data.size());
   return a;
 }
 
@@ -132,10 +132,10 @@ npy_matrix read_npy_matrix(const std::string& path) {
   m.cols = r.dims.size() == 2 ? r.dims[1] : 1;
   m.data.resize(m.rows * m.cols);
   if (r.f64) {
-    std::memcpy(m.data.data(), r.data.data(), r.data.size());
+    if (!r.data.empty()) std::memcpy(m.data.data(), r.data.data(), r.data.size());
   } else {
     std::vector<float> f(m.data.size());
-    std::memcpy(f.data(), r.data.data(), r.data.size());
+    if (!r.data.empty()) std::memcpy(f.data(), r.data.data(), r.data.size());
     for (std::size_t i = 0; i < f.size(); ++i) m.data[i] = f[i];
   }
   return m;
