@@ -9,27 +9,6 @@
 
 namespace dmt {
 
-std::string npy_bytes(const float* data, std::size_t rows, std::size_t cols) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                       std::to_string(cols) + "), }";
-  // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64
-  const std::size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header.push_back('\n');
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out.push_back(static_cast<char>(header.size() & 0xff));
-  out.push_back(static_cast<char>(header.size() >> 8));
-  out += header;
-  out.append(reinterpret_cast<const char*>(data), rows * cols * sizeof(float));  // x86/wasm: little-endian
-  return out;
-}
-
-void write_npy(const std::string& path, const float* data, std::size_t rows, std::size_t cols) {
-  atomic_file f(path);
-  f.write(npy_bytes(data, rows, cols));
-  f.commit();
-}
-
 namespace {
 
 std::string header_bytes(const char* descr, const std::vector<std::size_t>& shape) {
@@ -45,6 +24,22 @@ std::string header_bytes(const char* descr, const std::vector<std::size_t>& shap
   out += header;
   return out;
 }
+
+}  // namespace
+
+std::string npy_bytes(const float* data, std::size_t rows, std::size_t cols) {
+  std::string out = header_bytes("<f4", {rows, cols});
+  out.append(reinterpret_cast<const char*>(data), rows * cols * sizeof(float));  // x86/wasm: little-endian
+  return out;
+}
+
+void write_npy(const std::string& path, const float* data, std::size_t rows, std::size_t cols) {
+  atomic_file f(path);
+  f.write(npy_bytes(data, rows, cols));
+  f.commit();
+}
+
+namespace {
 
 struct raw_npy {
   bool f64 = false;
