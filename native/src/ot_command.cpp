@@ -282,8 +282,9 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   out["reg"] = reg;
   out["cost_function"] = r.cost;
   out["precision"] = r.float32 ? "float32" : "float64";
-  if (r.divergence) {
-    const auto d = sinkhorn_divergence(x, y, o);
+  const sinkhorn_result res = sinkhorn(x, y, o);
+  if (r.divergence) {  // reuses res for OT(x, y)
+    const auto d = sinkhorn_divergence(x, y, o, res);
     out["divergence"] = d.value;
     out["ot_xy"] = d.xy;
     out["ot_xx"] = d.xx;
@@ -291,7 +292,6 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
     out["iterations"] = d.iterations;
     out["converged"] = d.converged;
   }
-  const sinkhorn_result res = sinkhorn(x, y, o);
   out["cost"] = res.cost;
   out["dual"] = res.dual;
   out["transport"] = res.transport;

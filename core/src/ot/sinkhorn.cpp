@@ -666,9 +666,13 @@ Eigen::MatrixXd entropic_map(const Eigen::MatrixXd& query, const weighted_cloud&
 
 sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
                                                const sinkhorn_options& o) {
+  return sinkhorn_divergence(x, y, o, sinkhorn(x, y, o));
+}
+
+sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
+                                               const sinkhorn_options& o, const sinkhorn_result& xy) {
   check_options(x, y, o);
   sinkhorn_divergence_result d;
-  const sinkhorn_result xy = sinkhorn(x, y, o);
   d.xy = xy.dual;
   d.iterations = xy.iterations;
   bool cx = false, cy = false;

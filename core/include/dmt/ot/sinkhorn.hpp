@@ -97,5 +97,9 @@ struct sinkhorn_divergence_result {
 };
 sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
                                                const sinkhorn_options& options);
+// The same with OT(a, b) already solved (`xy` = sinkhorn(x, y, options)): only the two symmetric
+// problems are solved here.
+sinkhorn_divergence_result sinkhorn_divergence(const weighted_cloud& x, const weighted_cloud& y,
+                                               const sinkhorn_options& options, const sinkhorn_result& xy);
 
 }  // namespace dmt
