@@ -263,6 +263,7 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   o.tolerance = r.tolerance;
   o.eps_scaling = r.eps_scaling;
   o.precision = r.float32 ? sinkhorn_precision::float32 : sinkhorn_precision::float64;
+  o.prune = !r.no_prune;
   const weighted_cloud x = read_cloud(r.x, r.a), y = read_cloud(r.y, r.b);
   check_cloud(x, ("'" + r.x + "'").c_str());
   check_cloud(y, ("'" + r.y + "'").c_str());
@@ -302,6 +303,7 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   out["marginal_error"] = res.marginal_error;
   out["contraction"] = res.contraction;
   out["stored_cost_matrix"] = res.dense;
+  out["evaluated_pairs"] = res.evaluated;
   out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!r.out.empty()) {
     if (r.plan) {

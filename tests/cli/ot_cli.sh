@@ -114,6 +114,15 @@ s2 = json.load(open("s2.json"))
 assert abs(s2["divergence"] - (s2["ot_xy"] - 0.5 * (s2["ot_xx"] + s2["ot_yy"]))) < 1e-12 and s2["divergence"] > 0
 print("divergence", s2["divergence"])
 PY
+"$DMT" ot sinkhorn --x x.npy --y y.npy --reg 0.01 --iterations 30 --tolerance 0 --out fp.npy >p1.json
+"$DMT" ot sinkhorn --x x.npy --y y.npy --reg 0.01 --iterations 30 --tolerance 0 --out fnp.npy --no-prune >p2.json
+check "--no-prune: the same potentials, every pair evaluated" $PY - <<'PY'
+import json, numpy as np
+p1, p2 = json.load(open("p1.json")), json.load(open("p2.json"))
+assert p2["evaluated_pairs"] == 1.0 and 0 < p1["evaluated_pairs"] <= 1, (p1["evaluated_pairs"], p2["evaluated_pairs"])
+assert np.abs(np.load("fp.npy") - np.load("fnp.npy")).max() < 1e-12
+print("evaluated", p1["evaluated_pairs"])
+PY
 
 echo '[{"mean": [0], "cov": [[1]]}, {"mean": [1, 2], "cov": [[1, 0.2], [0.2, 2]]}]' >batch_a.json
 echo '[{"mean": [1], "cov": [[2]]}, {"mean": [0, 0], "cov": [[1, 0], [0, 1]]}]' >batch_b.json

@@ -1,9 +1,11 @@
 #include "dmt/ot/sinkhorn.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <Eigen/QR>  // CompleteOrthogonalDecomposition
 #include <xsimd/xsimd.hpp>
 
 #include "dmt/fast_exp.hpp"
@@ -69,8 +71,14 @@ namespace {
 template <class T>
 using batch = xsimd::batch<T>;
 
+constexpr std::size_t kRows = 4;       // query rows per register block
+constexpr std::size_t kChunk = 1024;   // columns summed in T before adding into a double
+constexpr std::size_t kCluster = 32;   // points per cluster of the block-sparse pruning
+
 // A cloud in coordinate-major layout, padded with zero-weight points to a multiple of the row
-// block and the batch width.
+// block and the batch width. When `sorted`, the points are stored in a spatial (k-d tree) order,
+// position p holding the input point order[p], so that every run of kCluster positions is a
+// compact cluster; lo/hi hold each cluster's bounding box (cluster-major, d per cluster).
 template <class T>
 struct soa_cloud {
   std::size_t n = 0, padded = 0, d = 0;
@@ -78,6 +86,13 @@ struct soa_cloud {
   std::vector<T> log_w;     // padded; -inf beyond n
   std::vector<double> w;    // n weights
   std::vector<double> norm2;  // |x_i|^2 of the centred points (padded)
+  std::vector<std::size_t> order;  // empty: the input order
+  std::vector<double> lo, hi;
+  // per cluster, the least-squares solver (A^T A)^-1 A^T of A = [1, x_i - mid] ((d + 1) x kCluster,
+  // row-major; zero columns for missing points; empty when the cluster is degenerate)
+  std::vector<std::vector<double>> pinv;
+  std::size_t clusters() const { return (padded + kCluster - 1) / kCluster; }
+  std::size_t source(std::size_t p) const { return order.empty() ? p : order[p]; }
 };
 
 // the largest lane (xsimd 8.1 has no horizontal max)
@@ -89,9 +104,6 @@ typename B::value_type hmax(const B& v) {
   for (std::size_t i = 1; i < B::size; ++i) m = std::max(m, t[i]);
   return m;
 }
-
-constexpr std::size_t kRows = 4;       // query rows per register block
-constexpr std::size_t kChunk = 1024;   // columns summed in T before adding into a double
 
 template <class T>
 std::size_t pad_to() {  // batch sizes and kRows are powers of two
@@ -106,23 +118,81 @@ Eigen::RowVectorXd common_centre(const Eigen::MatrixXd& a, const Eigen::MatrixXd
                 a.colwise().maxCoeff().cwiseMax(b.colwise().maxCoeff()));
 }
 
+// A k-d tree order: split the widest side of the bounding box at a multiple of kCluster points
+// near the median, recursively, so that the clusters [c kCluster, (c + 1) kCluster) are leaves.
+std::vector<std::size_t> spatial_order(const Eigen::MatrixXd& p) {
+  std::vector<std::size_t> idx(static_cast<std::size_t>(p.rows()));
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::vector<std::pair<std::size_t, std::size_t>> todo{{0, idx.size()}};
+  while (!todo.empty()) {
+    const auto [a, b] = todo.back();
+    todo.pop_back();
+    if (b - a <= kCluster) continue;
+    Eigen::Index axis = 0;
+    double widest = -1.0;
+    for (Eigen::Index k = 0; k < p.cols(); ++k) {
+      double lo = p(Eigen::Index(idx[a]), k), hi = lo;
+      for (std::size_t i = a; i < b; ++i) {
+        lo = std::min(lo, p(Eigen::Index(idx[i]), k));
+        hi = std::max(hi, p(Eigen::Index(idx[i]), k));
+      }
+      if (hi - lo > widest) widest = hi - lo, axis = k;
+    }
+    const std::size_t mid = a + ((b - a) / 2 + kCluster - 1) / kCluster * kCluster;
+    std::nth_element(idx.begin() + std::ptrdiff_t(a), idx.begin() + std::ptrdiff_t(mid), idx.begin() + std::ptrdiff_t(b),
+                     [&](std::size_t u, std::size_t v) { return p(Eigen::Index(u), axis) < p(Eigen::Index(v), axis); });
+    todo.push_back({a, mid});
+    todo.push_back({mid, b});
+  }
+  return idx;
+}
+
 template <class T>
-soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre) {
+soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre, bool sorted = false) {
   soa_cloud<T> s;
   s.n = static_cast<std::size_t>(c.points.rows());
   s.d = static_cast<std::size_t>(c.points.cols());
   const std::size_t q = pad_to<T>();
   s.padded = (s.n + q - 1) / q * q;
+  if (sorted) s.order = spatial_order(c.points);
   s.x.assign(s.d * s.padded, T(0));
   for (std::size_t k = 0; k < s.d; ++k)
-    for (std::size_t i = 0; i < s.n; ++i) s.x[k * s.padded + i] = static_cast<T>(c.points(i, k) - centre(k));
+    for (std::size_t i = 0; i < s.n; ++i)
+      s.x[k * s.padded + i] = static_cast<T>(c.points(Eigen::Index(s.source(i)), Eigen::Index(k)) - centre(k));
   s.norm2.assign(s.padded, 0.0);
   for (std::size_t k = 0; k < s.d; ++k)
     for (std::size_t i = 0; i < s.n; ++i) s.norm2[i] += double(s.x[k * s.padded + i]) * double(s.x[k * s.padded + i]);
   s.w.resize(s.n);
-  for (std::size_t i = 0; i < s.n; ++i) s.w[i] = c.weights.size() ? c.weights(i) : 1.0 / double(s.n);
+  for (std::size_t i = 0; i < s.n; ++i) s.w[i] = c.weights.size() ? c.weights(Eigen::Index(s.source(i))) : 1.0 / double(s.n);
   s.log_w.assign(s.padded, -std::numeric_limits<T>::infinity());
   for (std::size_t i = 0; i < s.n; ++i) s.log_w[i] = static_cast<T>(std::log(s.w[i]));
+  // the clusters' bounding boxes, of the stored (rounded) coordinates
+  s.lo.assign(s.clusters() * s.d, std::numeric_limits<double>::infinity());
+  s.hi.assign(s.clusters() * s.d, -std::numeric_limits<double>::infinity());
+  for (std::size_t k = 0; k < s.d; ++k)
+    for (std::size_t i = 0; i < s.n; ++i) {
+      const double v = double(s.x[k * s.padded + i]);
+      double& l = s.lo[i / kCluster * s.d + k];
+      double& h = s.hi[i / kCluster * s.d + k];
+      l = std::min(l, v);
+      h = std::max(h, v);
+    }
+  s.pinv.resize(s.clusters());
+  for (std::size_t I = 0; sorted && s.d <= 64 && I < s.clusters(); ++I) {
+    const std::size_t i0 = I * kCluster, i1 = std::min(s.n, i0 + kCluster);
+    if (i1 <= i0) continue;
+    Eigen::MatrixXd A = Eigen::MatrixXd::Zero(Eigen::Index(kCluster), Eigen::Index(s.d + 1));
+    for (std::size_t i = i0; i < i1; ++i) {
+      A(Eigen::Index(i - i0), 0) = 1.0;
+      for (std::size_t k = 0; k < s.d; ++k)
+        A(Eigen::Index(i - i0), Eigen::Index(k + 1)) =
+            double(s.x[k * s.padded + i]) - 0.5 * (s.lo[I * s.d + k] + s.hi[I * s.d + k]);
+    }
+    const Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(A);
+    if (cod.rank() < Eigen::Index(s.d + 1)) continue;  // too few or coplanar points: no affine fit
+    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> P = cod.pseudoInverse();
+    s.pinv[I].assign(P.data(), P.data() + P.size());
+  }
   return s;
 }
 
@@ -156,6 +226,10 @@ struct half_step {
   T inv_eps = 1, p = 2;
   const double* shift = nullptr;
   double* out = nullptr;
+  // block-sparse pruning: for every query cluster, the column ranges (each within kChunk columns)
+  // that may contribute; nullptr: all columns
+  const std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>* lists = nullptr;
+  const double* skip = nullptr;  // per query cluster: log of a bound on a row's skipped terms
 };
 
 template <class T, ot_cost K, std::size_t D>
@@ -220,10 +294,9 @@ void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* su
         xb[r][k] = B(K == ot_cost::sqeuclidean ? T(2) * hs.inv_eps * hs.q->x[k * qp + i0 + r] : hs.q->x[k * qp + i0 + r]);
     }
   }
-  for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) {
+  const auto range_sums = [&](std::size_t c0, std::size_t c1) {
     B acc[R];
     for (auto& a : acc) a = B(T(0));
-    const std::size_t c1 = std::min(c0 + kChunk, sp);
     for (std::size_t j = c0; j < c1; j += L) {
       const B hj = B::load_unaligned(hs.h + j);
       if constexpr (D > 0 && K == ot_cost::sqeuclidean) {
@@ -256,6 +329,11 @@ void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* su
       }
     }
     for (std::size_t r = 0; r < R; ++r) sum[r] += double(xsimd::hadd(acc[r]));
+  };
+  if (hs.lists) {
+    for (const auto& [c0, c1] : (*hs.lists)[i0 / kCluster]) range_sums(c0, c1);
+  } else {
+    for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) range_sums(c0, std::min(c0 + kChunk, sp));
   }
 }
 
@@ -273,9 +351,11 @@ void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
     }
     for (std::size_t r = 0; r < kRows; r += rows_per_block<T, D>())
       block_sums<T, K, D, rows_per_block<T, D>()>(hs, i0 + r, shs + r, sum + r);
+    const double log_tau = std::is_same_v<T, float> ? -27.0 * std::log(2.0) : -56.0 * std::log(2.0);
     for (std::size_t r = 0; r < kRows; ++r) {
-      if (sum[r] >= lo && sum[r] <= hi)
-        hs.out[i0 + r] = double(shs[r]) + std::log(sum[r]);
+      const double v = double(shs[r]) + std::log(sum[r]);
+      if (sum[r] >= lo && sum[r] <= hi && (!hs.skip || hs.shift[i0 + r] + hs.skip[i0 / kCluster] <= log_tau + v))
+        hs.out[i0 + r] = v;
       else
         hs.out[i0 + r] = exact_row<T, K, D>(hs, i0 + r);
     }
@@ -310,8 +390,11 @@ struct solver {
   const executor& ex;
   std::vector<T> cxy, cyx;  // stored costs (dense path)
 
-  solver(const soa_cloud<T>& x, const soa_cloud<T>& y, ground_cost c, const executor& e, bool dense)
-      : X(x), Y(y), cost(c), ex(e) {
+  bool prune = false;
+  mutable double evaluated = 0.0, pairs = 0.0;  // pairs evaluated / in all, over the half-steps
+
+  solver(const soa_cloud<T>& x, const soa_cloud<T>& y, ground_cost c, const executor& e, bool dense, bool pr)
+      : X(x), Y(y), cost(c), ex(e), prune(pr) {
     if (!dense) return;
     cxy = cost_matrix(X, Y);
     if (&X != &Y) cyx = cost_matrix(Y, X);
@@ -331,9 +414,152 @@ struct solver {
     return m;
   }
 
+  // The cost of the per-coordinate gaps g (sqeuclidean: sum g^2, euclidean: its root, lp: sum g^p).
+  double gap_cost(const double* g) const {
+    double c = 0.0;
+    for (std::size_t k = 0; k < X.d; ++k) c += cost.kind == ot_cost::lp ? std::pow(g[k], cost.p) : g[k] * g[k];
+    return cost.kind == ot_cost::euclidean ? std::sqrt(c) : c;
+  }
+
+  // Block-sparse pruning, in the potentials' form. With p_i = -eps shift_i for the query rows
+  // (the rows' previous values) and p_j = eps h_j for the columns, a term relative to its row's
+  // previous value is exp((p_i + p_j - C_ij) / eps). On every cluster (box with midpoint m and
+  // half-widths w) p is fitted by an affine function, p(x) <= alpha + beta . (x - m) + rho with
+  // rho the largest residual, so for i in I, j in J (a = x_i - m_I, b = y_j - m_J, D = m_I - m_J)
+  //   p_i + p_j - C_ij <= alpha_I + alpha_J + rho_I + rho_J
+  //                       + sum_k [ max_{|u| <= R_k} (bb_k u - (D_k + u)^2) + |gg_k| R_k ] =: B_IJ
+  // for the squared-Euclidean cost (u = a_k - b_k, R_k = w_Ik + w_Jk, bb = (beta_I - beta_J) / 2,
+  // gg = (beta_I + beta_J) / 2, since beta_I a + beta_J b = bb (a - b) + gg (a + b)); for the
+  // other costs B_IJ = max_I p + max_J p - Cmin(box I, box J). J is skipped for I when
+  // B_IJ / eps + log |J| < log(tau) - log(#clusters) - 3; skip[I] = log sum over the skipped J of
+  // |J| exp(B_IJ / eps) bounds what row i misses relative to exp(shift_i), and lse_rows checks
+  // every row after the fact (shift_i + skip[I] <= log(tau) + the row's value, else the row is
+  // redone in full), so the result is that of the full sums up to tau: 2^-27 (float32) or 2^-56
+  // (float64), under half an ulp of the precision the sums are accumulated in.
+  struct cluster_fit {
+    std::vector<double> alpha, beta, mid, half;  // alpha + rho folded in; beta, mid, half: d per cluster
+  };
+
+  cluster_fit fit_clusters(const soa_cloud<T>& c, const std::vector<double>& p) const {
+    const std::size_t nc = c.clusters(), d = c.d;
+    cluster_fit fit;
+    fit.alpha.assign(nc, -std::numeric_limits<double>::infinity());
+    fit.beta.assign(nc * d, 0.0);
+    fit.mid.assign(nc * d, 0.0);
+    fit.half.assign(nc * d, 0.0);
+    ex.parallel_for(nc, [&](std::size_t I) {
+      const std::size_t i0 = I * kCluster, i1 = std::min(c.n, i0 + kCluster);
+      if (i1 <= i0) return;
+      double* m = fit.mid.data() + I * d;
+      double* hw = fit.half.data() + I * d;
+      for (std::size_t k = 0; k < d; ++k) {
+        m[k] = 0.5 * (c.lo[I * d + k] + c.hi[I * d + k]);
+        hw[k] = 0.5 * (c.hi[I * d + k] - c.lo[I * d + k]);
+      }
+      double* be = fit.beta.data() + I * d;
+      double pmax = -std::numeric_limits<double>::infinity();
+      for (std::size_t i = i0; i < i1; ++i) pmax = std::max(pmax, p[i]);
+      if (cost.kind != ot_cost::sqeuclidean) {
+        fit.alpha[I] = pmax;
+        return;
+      }
+      // least squares for (alpha, beta) on [1, x - m], then the largest residual
+      const std::vector<double>& P = c.pinv[I];
+      if (P.empty()) {
+        fit.alpha[I] = pmax;
+        return;
+      }
+      double sol[65] = {};
+      for (std::size_t r = 0; r <= d; ++r)
+        for (std::size_t i = i0; i < i1; ++i) sol[r] += P[r * kCluster + (i - i0)] * p[i];
+      double rho = -std::numeric_limits<double>::infinity();
+      for (std::size_t i = i0; i < i1; ++i) {
+        double v = sol[0];
+        for (std::size_t k = 0; k < d; ++k) v += sol[k + 1] * (double(c.x[k * c.padded + i]) - m[k]);
+        rho = std::max(rho, p[i] - v);
+      }
+      if (!std::isfinite(rho)) {
+        fit.alpha[I] = pmax;
+        return;
+      }
+      fit.alpha[I] = sol[0] + rho;
+      for (std::size_t k = 0; k < d; ++k) be[k] = sol[k + 1];
+    });
+    return fit;
+  }
+
+  double pair_bound(const cluster_fit& fi, std::size_t I, const cluster_fit& fj, std::size_t J, const soa_cloud<T>& q,
+                    const soa_cloud<T>& s) const {
+    const std::size_t d = q.d;
+    double b = fi.alpha[I] + fj.alpha[J];
+    if (cost.kind != ot_cost::sqeuclidean) {
+      double c = 0.0;
+      for (std::size_t k = 0; k < d; ++k) {
+        const double g = std::max({0.0, s.lo[J * d + k] - q.hi[I * d + k], q.lo[I * d + k] - s.hi[J * d + k]});
+        c += cost.kind == ot_cost::lp ? std::pow(g, cost.p) : g * g;
+      }
+      return b - (cost.kind == ot_cost::euclidean ? std::sqrt(c) : c);
+    }
+    for (std::size_t k = 0; k < d; ++k) {
+      const double D = fi.mid[I * d + k] - fj.mid[J * d + k];
+      const double R = fi.half[I * d + k] + fj.half[J * d + k];
+      const double bb = 0.5 * (fi.beta[I * d + k] - fj.beta[J * d + k]);
+      const double gg = 0.5 * (fi.beta[I * d + k] + fj.beta[J * d + k]);
+      const double u = std::clamp(0.5 * bb - D, -R, R);
+      b += bb * u - (D + u) * (D + u) + std::abs(gg) * R;
+    }
+    return b;
+  }
+
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> prune_lists(const soa_cloud<T>& q,
+                                                                                 const soa_cloud<T>& s,
+                                                                                 const std::vector<T>& h,
+                                                                                 const std::vector<double>& shift,
+                                                                                 double eps,
+                                                                                 std::vector<double>& skip) const {
+    const std::size_t nI = q.clusters(), nJ = s.clusters(), sp = s.padded;
+    std::vector<double> pq(q.n), ps(s.n);
+    for (std::size_t i = 0; i < q.n; ++i) pq[i] = -eps * shift[i];
+    for (std::size_t j = 0; j < s.n; ++j) ps[j] = eps * double(h[j]);
+    const cluster_fit fq = fit_clusters(q, pq), fs = fit_clusters(s, ps);
+    const double log_tau = std::is_same_v<T, float> ? -27.0 * std::log(2.0) : -56.0 * std::log(2.0);
+    const double thr = log_tau - std::log(double(nJ)) - 3.0;
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists(nI);
+    std::vector<double> kept(nI, 0.0);
+    skip.assign(nI, -std::numeric_limits<double>::infinity());
+    ex.parallel_for(nI, [&](std::size_t I) {
+      if (!(fq.alpha[I] > -std::numeric_limits<double>::infinity())) return;  // no real points
+      auto& out = lists[I];
+      double sk = -std::numeric_limits<double>::infinity();
+      for (std::size_t J = 0; J < nJ; ++J) {
+        if (!(fs.alpha[J] > -std::numeric_limits<double>::infinity())) continue;
+        const double size = double(std::min(s.n, (J + 1) * kCluster) - J * kCluster);
+        const double v = pair_bound(fq, I, fs, J, q, s) / eps + std::log(size);
+        if (v < thr) {
+          sk = std::max(sk, v) + std::log1p(std::exp(-std::abs(sk - v)));
+          continue;
+        }
+        const auto a = static_cast<std::uint32_t>(J * kCluster), b = static_cast<std::uint32_t>(std::min(sp, (J + 1) * kCluster));
+        if (!out.empty() && out.back().second == a && out.back().second - out.back().first + (b - a) <= kChunk)
+          out.back().second = b;
+        else
+          out.push_back({a, b});
+        kept[I] += double(b - a);
+      }
+      skip[I] = sk;
+    });
+    const std::size_t rows = std::min(q.n, nI * kCluster);
+    double ev = 0.0;
+    for (std::size_t I = 0; I < nI; ++I) ev += kept[I] * double(std::min(kCluster, rows - std::min(rows, I * kCluster)));
+    evaluated += ev;
+    pairs += double(q.n) * double(sp);
+    return lists;
+  }
+
   // out_i = log sum_j exp(h_j - C(q_i, s_j) / eps) for all rows of q (x rows when `x_rows`).
+  // `hint`: the shifts are the rows' previous values (not the first half-step).
   void lse(bool x_rows, const std::vector<T>& h, const std::vector<double>& shift, std::vector<double>& out,
-           double eps) const {
+           double eps, bool hint) const {
     half_step<T> hs;
     hs.q = x_rows ? &X : &Y;
     hs.s = x_rows ? &Y : &X;
@@ -352,6 +578,16 @@ struct solver {
       for (std::size_t i = 0; i < hs.q->padded; ++i) qnorm[i] = static_cast<T>(hs.q->norm2[i] / eps);
       hs.h2 = h2.data();
       hs.qnorm = qnorm.data();
+    }
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists;
+    std::vector<double> skip;
+    if (prune && hint) {
+      lists = prune_lists(*hs.q, *hs.s, h, shift, eps, skip);
+      hs.lists = &lists;
+      hs.skip = skip.data();
+    } else {
+      pairs += double(hs.q->n) * double(hs.s->padded);
+      evaluated += double(hs.q->n) * double(hs.s->padded);
     }
     run_rows<T>(ex, hs.q->padded, [&](std::size_t r0, std::size_t r1) {
       switch (cost.kind) {
@@ -503,10 +739,10 @@ template <class T>
 sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const sinkhorn_options& o) {
   const executor& ex = o.exec ? *o.exec : serial_executor();
   const Eigen::RowVectorXd centre = common_centre(x.points, y.points);
-  const soa_cloud<T> X = to_soa<T>(x, centre), Y = to_soa<T>(y, centre);
+  const soa_cloud<T> X = to_soa<T>(x, centre, o.prune), Y = to_soa<T>(y, centre, o.prune);
   sinkhorn_result res;
   res.dense = use_dense(X.n, Y.n, o);
-  const solver<T> S(X, Y, o.cost, ex, res.dense);
+  const solver<T> S(X, Y, o.cost, ex, res.dense, o.prune);
   std::vector<double> f(X.padded, 0.0), g(Y.padded, 0.0), lse_x(X.padded), lse_y(Y.padded), shift_x(X.padded),
       shift_y(Y.padded);
   std::vector<T> h;
@@ -520,7 +756,7 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
       // f-update from g; the row marginal error of the plan (f, g) falls out
       for (std::size_t i = 0; i < X.padded; ++i) shift_x[i] = -f[i] / eps;
       make_h(Y, g, eps, h);
-      S.lse(true, h, shift_x, lse_x, eps);
+      S.lse(true, h, shift_x, lse_x, eps, st > 0 || it > 0);
       double err = 0.0;
       for (std::size_t i = 0; i < X.n; ++i) {
         const double fn = -eps * lse_x[i];
@@ -530,7 +766,7 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
       // g-update from f
       for (std::size_t j = 0; j < Y.padded; ++j) shift_y[j] = -g[j] / eps;
       make_h(X, f, eps, h);
-      S.lse(false, h, shift_y, lse_y, eps);
+      S.lse(false, h, shift_y, lse_y, eps, st > 0 || it > 0);
       for (std::size_t j = 0; j < Y.n; ++j) g[j] = -eps * lse_y[j];
       ++res.iterations;
       if (!std::isfinite(err)) throw input_error("Sinkhorn diverged (non-finite potentials); try a larger reg");
@@ -543,26 +779,33 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
       }
     }
   }
-  res.f = Eigen::Map<const Eigen::VectorXd>(f.data(), X.n);
-  res.g = Eigen::Map<const Eigen::VectorXd>(g.data(), Y.n);
-  // statistics of the returned plan, in float64
+  res.evaluated = S.pairs > 0.0 ? S.evaluated / S.pairs : 1.0;
+  // statistics of the returned plan, in float64 (internal order: position p is point X.source(p))
   const double eps = o.reg;
   const row_stats st = compute_row_stats<T>(X, Y, g, eps, o.cost, ex, S.cxy.empty() ? nullptr : S.cxy.data());
+  res.f.resize(X.n);
+  res.g.resize(Y.n);
   res.row_marginal.resize(X.n);
-  res.barycentric = st.mean.rowwise() + centre;
+  res.barycentric.resize(X.n, X.d);
   double mass = 0.0, rf = 0.0, bg = 0.0, af = 0.0;
   res.marginal_error = 0.0;
   res.transport = 0.0;
   for (std::size_t i = 0; i < X.n; ++i) {
-    const double r = X.w[i] * std::exp(res.f(i) / eps + st.log_mass[i]);
-    res.row_marginal(i) = r;
+    const auto o_i = Eigen::Index(X.source(i));
+    const double r = X.w[i] * std::exp(f[i] / eps + st.log_mass[i]);
+    res.f(o_i) = f[i];
+    res.row_marginal(o_i) = r;
+    res.barycentric.row(o_i) = st.mean.row(Eigen::Index(i)) + centre;
     res.marginal_error += std::abs(r - X.w[i]);
     res.transport += r * st.transport[i];
     mass += r;
-    rf += r * res.f(i);
-    af += X.w[i] * res.f(i);
+    rf += r * f[i];
+    af += X.w[i] * f[i];
   }
-  for (std::size_t j = 0; j < Y.n; ++j) bg += Y.w[j] * res.g(j);
+  for (std::size_t j = 0; j < Y.n; ++j) {
+    res.g(Eigen::Index(Y.source(j))) = g[j];
+    bg += Y.w[j] * g[j];
+  }
   res.dual = af + bg;
   res.cost = rf + bg - eps * (mass - 1.0);
   res.contraction = median_ratio(res.errors, floor);
@@ -573,8 +816,8 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
 template <class T>
 double solve_symmetric(const weighted_cloud& x, const sinkhorn_options& o, int& iterations, bool& converged) {
   const executor& ex = o.exec ? *o.exec : serial_executor();
-  const soa_cloud<T> X = to_soa<T>(x, common_centre(x.points, x.points));
-  const solver<T> S(X, X, o.cost, ex, use_dense(X.n, X.n, o));
+  const soa_cloud<T> X = to_soa<T>(x, common_centre(x.points, x.points), o.prune);
+  const solver<T> S(X, X, o.cost, ex, use_dense(X.n, X.n, o), o.prune);
   std::vector<double> f(X.padded, 0.0), lse(X.padded), shift(X.padded);
   std::vector<T> h;
   const auto stages = eps_stages(o.reg, cost_diameter(x, x, o.cost), o);
@@ -586,7 +829,7 @@ double solve_symmetric(const weighted_cloud& x, const sinkhorn_options& o, int& 
     for (int it = 0; it < n_it; ++it) {
       for (std::size_t i = 0; i < X.padded; ++i) shift[i] = -f[i] / eps;
       make_h(X, f, eps, h);
-      S.lse(true, h, shift, lse, eps);
+      S.lse(true, h, shift, lse, eps, st > 0 || it > 0);
       double err = 0.0;
       for (std::size_t i = 0; i < X.n; ++i) {
         const double fn = -eps * lse[i];

@@ -21,7 +21,7 @@ struct ot_sinkhorn_request {
   std::string cost = "sqeuclidean";
   int iterations = 1000;
   double tolerance = 1e-9;
-  bool eps_scaling = false, divergence = false, plan = false, float32 = false;
+  bool eps_scaling = false, divergence = false, plan = false, float32 = false, no_prune = false;
   int threads = 0;
   std::string out;  // potentials [f; g] ((n + m) x 1) or, with plan, the n x m plan (float64 NPY)
 };
