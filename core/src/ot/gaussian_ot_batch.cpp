@@ -24,6 +24,7 @@ struct lane_group {
   using mat = std::array<B, D * D>;
   static constexpr std::size_t L = B::size;
   static constexpr int d = D;
+  static constexpr int M = D + (D & 1), H = M / 2;  // round-robin players (even) and slots
   mat a, b, l, w, v, tmp;
   explicit lane_group(int) {}
 
@@ -64,7 +65,11 @@ struct lane_group {
   void jacobi(bool vectors) {
     for (int i = 0; i < d; ++i)
       for (int j = 0; j < d; ++j) at(v, i, j) = B(T(i == j ? 1 : 0));
-    const T tol = std::is_same_v<T, float> ? T(1e-14) : T(1e-30);
+    // stop when the off-diagonal part is below ~1e-6 (float) / ~1e-13 (double) of the diagonal,
+    // in sums of squares: above the rounding floor of the rotations (about d eps^2, which a
+    // tighter test never reaches, so it would run every sweep), and one sweep past the point
+    // where the eigenvalues' error (second order in the off-diagonal part) is at rounding level
+    const T tol = std::is_same_v<T, float> ? T(1e-12) : T(1e-26);
     for (int sweep = 0; sweep < 30; ++sweep) {
       B off(T(0)), diag(T(0));
       for (int i = 0; i < d; ++i) {
@@ -72,39 +77,65 @@ struct lane_group {
         for (int j = i + 1; j < d; ++j) off = xsimd::fma(at(w, i, j), at(w, i, j), off);
       }
       if (xsimd::all(off <= diag * B(tol))) break;
-      for (int p = 0; p < d - 1; ++p)
-        for (int q = p + 1; q < d; ++q) {
+      // a sweep in round-robin (tournament) order: each round rotates floor(d / 2) disjoint
+      // pairs, whose rotations are independent (the division and square-root latencies
+      // overlap instead of chaining rotation after rotation)
+      for (int r = 0; r < M - 1; ++r) {
+        int P[H], Q[H];
+        B c[H], sn[H], tt[H];
+        for (int k = 0; k < H; ++k) {
+          int p = k == 0 ? r : (r + k) % (M - 1), q = k == 0 ? M - 1 : (r - k + M - 1) % (M - 1);
+          if (p > q) std::swap(p, q);
+          if (q >= d) q = p;  // odd d: p sits this round out (identity "rotation")
+          P[k] = p;
+          Q[k] = q;
+          if (p == q) {
+            c[k] = B(T(1)), sn[k] = B(T(0)), tt[k] = B(T(0));
+            continue;
+          }
           const B apq = at(w, p, q);
           const B theta = (at(w, q, q) - at(w, p, p)) / (B(T(2)) * apq);
           const B at_ = xsimd::abs(theta);
           B t = B(T(1)) / (at_ + xsimd::sqrt(xsimd::fma(at_, at_, B(T(1)))));
           t = xsimd::select(theta < B(T(0)), -t, t);
           t = xsimd::select(apq == B(T(0)) || !xsimd::isfinite(theta), B(T(0)), t);
-          const B c = B(T(1)) / xsimd::sqrt(xsimd::fma(t, t, B(T(1))));
-          const B s = t * c;
-          // the 2 x 2 block in closed form, the other entries of rows/columns p and q rotated
-          // once and mirrored (W stays exactly symmetric)
-          const B tap = t * apq;
+          c[k] = B(T(1)) / xsimd::sqrt(xsimd::fma(t, t, B(T(1))));
+          sn[k] = t * c[k];
+          tt[k] = t;
+        }
+        // the 2 x 2 blocks between two slots: X <- J_a^T X J_b, stored with its mirror image
+        for (int ka = 0; ka < H; ++ka)
+          for (int kb = ka + 1; kb < H; ++kb) {
+            const int pa = P[ka], qa = Q[ka], pb = P[kb], qb = Q[kb];
+            const B x00 = at(w, pa, pb), x01 = at(w, pa, qb), x10 = at(w, qa, pb), x11 = at(w, qa, qb);
+            // columns (J_b)
+            const B y00 = xsimd::fms(c[kb], x00, sn[kb] * x01), y01 = xsimd::fma(sn[kb], x00, c[kb] * x01);
+            const B y10 = xsimd::fms(c[kb], x10, sn[kb] * x11), y11 = xsimd::fma(sn[kb], x10, c[kb] * x11);
+            // rows (J_a)
+            const B z00 = xsimd::fms(c[ka], y00, sn[ka] * y10), z10 = xsimd::fma(sn[ka], y00, c[ka] * y10);
+            const B z01 = xsimd::fms(c[ka], y01, sn[ka] * y11), z11 = xsimd::fma(sn[ka], y01, c[ka] * y11);
+            at(w, pa, pb) = z00, at(w, pb, pa) = z00;
+            at(w, pa, qb) = z01, at(w, qb, pa) = z01;
+            at(w, qa, pb) = z10, at(w, pb, qa) = z10;
+            at(w, qa, qb) = z11, at(w, qb, qa) = z11;
+          }
+        // each slot's own 2 x 2 block in closed form (W stays exactly symmetric)
+        for (int k = 0; k < H; ++k) {
+          const int p = P[k], q = Q[k];
+          if (p == q) continue;
+          const B tap = tt[k] * at(w, p, q);
           at(w, p, p) -= tap;
           at(w, q, q) += tap;
           at(w, p, q) = B(T(0));
           at(w, q, p) = B(T(0));
-          for (int k = 0; k < d; ++k) {
-            if (k == p || k == q) continue;
-            const B wp = at(w, k, p), wq = at(w, k, q);
-            const B np = xsimd::fms(c, wp, s * wq), nq = xsimd::fma(s, wp, c * wq);
-            at(w, k, p) = np;
-            at(w, p, k) = np;
-            at(w, k, q) = nq;
-            at(w, q, k) = nq;
-          }
           if (vectors)
-            for (int k = 0; k < d; ++k) {
-              const B vp = at(v, k, p), vq = at(v, k, q);
-              at(v, k, p) = xsimd::fms(c, vp, s * vq);
-              at(v, k, q) = xsimd::fma(s, vp, c * vq);
+            for (int i = 0; i < d; ++i) {
+              const B vp = at(v, i, p), vq = at(v, i, q);
+              at(v, i, p) = xsimd::fms(c[k], vp, sn[k] * vq);
+              at(v, i, q) = xsimd::fma(sn[k], vp, c[k] * vq);
             }
         }
+      }
     }
   }
 };
