@@ -1,6 +1,8 @@
 #include "dmt/ot/sinkhorn.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <cstdint>
 #include <cmath>
 #include <limits>
@@ -226,10 +228,11 @@ struct half_step {
   T inv_eps = 1, p = 2;
   const double* shift = nullptr;
   double* out = nullptr;
-  // block-sparse pruning: for every query cluster, the column ranges (each within kChunk columns)
-  // that may contribute; nullptr: all columns
-  const std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>* lists = nullptr;
-  const double* skip = nullptr;  // per query cluster: log of a bound on a row's skipped terms
+  // block-sparse pruning: for query cluster I, fills the column ranges (each within kChunk
+  // columns) that may contribute and returns the log of a bound on a row's skipped terms
+  // (relative to exp(shift_i)); an empty function: all columns. `kept` counts the evaluated pairs.
+  std::function<double(std::size_t, std::vector<std::pair<std::uint32_t, std::uint32_t>>&)> cluster_list;
+  std::atomic<unsigned long long>* kept = nullptr;
 };
 
 template <class T, ot_cost K, std::size_t D>
@@ -276,7 +279,8 @@ constexpr std::size_t rows_per_block() {
 // The fixed shifted sums of a block of R rows; the online path holds the rows' coordinates
 // in registers (D > 0 known at compile time).
 template <class T, ot_cost K, std::size_t D, std::size_t R>
-void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* sum) {
+void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* sum,
+                const std::vector<std::pair<std::uint32_t, std::uint32_t>>* ranges) {
   using B = batch<T>;
   constexpr std::size_t L = B::size;
   constexpr std::size_t DD = D ? D : 1;
@@ -330,8 +334,8 @@ void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* su
     }
     for (std::size_t r = 0; r < R; ++r) sum[r] += double(xsimd::hadd(acc[r]));
   };
-  if (hs.lists) {
-    for (const auto& [c0, c1] : (*hs.lists)[i0 / kCluster]) range_sums(c0, c1);
+  if (ranges) {
+    for (const auto& [c0, c1] : *ranges) range_sums(c0, c1);
   } else {
     for (std::size_t c0 = 0; c0 < sp; c0 += kChunk) range_sums(c0, std::min(c0 + kChunk, sp));
   }
@@ -342,7 +346,21 @@ void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
   // the shifted sum must stay where T represents it with full precision (and far from the
   // clamps: a clamped term is at least exp(88) or at most exp(-87) times the shift)
   const double lo = std::is_same_v<T, float> ? 1e-20 : 1e-200, hi = std::is_same_v<T, float> ? 1e20 : 1e200;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  std::size_t cluster = std::numeric_limits<std::size_t>::max();
+  double skip = -std::numeric_limits<double>::infinity();
   for (std::size_t i0 = r0; i0 < r1; i0 += kRows) {
+    if (hs.cluster_list && i0 / kCluster != cluster) {
+      cluster = i0 / kCluster;
+      ranges.clear();
+      skip = hs.cluster_list(cluster, ranges);
+      if (i0 % kCluster == 0) {  // the task holding the cluster's first row counts it
+        unsigned long long cols = 0;
+        for (const auto& [a, b] : ranges) cols += b - a;
+        const std::size_t rows = std::min(hs.q->n, i0 + kCluster) - std::min(hs.q->n, i0);
+        hs.kept->fetch_add(cols * rows, std::memory_order_relaxed);
+      }
+    }
     T shs[kRows];
     double sum[kRows] = {};
     for (std::size_t r = 0; r < kRows; ++r) {
@@ -350,11 +368,11 @@ void lse_rows(const half_step<T>& hs, std::size_t r0, std::size_t r1) {
       shs[r] = static_cast<T>(std::isfinite(g) ? g : 0.0);
     }
     for (std::size_t r = 0; r < kRows; r += rows_per_block<T, D>())
-      block_sums<T, K, D, rows_per_block<T, D>()>(hs, i0 + r, shs + r, sum + r);
+      block_sums<T, K, D, rows_per_block<T, D>()>(hs, i0 + r, shs + r, sum + r, hs.cluster_list ? &ranges : nullptr);
     const double log_tau = std::is_same_v<T, float> ? -27.0 * std::log(2.0) : -56.0 * std::log(2.0);
     for (std::size_t r = 0; r < kRows; ++r) {
       const double v = double(shs[r]) + std::log(sum[r]);
-      if (sum[r] >= lo && sum[r] <= hi && (!hs.skip || hs.shift[i0 + r] + hs.skip[i0 / kCluster] <= log_tau + v))
+      if (sum[r] >= lo && sum[r] <= hi && (!hs.cluster_list || hs.shift[i0 + r] + skip <= log_tau + v))
         hs.out[i0 + r] = v;
       else
         hs.out[i0 + r] = exact_row<T, K, D>(hs, i0 + r);
@@ -511,49 +529,47 @@ struct solver {
     return b;
   }
 
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> prune_lists(const soa_cloud<T>& q,
-                                                                                 const soa_cloud<T>& s,
-                                                                                 const std::vector<T>& h,
-                                                                                 const std::vector<double>& shift,
-                                                                                 double eps,
-                                                                                 std::vector<double>& skip) const {
-    const std::size_t nI = q.clusters(), nJ = s.clusters(), sp = s.padded;
+  // The fits of one half-step and the per-cluster list (computed by the row tasks themselves, so
+  // that no N x M / kCluster^2 table is ever stored).
+  struct prune_plan {
+    cluster_fit fq, fs;
+    double eps = 1, thr = 0;
+  };
+
+  prune_plan plan_pruning(const soa_cloud<T>& q, const soa_cloud<T>& s, const std::vector<T>& h,
+                          const std::vector<double>& shift, double eps) const {
+    prune_plan pl;
     std::vector<double> pq(q.n), ps(s.n);
     for (std::size_t i = 0; i < q.n; ++i) pq[i] = -eps * shift[i];
     for (std::size_t j = 0; j < s.n; ++j) ps[j] = eps * double(h[j]);
-    const cluster_fit fq = fit_clusters(q, pq), fs = fit_clusters(s, ps);
+    pl.fq = fit_clusters(q, pq);
+    pl.fs = fit_clusters(s, ps);
+    pl.eps = eps;
     const double log_tau = std::is_same_v<T, float> ? -27.0 * std::log(2.0) : -56.0 * std::log(2.0);
-    const double thr = log_tau - std::log(double(nJ)) - 3.0;
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists(nI);
-    std::vector<double> kept(nI, 0.0);
-    skip.assign(nI, -std::numeric_limits<double>::infinity());
-    ex.parallel_for(nI, [&](std::size_t I) {
-      if (!(fq.alpha[I] > -std::numeric_limits<double>::infinity())) return;  // no real points
-      auto& out = lists[I];
-      double sk = -std::numeric_limits<double>::infinity();
-      for (std::size_t J = 0; J < nJ; ++J) {
-        if (!(fs.alpha[J] > -std::numeric_limits<double>::infinity())) continue;
-        const double size = double(std::min(s.n, (J + 1) * kCluster) - J * kCluster);
-        const double v = pair_bound(fq, I, fs, J, q, s) / eps + std::log(size);
-        if (v < thr) {
-          sk = std::max(sk, v) + std::log1p(std::exp(-std::abs(sk - v)));
-          continue;
-        }
-        const auto a = static_cast<std::uint32_t>(J * kCluster), b = static_cast<std::uint32_t>(std::min(sp, (J + 1) * kCluster));
-        if (!out.empty() && out.back().second == a && out.back().second - out.back().first + (b - a) <= kChunk)
-          out.back().second = b;
-        else
-          out.push_back({a, b});
-        kept[I] += double(b - a);
+    pl.thr = log_tau - std::log(double(s.clusters())) - 3.0;
+    return pl;
+  }
+
+  double cluster_list(const prune_plan& pl, const soa_cloud<T>& q, const soa_cloud<T>& s, std::size_t I,
+                      std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) const {
+    const std::size_t nJ = s.clusters(), sp = s.padded;
+    double sk = -std::numeric_limits<double>::infinity();
+    if (!(pl.fq.alpha[I] > -std::numeric_limits<double>::infinity())) return sk;  // no real points
+    for (std::size_t J = 0; J < nJ; ++J) {
+      if (!(pl.fs.alpha[J] > -std::numeric_limits<double>::infinity())) continue;
+      const double size = double(std::min(s.n, (J + 1) * kCluster) - J * kCluster);
+      const double v = pair_bound(pl.fq, I, pl.fs, J, q, s) / pl.eps + std::log(size);
+      if (v < pl.thr) {
+        sk = std::max(sk, v) + std::log1p(std::exp(-std::abs(sk - v)));
+        continue;
       }
-      skip[I] = sk;
-    });
-    const std::size_t rows = std::min(q.n, nI * kCluster);
-    double ev = 0.0;
-    for (std::size_t I = 0; I < nI; ++I) ev += kept[I] * double(std::min(kCluster, rows - std::min(rows, I * kCluster)));
-    evaluated += ev;
-    pairs += double(q.n) * double(sp);
-    return lists;
+      const auto a = static_cast<std::uint32_t>(J * kCluster), b = static_cast<std::uint32_t>(std::min(sp, (J + 1) * kCluster));
+      if (!out.empty() && out.back().second == a && out.back().second - out.back().first + (b - a) <= kChunk)
+        out.back().second = b;
+      else
+        out.push_back({a, b});
+    }
+    return sk;
   }
 
   // out_i = log sum_j exp(h_j - C(q_i, s_j) / eps) for all rows of q (x rows when `x_rows`).
@@ -579,14 +595,16 @@ struct solver {
       hs.h2 = h2.data();
       hs.qnorm = qnorm.data();
     }
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> lists;
-    std::vector<double> skip;
+    prune_plan plan;
+    std::atomic<unsigned long long> kept{0};
+    pairs += double(hs.q->n) * double(hs.s->padded);
     if (prune && hint) {
-      lists = prune_lists(*hs.q, *hs.s, h, shift, eps, skip);
-      hs.lists = &lists;
-      hs.skip = skip.data();
+      plan = plan_pruning(*hs.q, *hs.s, h, shift, eps);
+      hs.cluster_list = [&](std::size_t I, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
+        return cluster_list(plan, *hs.q, *hs.s, I, out);
+      };
+      hs.kept = &kept;
     } else {
-      pairs += double(hs.q->n) * double(hs.s->padded);
       evaluated += double(hs.q->n) * double(hs.s->padded);
     }
     run_rows<T>(ex, hs.q->padded, [&](std::size_t r0, std::size_t r1) {
@@ -596,6 +614,7 @@ struct solver {
         case ot_cost::lp: return dispatch_d<T, ot_cost::lp>(hs, r0, r1);
       }
     });
+    if (hs.kept) evaluated += double(kept.load());
   }
 };
 
