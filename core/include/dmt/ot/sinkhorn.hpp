@@ -76,7 +76,8 @@ struct sinkhorn_result {
   int iterations = 0;         // Sinkhorn iterations (an f- and a g-update each), scaling stages included
   bool converged = false;
   bool dense = false;            // whether a stored cost matrix was used
-  double evaluated = 1.0;        // fraction of the point pairs the half-steps evaluated (pruning)
+  double evaluated = 1.0;        // fraction of the point pairs the half-steps' bounds kept (pruning;
+                                 // rows redone in full after a failed check are not counted)
   std::vector<double> errors;    // the marginal error before each iteration at the final eps
   Eigen::MatrixXd barycentric;   // n x d: the entropic map sum_j P_ij y_j / r_i at each x_i
   Eigen::VectorXd row_marginal;  // r_i
