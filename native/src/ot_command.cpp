@@ -284,22 +284,22 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   out["cost_function"] = r.cost;
   out["precision"] = r.float32 ? "float32" : "float64";
   const sinkhorn_result res = sinkhorn(x, y, o);
-  if (r.divergence) {  // reuses res for OT(x, y)
+  int iterations = res.iterations;
+  bool converged = res.converged;
+  if (r.divergence) {  // reuses res for OT(x, y); iterations and convergence then cover all three problems
     const auto d = sinkhorn_divergence(x, y, o, res);
     out["divergence"] = d.value;
     out["ot_xy"] = d.xy;
     out["ot_xx"] = d.xx;
     out["ot_yy"] = d.yy;
-    out["iterations"] = d.iterations;
-    out["converged"] = d.converged;
+    iterations = d.iterations;
+    converged = d.converged;
   }
   out["cost"] = res.cost;
   out["dual"] = res.dual;
   out["transport"] = res.transport;
-  if (!r.divergence) {
-    out["iterations"] = res.iterations;
-    out["converged"] = res.converged;
-  }
+  out["iterations"] = iterations;
+  out["converged"] = converged;
   out["marginal_error"] = res.marginal_error;
   out["contraction"] = res.contraction;
   out["stored_cost_matrix"] = res.dense;

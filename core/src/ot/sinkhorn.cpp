@@ -89,7 +89,7 @@ struct soa_cloud {
   std::vector<double> w;    // n weights
   std::vector<double> norm2;  // |x_i|^2 of the centred points (padded)
   std::vector<std::size_t> order;  // empty: the input order
-  std::vector<double> lo, hi;
+  std::vector<double> lo, hi, mid, half;  // boxes, their midpoints and half-widths
   // per cluster, the least-squares solver (A^T A)^-1 A^T of A = [1, x_i - mid] ((d + 1) x kCluster,
   // row-major; zero columns for missing points; empty when the cluster is degenerate)
   std::vector<std::vector<double>> pinv;
@@ -179,6 +179,12 @@ soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre, b
       l = std::min(l, v);
       h = std::max(h, v);
     }
+  s.mid.resize(s.lo.size());
+  s.half.resize(s.lo.size());
+  for (std::size_t e = 0; e < s.lo.size(); ++e) {
+    s.mid[e] = 0.5 * (s.lo[e] + s.hi[e]);
+    s.half[e] = 0.5 * (s.hi[e] - s.lo[e]);
+  }
   s.pinv.resize(s.clusters());
   for (std::size_t I = 0; sorted && s.d <= 64 && I < s.clusters(); ++I) {
     const std::size_t i0 = I * kCluster, i1 = std::min(s.n, i0 + kCluster);
@@ -188,7 +194,7 @@ soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre, b
       A(Eigen::Index(i - i0), 0) = 1.0;
       for (std::size_t k = 0; k < s.d; ++k)
         A(Eigen::Index(i - i0), Eigen::Index(k + 1)) =
-            double(s.x[k * s.padded + i]) - 0.5 * (s.lo[I * s.d + k] + s.hi[I * s.d + k]);
+            double(s.x[k * s.padded + i]) - s.mid[I * s.d + k];
     }
     const Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(A);
     if (cod.rank() < Eigen::Index(s.d + 1)) continue;  // too few or coplanar points: no affine fit
@@ -455,7 +461,7 @@ struct solver {
   // redone in full), so the result is that of the full sums up to tau: 2^-27 (float32) or 2^-56
   // (float64), under half an ulp of the precision the sums are accumulated in.
   struct cluster_fit {
-    std::vector<double> alpha, beta, mid, half;  // alpha + rho folded in; beta, mid, half: d per cluster
+    std::vector<double> alpha, beta;  // alpha + rho folded in; beta: d per cluster
   };
 
   cluster_fit fit_clusters(const soa_cloud<T>& c, const std::vector<double>& p) const {
@@ -463,17 +469,10 @@ struct solver {
     cluster_fit fit;
     fit.alpha.assign(nc, -std::numeric_limits<double>::infinity());
     fit.beta.assign(nc * d, 0.0);
-    fit.mid.assign(nc * d, 0.0);
-    fit.half.assign(nc * d, 0.0);
     ex.parallel_for(nc, [&](std::size_t I) {
       const std::size_t i0 = I * kCluster, i1 = std::min(c.n, i0 + kCluster);
       if (i1 <= i0) return;
-      double* m = fit.mid.data() + I * d;
-      double* hw = fit.half.data() + I * d;
-      for (std::size_t k = 0; k < d; ++k) {
-        m[k] = 0.5 * (c.lo[I * d + k] + c.hi[I * d + k]);
-        hw[k] = 0.5 * (c.hi[I * d + k] - c.lo[I * d + k]);
-      }
+      const double* m = c.mid.data() + I * d;
       double* be = fit.beta.data() + I * d;
       double pmax = -std::numeric_limits<double>::infinity();
       for (std::size_t i = i0; i < i1; ++i) pmax = std::max(pmax, p[i]);
@@ -519,8 +518,8 @@ struct solver {
       return b - (cost.kind == ot_cost::euclidean ? std::sqrt(c) : c);
     }
     for (std::size_t k = 0; k < d; ++k) {
-      const double D = fi.mid[I * d + k] - fj.mid[J * d + k];
-      const double R = fi.half[I * d + k] + fj.half[J * d + k];
+      const double D = q.mid[I * d + k] - s.mid[J * d + k];
+      const double R = q.half[I * d + k] + s.half[J * d + k];
       const double bb = 0.5 * (fi.beta[I * d + k] - fj.beta[J * d + k]);
       const double gg = 0.5 * (fi.beta[I * d + k] + fj.beta[J * d + k]);
       const double u = std::clamp(0.5 * bb - D, -R, R);
