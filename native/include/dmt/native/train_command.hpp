@@ -6,26 +6,13 @@
 #include <string>
 
 #include "dmt/diffusion/trainer.hpp"
+#include "dmt/native/train_config.hpp"
 
 namespace dmt {
 
-struct train_request {
-  nlohmann::json config;  // as read (normalised), stored in the model file
-  nlohmann::json target;  // {"name": ..., parameters}
-  train_settings settings;
-  long eval_every = 1000;
-  int eval_samples = 2000;
-  int eval_steps = 0;  // 0: the training T
-  long checkpoint_every = 1000;
-  long log_every = 0;  // loss curve resolution (0: iterations / 500)
-  int threads = 0;     // 0: all cores
-  std::string out_dir;
-  bool resume = false;
-};
 
 // Reads and validates a config file; throws input_error naming the problem.
 train_request read_train_config(const std::string& path);
-train_request parse_train_config(const nlohmann::json& config, const std::string& where);
 
 // Trains into r.out_dir (model.dmt, metrics.jsonl, loss.csv, samples.npy, report.svg).
 void run_train(const train_request& r);

@@ -1,0 +1,207 @@
+#include "dmt/native/train_config.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dmt/params.hpp"
+
+namespace dmt {
+namespace {
+
+double number_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (!c[key].is_number()) throw input_error("config key '" + key + "' in " + where + " must be a number");
+  const double v = c[key].get<double>();
+  if (!std::isfinite(v)) throw input_error("config key '" + key + "' in " + where + " must be finite");
+  return v;
+}
+
+long integer_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (c[key].is_boolean()) throw input_error("config key '" + key + "' in " + where + " must be an integer");
+  const double v = number_at(c, key, where);
+  if (v != std::floor(v) || std::abs(v) > 9e15)
+    throw input_error("config key '" + key + "' in " + where + " must be an integer");
+  return static_cast<long>(v);
+}
+
+bool flag_at(const nlohmann::json& c, const std::string& key, const std::string& where) {
+  if (c[key].is_boolean()) return c[key].get<bool>();
+  const long v = integer_at(c, key, where);
+  if (v != 0 && v != 1) throw input_error("config key '" + key + "' in " + where + " must be true or false");
+  return v != 0;
+}
+
+void check_keys(const nlohmann::json& c, const std::vector<std::string>& known, const std::string& where) {
+  for (auto it = c.begin(); it != c.end(); ++it)
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      throw input_error("unknown config key '" + it.key() + "' in " + where);
+}
+
+}  // namespace
+
+train_request parse_train_config(const nlohmann::json& c, const std::string& where) {
+  if (!c.is_object()) throw input_error(where + " must hold a JSON object");
+  check_keys(c,
+             {"target", "sigma2", "steps", "grid", "batch", "iterations", "losses", "lr", "lr_log_z", "lr_flow",
+              "optimizer", "weight_decay", "grad_clip", "seed", "network", "exploration", "exploration_iterations",
+              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads"},
+             where);
+  train_request r;
+  nlohmann::ordered_json n;  // normalised: every default filled in
+  if (!c.contains("target")) throw input_error("config " + where + " names no target");
+  r.target = c["target"].is_string() ? nlohmann::json{{"name", c["target"]}} : c["target"];
+  if (!r.target.is_object() || !r.target.contains("name") || !r.target["name"].is_string())
+    throw input_error("config key 'target' in " + where + " must be a name or an object with a \"name\"");
+  n["target"] = r.target;
+  const std::string tname = r.target["name"].get<std::string>();
+  auto& s = r.settings;
+  s.model.sigma2 = c.contains("sigma2") ? number_at(c, "sigma2", where) : (tname == "gmm25" ? 5.0 : 1.0);
+  if (!(s.model.sigma2 > 0)) throw input_error("sigma2 must be positive");
+  n["sigma2"] = s.model.sigma2;
+  s.grid.steps = c.contains("steps") ? static_cast<int>(integer_at(c, "steps", where)) : 100;
+  if (c.contains("grid")) {
+    const auto& g = c["grid"];
+    if (g.is_string()) {
+      s.grid.kind = parse_grid_kind(g.get<std::string>());
+      if (s.grid.kind == grid_kind::given) throw input_error("grid 'given' needs the list of times as the value of 'grid'");
+    } else if (g.is_array()) {
+      s.grid.kind = grid_kind::given;
+      for (const auto& v : g) {
+        if (!v.is_number()) throw input_error("config key 'grid' must be \"uniform\", \"random\" or a list of times");
+        s.grid.times.push_back(v.get<double>());
+      }
+      validate_time_grid(s.grid);
+      if (c.contains("steps") && s.grid.steps != grid_steps(s.grid))
+        throw input_error("'steps' (" + std::to_string(s.grid.steps) + ") disagrees with the given grid's " +
+                          std::to_string(grid_steps(s.grid)) + " steps");
+      s.grid.steps = grid_steps(s.grid);
+    } else {
+      throw input_error("config key 'grid' must be \"uniform\", \"random\" or a list of times");
+    }
+  }
+  validate_time_grid(s.grid);
+  if (s.grid.steps >= 65536) throw input_error("at most 65535 time steps are supported");
+  n["steps"] = s.grid.steps;
+  n["grid"] = s.grid.kind == grid_kind::given ? nlohmann::json(s.grid.times) : nlohmann::json(grid_kind_name(s.grid.kind));
+  s.batch = c.contains("batch") ? static_cast<int>(integer_at(c, "batch", where)) : 300;
+  if (s.batch <= 0) throw input_error("batch must be positive (got " + std::to_string(s.batch) + ")");
+  n["batch"] = s.batch;
+  s.iterations = c.contains("iterations") ? integer_at(c, "iterations", where) : 25000;
+  if (s.iterations < 0) throw input_error("iterations must be non-negative");
+  n["iterations"] = s.iterations;
+  s.losses.clear();
+  if (c.contains("losses")) {
+    if (!c["losses"].is_array() || c["losses"].empty())
+      throw input_error("config key 'losses' must be a non-empty list of loss names or objects");
+    for (const auto& l : c["losses"]) {
+      loss_spec spec;
+      if (l.is_string()) {
+        spec.kind = parse_loss_kind(l.get<std::string>());
+      } else if (l.is_object() && l.contains("name") && l["name"].is_string()) {
+        check_keys(l, {"name", "weight", "lambda"}, "a loss of " + where);
+        spec.kind = parse_loss_kind(l["name"].get<std::string>());
+        if (l.contains("weight")) spec.weight = number_at(l, "weight", where);
+        if (l.contains("lambda")) spec.lambda = number_at(l, "lambda", where);
+        if (!(spec.lambda > 0)) throw input_error("subtb's lambda must be positive");
+      } else {
+        throw input_error("each loss must be a name or an object with a \"name\"");
+      }
+      s.losses.push_back(spec);
+    }
+  } else {
+    s.losses.push_back(loss_spec{});
+  }
+  n["losses"] = nlohmann::json::array();
+  for (const auto& l : s.losses) {
+    nlohmann::ordered_json lj{{"name", loss_name(l.kind)}, {"weight", l.weight}};
+    if (l.kind == loss_kind::subtb) lj["lambda"] = l.lambda;
+    n["losses"].push_back(lj);
+  }
+  s.optimiser.lr = c.contains("lr") ? number_at(c, "lr", where) : 1e-3;
+  s.optimiser.group_lr["log_z"] = c.contains("lr_log_z") ? number_at(c, "lr_log_z", where) : 0.1;
+  s.optimiser.group_lr["flow"] = c.contains("lr_flow") ? number_at(c, "lr_flow", where) : 1e-3;
+  if (!(s.optimiser.lr > 0) || !(s.optimiser.group_lr["log_z"] > 0) || !(s.optimiser.group_lr["flow"] > 0))
+    throw input_error("learning rates must be positive");
+  n["lr"] = s.optimiser.lr;
+  n["lr_log_z"] = s.optimiser.group_lr["log_z"];
+  n["lr_flow"] = s.optimiser.group_lr["flow"];
+  const std::string opt = c.contains("optimizer") ? (c["optimizer"].is_string() ? c["optimizer"].get<std::string>() : "?") : "adam";
+  if (opt != "adam" && opt != "adamw") throw input_error("unknown optimizer '" + opt + "' (adam, adamw)");
+  s.optimiser.decoupled = opt == "adamw";
+  n["optimizer"] = opt;
+  s.optimiser.weight_decay = c.contains("weight_decay") ? number_at(c, "weight_decay", where) : 0.0;
+  s.optimiser.clip_norm = c.contains("grad_clip") ? number_at(c, "grad_clip", where) : 0.0;
+  if (s.optimiser.weight_decay < 0 || s.optimiser.clip_norm < 0)
+    throw input_error("weight_decay and grad_clip must be non-negative");
+  n["weight_decay"] = s.optimiser.weight_decay;
+  n["grad_clip"] = s.optimiser.clip_norm;
+  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : 1;
+  if (seed < 0) throw input_error("seed must be non-negative");
+  s.seed = static_cast<std::uint64_t>(seed);
+  n["seed"] = seed;
+  nlohmann::json net = c.contains("network") ? c["network"] : nlohmann::json::object();
+  if (!net.is_object()) throw input_error("config key 'network' must be an object");
+  const std::string nwhere = "'network' of " + where;
+  check_keys(net,
+             {"hidden", "harmonics", "layers", "activation", "learned_variance", "log_var_range", "forward_looking",
+              "langevin", "lgv_layers", "lgv_clip", "drift_clip"},
+             nwhere);
+  auto& m = s.model;
+  if (net.contains("hidden")) m.hidden = static_cast<int>(integer_at(net, "hidden", nwhere));
+  if (net.contains("harmonics")) m.harmonics = static_cast<int>(integer_at(net, "harmonics", nwhere));
+  if (net.contains("layers")) m.layers = static_cast<int>(integer_at(net, "layers", nwhere));
+  if (net.contains("activation")) {
+    if (!net["activation"].is_string()) throw input_error("network activation must be a name");
+    m.act = parse_activation(net["activation"].get<std::string>());
+  }
+  if (net.contains("learned_variance")) m.learned_variance = flag_at(net, "learned_variance", nwhere);
+  if (net.contains("log_var_range")) m.log_var_range = number_at(net, "log_var_range", nwhere);
+  if (net.contains("forward_looking")) m.forward_looking = flag_at(net, "forward_looking", nwhere);
+  if (net.contains("langevin")) m.langevin = flag_at(net, "langevin", nwhere);
+  if (net.contains("lgv_layers")) m.lgv_layers = static_cast<int>(integer_at(net, "lgv_layers", nwhere));
+  if (net.contains("lgv_clip")) m.lgv_clip = number_at(net, "lgv_clip", nwhere);
+  if (net.contains("drift_clip")) m.drift_clip = number_at(net, "drift_clip", nwhere);
+  if (m.lgv_layers < 0 || m.lgv_layers > 64 || !(m.lgv_clip > 0) || !(m.drift_clip > 0))
+    throw input_error("lgv_layers must be 0 to 64, lgv_clip and drift_clip positive");
+  if (m.hidden <= 0 || m.hidden > 4096 || m.harmonics <= 0 || m.harmonics > 4096 || m.layers < 0 || m.layers > 64)
+    throw input_error("network sizes must be positive (hidden and harmonics at most 4096, layers 0 to 64)");
+  if (!(m.log_var_range > 0)) throw input_error("log_var_range must be positive");
+  for (const auto& l : s.losses) m.flow = m.flow || loss_needs_flow(l.kind);
+  if (m.forward_looking && !m.flow) throw input_error("forward_looking needs a flow loss (db or subtb)");
+  n["network"] = {{"hidden", m.hidden},
+                  {"harmonics", m.harmonics},
+                  {"layers", m.layers},
+                  {"activation", activation_name(m.act)},
+                  {"learned_variance", m.learned_variance},
+                  {"log_var_range", m.log_var_range},
+                  {"forward_looking", m.forward_looking},
+                  {"langevin", m.langevin},
+                  {"lgv_layers", m.lgv_layers},
+                  {"lgv_clip", m.lgv_clip},
+                  {"drift_clip", m.drift_clip}};
+  s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
+  s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
+  if (s.exploration < 0 || s.exploration_iterations < 0)
+    throw input_error("exploration and exploration_iterations must be non-negative");
+  n["exploration"] = s.exploration;
+  n["exploration_iterations"] = s.exploration_iterations;
+  r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : 1000;
+  r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : 2000;
+  r.eval_steps = c.contains("eval_steps") ? static_cast<int>(integer_at(c, "eval_steps", where)) : s.grid.steps;
+  r.checkpoint_every = c.contains("checkpoint_every") ? integer_at(c, "checkpoint_every", where) : r.eval_every;
+  r.log_every = c.contains("log_every") ? integer_at(c, "log_every", where) : std::max(1L, s.iterations / 500);
+  r.threads = c.contains("threads") ? static_cast<int>(integer_at(c, "threads", where)) : 0;
+  if (r.eval_every < 0 || r.checkpoint_every < 0 || r.log_every <= 0)
+    throw input_error("eval_every and checkpoint_every must be non-negative, log_every positive");
+  if (r.eval_samples <= 1 || r.eval_samples > 1000000) throw input_error("eval_samples must be between 2 and 1000000");
+  if (r.eval_steps <= 0 || r.eval_steps >= 65536) throw input_error("eval_steps must be between 1 and 65535");
+  if (r.threads < 0) throw input_error("thread count must be non-negative");
+  n["eval_every"] = r.eval_every;
+  n["eval_samples"] = r.eval_samples;
+  n["eval_steps"] = r.eval_steps;
+  n["checkpoint_every"] = r.checkpoint_every;
+  n["log_every"] = r.log_every;
+  r.config = n;
+  return r;
+}
+
+}  // namespace dmt
