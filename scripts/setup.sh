@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--bench]   (--bench adds PyTorch and POT for the side-by-side benchmarks)
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libxsimd-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libbenchmark-dev emscripten nodejs python3-numpy)
+  libbenchmark-dev emscripten nodejs chromium python3-numpy)
 if [[ ${1:-} == --bench ]]; then packages+=(python3-torch python3-pot python3-scipy util-linux); fi
 missing=()
 for p in "${packages[@]}"; do
@@ -16,4 +16,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all packages present"
+fi
+# npm packages of package-lock.json (TypeScript for the .d.ts check, playwright-core for the browser
+# tests), installed into node_modules/ when missing or older than the lock file
+cd "$(dirname "$0")/.."
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -1,0 +1,286 @@
+// The JS API of the WebAssembly module (wasm/dmt.d.ts) against the native build on the same
+// seeds: targets (log R and gradients at fixed points), samplers (`dmt sample`), the trainer
+// (`dmt train` loss curve; model files both ways), OT (`dmt ot gaussian`, `dmt ot sinkhorn`); and
+// every entry point's input validation. DMT_MODULE_NODE: dmt-node.cjs; DMT_NATIVE_DIR: the native build.
+const test = require('node:test');
+const assert = require('node:assert');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { readNpy, writeNpy } = require('./npy.cjs');
+
+const modulePath = process.env.DMT_MODULE_NODE;
+const nativeDir = process.env.DMT_NATIVE_DIR;
+const dmtCli = nativeDir && path.join(nativeDir, 'native', 'dmt');
+const vectorsCli = nativeDir && path.join(nativeDir, 'tests', 'dmt_target_vectors');
+// float32 kernels: the wasm build runs xsimd's SSE2 path (4 lanes), the native one AVX2/AVX-512, and
+// transcendental functions come from different libms, so results agree to rounding, not bit for bit.
+const relTol = 1e-4;
+
+let dmtPromise;
+function load() {
+  assert.ok(modulePath && fs.existsSync(modulePath), `module not found: ${modulePath}`);
+  dmtPromise ??= require(modulePath)();
+  return dmtPromise;
+}
+function native(args) {
+  assert.ok(fs.existsSync(dmtCli), `native dmt not found: ${dmtCli} (build the native preset first)`);
+  return execFileSync(dmtCli, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+}
+function close(a, b, tol = relTol) {
+  return Math.abs(a - b) <= tol * (1 + Math.abs(b));
+}
+function assertClose(actual, expected, tol, what) {
+  assert.strictEqual(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(close(actual[i], expected[i], tol), `${what}[${i}]: ${actual[i]} vs native ${expected[i]}`);
+}
+function tmpdir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'dmt-api-'));
+}
+
+test('registry lists the same targets and samplers as the CLI', async () => {
+  const dmt = await load();
+  const names = (text) => text.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+  assert.deepStrictEqual(dmt.targets().map((t) => t.name), names(native(['targets'])));
+  assert.deepStrictEqual(dmt.samplers().map((t) => t.name), names(native(['samplers'])));
+  const funnel = dmt.targets().find((t) => t.name === 'funnel');
+  assert.deepStrictEqual(funnel.parameters.map((p) => p.name), ['dim', 'scale']);
+  assert.strictEqual(dmt.simdLanes(), 4);
+});
+
+test('every target: log R and gradient match the native build at fixed points', async () => {
+  const dmt = await load();
+  const ref = JSON.parse(execFileSync(vectorsCli).toString());
+  const params = { gaussian: { dim: 3 }, funnel: { dim: 5 }, manywell: { dim: 4 }, lgcp: { grid: 8 } };
+  for (const [name, r] of Object.entries(ref)) {
+    const t = new dmt.Target(name, params[name] ?? {});
+    try {
+      assert.strictEqual(t.dim, r.dim, name);
+      const x = new Float32Array(6 * r.dim);
+      for (let i = 0; i < 6; i++) for (let j = 0; j < r.dim; j++) x[i * r.dim + j] = 2.5 * Math.sin(1.3 * i + 0.7 * j + 0.1);
+      assertClose(t.logDensity(x), r.log_r, relTol, `${name} log R`);
+      assertClose(t.gradient(x), r.grad, relTol, `${name} gradient`);
+    } finally {
+      t.delete();
+    }
+  }
+});
+
+test('exact samples and log Z come from the same code as natively', async () => {
+  const dmt = await load();
+  const t = new dmt.Target('funnel', { dim: 3 });
+  const x = t.sampleExact(4000, 11);
+  assert.strictEqual(x.length, 12000);
+  let m = 0;
+  for (let i = 0; i < 4000; i++) m += x[3 * i];
+  assert.ok(Math.abs(m / 4000) < 5 * 3 / Math.sqrt(4000), `x0 mean ${m / 4000} (N(0, 9): 5 standard errors)`);
+  assert.strictEqual(t.logNormaliser(), 0);
+  assert.deepStrictEqual(t.parameters(), { dim: 3, scale: 3 });
+  t.delete();
+  const b = new dmt.Target('blr');
+  assert.strictEqual(b.logNormaliser(), null);
+  assert.throws(() => b.sampleExact(3), /has no exact sampler/);
+  b.delete();
+});
+
+for (const [name, sampler, target, tolShare] of [
+  ['mala on gmm25', { name: 'mala', step_size: 0.3, adapt_steps: 50 }, 'gmm25', 0.98],
+  ['ula on funnel', { name: 'ula', step_size: 0.01 }, { name: 'funnel', dim: 4 }, 1.0],
+  ['underdamped on banana', { name: 'underdamped', step_size: 0.1 }, 'banana', 1.0],
+]) {
+  test(`Sampler (${name}) matches \`dmt sample\` on the same seed`, async () => {
+    const dmt = await load();
+    const dir = tmpdir();
+    try {
+      const config = { target, sampler, particles: 300, steps: 150, seed: 5, threads: 1 };
+      fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ ...config, out: path.join(dir, 'x.npy') }));
+      native(['sample', '--config', path.join(dir, 'c.json')]);
+      const ref = readNpy(path.join(dir, 'x.npy'));
+      const s = new dmt.Sampler();
+      s.init({ target, sampler, particles: 300, seed: 5 });
+      s.step(100);
+      s.step(50);  // two calls: the same as one run of 150
+      const x = s.particles();
+      assert.strictEqual(x.length, ref.data.length);
+      let ok = 0;
+      for (let i = 0; i < x.length; i++) if (close(x[i], ref.data[i])) ok++;
+      // MALA may flip a rare accept decision on a last-bit difference
+      assert.ok(ok / x.length >= tolShare, `${name}: ${ok} of ${x.length} coordinates agree`);
+      assert.strictEqual(s.stats().steps, 150);
+      s.delete();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('particles() is a zero-copy view on wasm memory', async () => {
+  const dmt = await load();
+  const s = new dmt.Sampler();
+  s.init({ target: 'gmm25', sampler: { name: 'ula', step_size: 0.1 }, particles: 100, seed: 1 });
+  const v1 = s.particles();
+  assert.strictEqual(v1.buffer, dmt.HEAPF32.buffer);
+  const before = v1[0];
+  s.step(1);
+  const v2 = s.particles();
+  assert.strictEqual(v2.byteOffset, v1.byteOffset);
+  assert.notStrictEqual(v2[0], before);
+  assert.strictEqual(v1[0], v2[0]);  // the old view sees the new values: no copy was made
+  const st = s.stats();
+  assert.strictEqual(st.acceptance, 1);
+  assert.strictEqual(st.particles, 100);
+  s.delete();
+});
+
+test('Trainer: the loss curve matches `dmt train`, and model files cross between the builds', async () => {
+  const dmt = await load();
+  const dir = tmpdir();
+  try {
+    const config = { target: 'gmm25', steps: 10, batch: 32, iterations: 20, seed: 3, network: { hidden: 16, harmonics: 8 },
+                     eval_every: 0, log_every: 1, threads: 1 };
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify(config));
+    native(['train', path.join(dir, 'c.json'), '--out', path.join(dir, 'run')]);
+    const rows = fs.readFileSync(path.join(dir, 'run', 'loss.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    assert.strictEqual(rows.length, 20);
+    const tr = new dmt.Trainer();
+    tr.init(config);
+    const losses = [];
+    for (let i = 0; i < 20; i++) losses.push(tr.trainStep(1));
+    for (let i = 0; i < 20; i++) {
+      assert.strictEqual(losses[i].iteration, rows[i][0]);
+      // 20 Adam steps amplify last-bit differences a little: relative 1e-3
+      assert.ok(close(losses[i].loss, rows[i][1], 1e-3), `loss ${i}: ${losses[i].loss} vs native ${rows[i][1]}`);
+      assert.ok(close(losses[i].logZ, rows[i][2], 1e-3), `log Z ${i}: ${losses[i].logZ} vs native ${rows[i][2]}`);
+    }
+    // native model -> wasm: the same samples as `dmt sample --model`
+    const model = new Uint8Array(fs.readFileSync(path.join(dir, 'run', 'model.dmt')));
+    const loaded = new dmt.Trainer();
+    loaded.loadModel(model);
+    assert.strictEqual(loaded.iteration, 20);
+    native(['sample', '--model', path.join(dir, 'run', 'model.dmt'), '--particles', '200', '--steps', '10', '--seed', '7',
+            '--threads', '1', '--out', path.join(dir, 's.npy')]);
+    assertClose(loaded.sample(200, 10, 7), readNpy(path.join(dir, 's.npy')).data, relTol, 'model samples');
+    // wasm model -> native: `dmt eval` reads it
+    fs.writeFileSync(path.join(dir, 'w.dmt'), tr.saveModel());
+    const ev = JSON.parse(native(['eval', '--model', path.join(dir, 'w.dmt'), '--samples', '100', '--threads', '1']));
+    assert.ok(close(ev.log_z_learned, losses[19].logZ, 1e-6), `eval log Z ${ev.log_z_learned}`);
+    const traj = tr.trajectories(4, 10, 2);
+    assert.strictEqual(traj.length, 11 * 4 * 2);
+    assert.deepStrictEqual(Array.from(traj.slice(0, 8)), [0, 0, 0, 0, 0, 0, 0, 0]);  // x_0 = 0
+    const m = tr.metrics(200);
+    assert.strictEqual(m.logZTrue, 0);
+    assert.ok(m.modeCoverage >= 0 && m.modeCoverage <= 1);
+    tr.delete();
+    loaded.delete();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Gaussian OT, IPF iterates and the bridge match `dmt ot gaussian`', async () => {
+  const dmt = await load();
+  const dir = tmpdir();
+  try {
+    const A = { mean: [0.5, -1, 2], cov: [[2, 0.3, 0.1], [0.3, 1, -0.2], [0.1, -0.2, 0.5]] };
+    const B = { mean: [1, 0, -1], cov: [[1, -0.4, 0], [-0.4, 1.5, 0.3], [0, 0.3, 0.8]] };
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify(A));
+    fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify(B));
+    const ref = JSON.parse(native(['ot', 'gaussian', '--a', path.join(dir, 'a.json'), '--b', path.join(dir, 'b.json'),
+                                   '--reg', '0.5', '--iterations', '25']));
+    const r = dmt.gaussianOT(A, B, { reg: 0.5 });
+    assert.ok(close(r.cost, ref.cost, 1e-12));
+    assertClose(r.cross, ref.cross_covariance.flat(), 1e-12, 'cross covariance');
+    assertClose(r.mapMatrix, ref.map.matrix.flat(), 1e-12, 'map');
+    assert.ok(close(r.divergence, ref.sinkhorn_divergence, 1e-12));
+    assert.ok(close(r.w2Squared, ref.bures.w2_squared, 1e-12));
+    const ipf = dmt.gaussianIPF(A, B, { reg: 0.5, iterations: 25 });
+    assertClose(ipf.iterates.map((i) => i.error), ref.ipf.iterates.map((i) => i.error), 1e-9, 'IPF errors');
+    for (let k = 1; k < ipf.iterates.length; k++) assert.ok(ipf.iterates[k].error < ipf.iterates[k - 1].error, 'monotone');
+    const m = dmt.bridgeMarginal(A, B, { reg: 0.5, t: 0 });
+    assertClose(m.cov, A.cov.flat(), 1e-12, 'bridge marginal at t = 0');
+    const paths = dmt.bridgePaths(A, B, { reg: 0.5, paths: 5, times: [0, 0.5, 1] });
+    assert.strictEqual(paths.length, 5 * 3 * 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('point-cloud Sinkhorn matches `dmt ot sinkhorn`', async () => {
+  const dmt = await load();
+  const dir = tmpdir();
+  try {
+    const x = new Float64Array(2 * 60), y = new Float64Array(2 * 50);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(0.37 * i + 0.2) * 1.5;
+    for (let i = 0; i < y.length; i++) y[i] = Math.cos(0.53 * i) + 0.5;
+    writeNpy(path.join(dir, 'x.npy'), x, [60, 2]);
+    writeNpy(path.join(dir, 'y.npy'), y, [50, 2]);
+    const ref = JSON.parse(native(['ot', 'sinkhorn', '--x', path.join(dir, 'x.npy'), '--y', path.join(dir, 'y.npy'), '--reg', '0.1',
+                                   '--threads', '1', '--out', path.join(dir, 'fg.npy')]));
+    const fg = readNpy(path.join(dir, 'fg.npy')).data;
+    const r = dmt.sinkhorn(x, y, { dim: 2, reg: 0.1, plan: true });
+    assert.ok(close(r.cost, ref.cost, 1e-10), `cost ${r.cost} vs ${ref.cost}`);
+    assert.strictEqual(r.iterations, ref.iterations);
+    assertClose(r.f, fg.slice(0, 60), 1e-9, 'f');
+    assertClose(r.g, fg.slice(60), 1e-9, 'g');
+    let total = 0;
+    for (const p of r.plan) total += p;
+    assert.ok(Math.abs(total - 1) < 1e-8, `plan mass ${total}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad input: every entry point throws an Error naming the problem', async () => {
+  const dmt = await load();
+  const t = new dmt.Target('gmm25');
+  const s = new dmt.Sampler();
+  const tr = new dmt.Trainer();
+  const A = { mean: [0, 0], cov: [[1, 0], [0, 1]] };
+  const cases = [
+    [() => new dmt.Target('nope'), /unknown target 'nope'/],
+    [() => new dmt.Target('funnel', { scale: NaN }), /'scale' is NaN/],
+    [() => new dmt.Target('funnel', { sharpness: 2 }), /unknown parameter 'sharpness'/],
+    [() => new dmt.Target('funnel', { dim: 1 }), /dim/],
+    [() => t.logDensity(new Float32Array(3)), /x has length 3, not a positive multiple of 2/],
+    [() => t.logDensity('0,0'), /x must be a Float32Array/],
+    [() => t.gradient([0, NaN]), /x\[1\] is NaN/],
+    [() => t.sampleExact(-1), /sample count must be between 1/],
+    [() => s.step(1), /sampler not initialised/],
+    [() => s.particles(), /sampler not initialised/],
+    [() => s.init({ target: 'gmm25', sampler: 'foo' }), /unknown sampler 'foo'/],
+    [() => s.init({ target: 'gmm25', sampler: { name: 'mala', step_size: Infinity } }), /'step_size' is Infinity/],
+    [() => s.init({ target: 'gmm25', particles: 0 }), /particles must be between 1/],
+    [() => s.init({ target: 'gmm25', particles: 2.5 }), /particles must be an integer/],
+    [() => s.init({ target: 'gmm25', walkers: 3 }), /unknown sampler config key 'walkers'/],
+    [() => s.init({ sampler: 'mala' }), /names no target/],
+    [() => s.init({ target: 'gmm25', particles: 2, init: new Float32Array(3) }), /init has length 3/],
+    [() => s.init('gmm25'), /sampler config must be an object/],
+    [() => tr.trainStep(1), /trainer not initialised/],
+    [() => tr.init({ target: 'gmm25', losses: ['nope'] }), /unknown loss 'nope'/],
+    [() => tr.init({ target: 'gmm25', batch: -3 }), /batch must be positive/],
+    [() => tr.init({ target: 'gmm25', lr: NaN }), /'lr' is NaN/],
+    [() => tr.loadModel(new Uint8Array([1, 2, 3])), /model file/],
+    [() => tr.loadModel('model.dmt'), /Uint8Array/],
+    [() => dmt.gaussianOT(A, { mean: [0] }, { reg: 1 }), /beta must be \{mean/],
+    [() => dmt.gaussianOT(A, { mean: [0, 0], cov: [[1, 2], [2, 1]] }, { reg: 1 }), /positive definite/],
+    [() => dmt.gaussianOT(A, A, { reg: -1 }), /reg must be non-negative/],
+    [() => dmt.gaussianOT(A, A, {}), /need 'reg'/],
+    [() => dmt.gaussianIPF(A, A, { reg: 1, iterations: 0 }), /'iterations' must be an integer/],
+    [() => dmt.gaussianIPF(A, A, { reg: 1, sweeps: 3 }), /unknown option 'sweeps'/],
+    [() => dmt.bridgePaths(A, A, { reg: 1, times: [0.5, 0.2] }), /bridge times must increase/],
+    [() => dmt.sinkhorn([0, 0], [1, 1], {}), /'dim' must be an integer/],
+    [() => dmt.sinkhorn([0, 0, 1], [1, 1], { dim: 2 }), /x has length 3/],
+    [() => dmt.sinkhorn([0, 0], [1, 1], { dim: 1, a: [0.5, 0.6] }), /weights/],
+    [() => dmt.sinkhorn([0, 0], [1, 1], { dim: 1, cost: 'manhattan' }), /cost/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e) => e instanceof Error && re.test(e.message), `expected ${re}`);
+  // a failed init keeps the previous state
+  s.init({ target: 'gmm25', particles: 10 });
+  assert.throws(() => s.init({ target: 'nope' }));
+  assert.strictEqual(s.stats().particles, 10);
+  t.delete();
+  s.delete();
+  tr.delete();
+});

@@ -1,0 +1,276 @@
+// TypeScript declarations of the dmt WebAssembly module (dmt.mjs for browsers and workers,
+// dmt-node.cjs for node). Hand-written; tests/wasm/usage.ts type-checks against it.
+//
+// Every function validates its arguments and throws an Error whose message names the problem.
+// Objects created with `new` live in wasm memory: call delete() when done with them.
+
+/** One documented parameter of a registry entry. */
+export interface ParamDoc {
+  name: string;
+  /** The default as text, e.g. "10", "[0, 0]", "identity". */
+  default: string;
+  meaning: string;
+}
+
+/** A target or sampler of the registry, with its parameters (what the CLI's `dmt targets` prints). */
+export interface ComponentDoc {
+  name: string;
+  summary: string;
+  parameters: ParamDoc[];
+}
+
+/** Named parameters: numbers, strings, booleans or lists of numbers. */
+export type Params = { [key: string]: number | string | boolean | number[] };
+
+/** A registry entry by name, or by name with parameters. */
+export type Component = string | ({ name: string } & Params);
+
+/** Numbers accepted where the library reads an array. */
+export type NumberArray = Float32Array | Float64Array | number[];
+
+/** A Gaussian N(mean, cov); cov is d x d nested or flat row-major. */
+export interface GaussianSpec {
+  mean: number[] | Float64Array;
+  cov: number[][] | number[] | Float64Array;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly dim: number;
+  readonly hasExactSampler: boolean;
+  /** Length scale used for mode coverage (0 when the target is not a mixture). */
+  readonly modeRadius: number;
+  /** log R(x) for n = x.length / dim points (row-major n x dim). */
+  logDensity(x: NumberArray): Float32Array;
+  /** grad log R(x), n x dim row-major. */
+  gradient(x: NumberArray): Float32Array;
+  /** log Z where it is known exactly, else null. */
+  logNormaliser(): number | null;
+  /** n exact samples (n x dim), keyed by seed (default 1); throws when the target has none. */
+  sampleExact(n: number, seed?: number): Float32Array;
+  /** Mixture component locations (k x dim), empty for other targets. */
+  modes(): Float64Array;
+  /** The parameters the target was built with, every default filled in. */
+  parameters(): Params;
+  delete(): void;
+}
+
+export interface SamplerConfig {
+  target: Component;
+  /** Default "mala". Parameters as `dmt samplers` lists them (step_size, adapt_steps, ...). */
+  sampler?: Component;
+  /** Default 1000. */
+  particles?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Initial particles, particles x dim row-major. */
+  init?: NumberArray;
+}
+
+export interface SamplerStats {
+  sampler: string;
+  target: string;
+  steps: number;
+  particles: number;
+  dim: number;
+  stepSize: number;
+  /** Mean acceptance after adaptation (MALA); 1 for the unadjusted samplers; null before any. */
+  acceptance: number | null;
+  /** Multi-chain ESS of x_0 over the last chainEssWindow steps of the traced chains. */
+  chainEss: number | null;
+  chainEssWindow: number;
+  chains: number;
+  meanLogDensity: number;
+  /** Importance-sampling ESS (weighted samplers), else null. */
+  ess: number | null;
+  /** log Z estimate (weighted samplers), else null. */
+  logZ: number | null;
+  /** The target's exact log Z where known. */
+  logNormaliser: number | null;
+}
+
+export interface Sampler {
+  /** (Re)starts from a config; on error the previous state is kept. */
+  init(config: SamplerConfig): void;
+  /** Advances every particle by k steps. */
+  step(k: number): void;
+  /**
+   * The particles (particles x dim) as a view on wasm memory, without a copy. The view is
+   * invalidated by the next step(), init() or any call that grows the module's memory: read it
+   * (or copy it with .slice()) before calling into the module again.
+   */
+  particles(): Float32Array;
+  /** log R at the particles, also a view on wasm memory. */
+  logDensities(): Float32Array;
+  stats(): SamplerStats;
+  readonly dim: number;
+  readonly size: number;
+  delete(): void;
+}
+
+/** The training config: the same keys as `dmt train`'s JSON config (README "Training diffusion samplers"). */
+export interface TrainConfig {
+  target: Component;
+  sigma2?: number;
+  steps?: number;
+  grid?: "uniform" | "random" | number[];
+  batch?: number;
+  iterations?: number;
+  losses?: (string | { name: string; weight?: number; lambda?: number })[];
+  lr?: number;
+  lr_log_z?: number;
+  lr_flow?: number;
+  optimizer?: "adam" | "adamw";
+  weight_decay?: number;
+  grad_clip?: number;
+  seed?: number;
+  network?: {
+    hidden?: number;
+    harmonics?: number;
+    layers?: number;
+    activation?: string;
+    learned_variance?: boolean;
+    log_var_range?: number;
+    forward_looking?: boolean;
+    langevin?: boolean;
+    lgv_layers?: number;
+    lgv_clip?: number;
+    drift_clip?: number;
+  };
+  exploration?: number;
+  exploration_iterations?: number;
+  eval_every?: number;
+  eval_samples?: number;
+  eval_steps?: number;
+  checkpoint_every?: number;
+  log_every?: number;
+  threads?: number;
+}
+
+export interface TrainStats {
+  iteration: number;
+  loss: number;
+  /** The learned log Z. */
+  logZ: number;
+  /** The batch's ELBO. */
+  elbo: number;
+  gradNorm: number;
+  exploration: number;
+}
+
+export interface TrainMetrics {
+  iteration: number;
+  samples: number;
+  steps: number;
+  logZLearned: number | null;
+  elbo: number | null;
+  logZRW: number | null;
+  logZTrue: number | null;
+  deltaLogZ: number | null;
+  deltaLogZRW: number | null;
+  eubo: number | null;
+  essFraction: number | null;
+  w2: number | null;
+  mmd2: number | null;
+  modeCoverage: number | null;
+}
+
+export interface Trainer {
+  init(config: TrainConfig): void;
+  /** Runs k training iterations; returns the last one's statistics. */
+  trainStep(k: number): TrainStats;
+  /** n samples x_T (n x dim) on a uniform grid of `steps` steps (default: the training T), keyed by seed. */
+  sample(n: number, steps?: number, seed?: number): Float32Array;
+  /** n whole trajectories: (steps + 1) x n x dim, row-major (time, particle, coordinate). */
+  trajectories(n: number, steps?: number, seed?: number): Float32Array;
+  /** Evaluation on `samples` model samples (default 1000): log Z estimates, W2, MMD, mode coverage. */
+  metrics(samples?: number, steps?: number): TrainMetrics;
+  /** Loads a model file written by `dmt train` or saveModel(): config, parameters, optimiser state. */
+  loadModel(bytes: Uint8Array): void;
+  /** The model file (readable by `dmt eval` / `dmt sample --model`). */
+  saveModel(): Uint8Array;
+  /** The normalised training config. */
+  config(): TrainConfig;
+  readonly iteration: number;
+  readonly dim: number;
+  delete(): void;
+}
+
+export interface GaussianOTResult {
+  dim: number;
+  s: number;
+  /** OT_s (W2^2 when reg = 0). */
+  cost: number;
+  /** C = Cov(X, Y) under the optimal plan, d x d row-major. */
+  cross: Float64Array;
+  /** E[Y | X = x] = mapMatrix x + mapOffset. */
+  mapMatrix: Float64Array;
+  mapOffset: Float64Array;
+  /** Cov[Y | X]. */
+  conditional: Float64Array;
+  /** The Sinkhorn divergence (null when reg = 0). */
+  divergence: number | null;
+  w2Squared: number;
+  mongeMatrix: Float64Array;
+}
+
+export interface IPFResult {
+  iterates: { cross: Float64Array; error: number; marginalError: number }[];
+  contraction: number;
+  converged: boolean;
+  /** The closed-form C the iterates converge to. */
+  cross: Float64Array;
+}
+
+export interface SinkhornOptions {
+  /** Point dimension (required). */
+  dim: number;
+  /** eps = 2 s^2, default 0.05. */
+  reg?: number;
+  a?: NumberArray;
+  b?: NumberArray;
+  /** "sqeuclidean" (default), "euclidean", "l1", "lp:P". */
+  cost?: string;
+  maxIterations?: number;
+  tolerance?: number;
+  epsScaling?: boolean;
+  precision?: "float64" | "float32";
+  /** Also return the n x m plan (small problems). */
+  plan?: boolean;
+}
+
+export interface SinkhornResult {
+  f: Float64Array;
+  g: Float64Array;
+  cost: number;
+  dual: number;
+  transport: number;
+  marginalError: number;
+  iterations: number;
+  converged: boolean;
+  contraction: number;
+  errors: Float64Array;
+  /** The entropic map at each x_i, n x dim row-major. */
+  barycentric: Float64Array;
+  plan?: Float64Array;
+}
+
+export interface DmtModule {
+  version(): string;
+  /** float lanes of the SIMD kernels (4: WASM SIMD128). */
+  simdLanes(): number;
+  targets(): ComponentDoc[];
+  samplers(): ComponentDoc[];
+  Target: { new (name: string, params?: Params): Target };
+  Sampler: { new (): Sampler };
+  Trainer: { new (): Trainer };
+  gaussianOT(alpha: GaussianSpec, beta: GaussianSpec, options: { reg: number }): GaussianOTResult;
+  gaussianIPF(alpha: GaussianSpec, beta: GaussianSpec, options: { reg: number; iterations?: number; tolerance?: number }): IPFResult;
+  bridgeMarginal(alpha: GaussianSpec, beta: GaussianSpec, options: { reg: number; t?: number }): { mean: Float64Array; cov: Float64Array };
+  /** paths x times x dim, row-major (default times 0, 0.02, ..., 1; 100 paths; seed 1). */
+  bridgePaths(alpha: GaussianSpec, beta: GaussianSpec, options: { reg: number; times?: number[]; paths?: number; seed?: number }): Float64Array;
+  sinkhorn(x: NumberArray, y: NumberArray, options: SinkhornOptions): SinkhornResult;
+}
+
+/** Instantiates the module (fetches dmt.wasm next to the script unless told otherwise). */
+export default function createDmt(options?: { locateFile?: (path: string, prefix: string) => string }): Promise<DmtModule>;
