@@ -10,6 +10,7 @@ export class TransportPanel {
     if (state.o_iter !== undefined) $('o-iter').value = state.o_iter;
     if (state.o_cloud !== undefined) $('o-cloud').checked = state.o_cloud === '1';
     if (state.o_bridge !== undefined) $('o-bridge').checked = state.o_bridge === '1';
+    if (state.o_plan !== undefined) $('o-plan').checked = state.o_plan === '1';
     this.view = new TransportView(client, $('o-canvas'), $('o-chart-ipf'), {
       onResult: (r) => this.show(r),
       onError: (e) => { $('o-error').hidden = !e; $('o-error').textContent = e ? e.message : ''; },
@@ -25,11 +26,12 @@ export class TransportPanel {
       this.view.iterations = Number($('o-iter').value);
       this.view.cloud = $('o-cloud').checked ? 40 : 0;
       this.view.animate = $('o-bridge').checked;
+      this.view.showPlan = $('o-plan').checked;
       $('o-reg-value').textContent = this.view.reg.toPrecision(3);
       this.onState();
       this.view.update();
     };
-    for (const id of ['o-reg', 'o-iter', 'o-cloud', 'o-bridge']) $(id).addEventListener('input', apply);
+    for (const id of ['o-reg', 'o-iter', 'o-cloud', 'o-bridge', 'o-plan']) $(id).addEventListener('input', apply);
     $('o-canvas').addEventListener('pointerup', () => this.onState());
     apply();
   }
@@ -37,7 +39,7 @@ export class TransportPanel {
   state() {
     const round = (g) => JSON.stringify({ mean: g.mean.map((v) => +v.toFixed(3)), cov: g.cov.map((v) => +v.toFixed(4)) });
     return { o_reg: this.view.reg.toPrecision(3), o_iter: $('o-iter').value, o_cloud: $('o-cloud').checked ? '1' : '0',
-             o_bridge: $('o-bridge').checked ? '1' : '0', o_alpha: round(this.view.alpha), o_beta: round(this.view.beta) };
+             o_bridge: $('o-bridge').checked ? '1' : '0', o_plan: $('o-plan').checked ? '1' : '0', o_alpha: round(this.view.alpha), o_beta: round(this.view.beta) };
   }
 
   show(r) {

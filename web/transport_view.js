@@ -24,6 +24,7 @@ export class TransportView {
     this.iterations = 40;
     this.cloud = 40;
     this.animate = true;
+    this.showPlan = true;
     this.t0 = performance.now();
     if (interactive) this.listen();
     requestAnimationFrame(() => this.frame());
@@ -101,6 +102,15 @@ export class TransportView {
     ctx.fillStyle = '#10131a';
     ctx.fillRect(0, 0, w, h);
     const r = this.result;
+    if (r && this.showPlan) {  // the closed-form plan: segments between pairs drawn from it
+      ctx.strokeStyle = 'rgba(129, 199, 132, 0.35)';
+      ctx.beginPath();
+      for (let i = 0; i < r.pairs.length; i += 4) {
+        ctx.moveTo(...P(r.pairs[i], r.pairs[i + 1]));
+        ctx.lineTo(...P(r.pairs[i + 2], r.pairs[i + 3]));
+      }
+      ctx.stroke();
+    }
     if (r?.sinkhorn) {  // the plan: a line per pair with mass above 1 / (4 n m), opacity by mass
       const { x, y, plan } = r.sinkhorn;
       const n = x.length / 2, m = y.length / 2;

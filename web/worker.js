@@ -108,6 +108,8 @@ const handlers = {
     const times = [];
     for (let k = 0; k <= 40; k++) times.push(k / 40);
     const paths = dmt.bridgePaths(alpha, beta, { reg, times, paths: 60, seed: 7 });
+    // pairs (x, y) drawn from the closed-form entropic plan: the bridge's end points
+    const pairs = dmt.bridgePaths(alpha, beta, { reg, times: [0, 1], paths: 150, seed: 3 });
     let sink = null;
     if (cloud > 0) {
       // clouds drawn from the two Gaussians: the bridge's end points at t = 0 and t = 1
@@ -120,7 +122,7 @@ const handlers = {
       const r = dmt.sinkhorn(x, y, { dim: 2, reg, plan: true });
       sink = { x, y, plan: r.plan, cost: r.cost, iterations: r.iterations, converged: r.converged };
     }
-    return { ot, errors: ipf.iterates.map((i) => i.error), contraction: ipf.contraction, paths, times, sinkhorn: sink };
+    return { ot, errors: ipf.iterates.map((i) => i.error), contraction: ipf.contraction, paths, times, pairs, sinkhorn: sink };
   },
 };
 

@@ -107,7 +107,7 @@ test('Transport panel: IPF error decreases monotonically, also after dragging an
   const { page, errors } = await openDemo('#panel=transport&o_reg=0.5&o_iter=40');
   const result = () => page.evaluate(() => {
     const r = window.dmtDemo.panels.transport.view.result;
-    return r && { errors: r.errors, mean: window.dmtDemo.panels.transport.view.alpha.mean, plan: !!r.sinkhorn };
+    return r && { errors: r.errors, mean: window.dmtDemo.panels.transport.view.alpha.mean, plan: !!r.sinkhorn && r.pairs.length === 600 };
   });
   await page.waitForFunction(() => window.dmtDemo.panels.transport.view.result, null, { timeout: 60000 });
   const check = (r) => {

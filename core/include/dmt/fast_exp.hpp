@@ -5,14 +5,21 @@
 #include <limits>
 #include <xsimd/xsimd.hpp>
 
+#include "dmt/simd.hpp"
+
 namespace dmt {
 
 // exp(x) for x <= 88; arguments below -87 give 2^-126 (about 1.2e-38) instead of denormals.
 template <class B>
 B exp_nonpositive(B x) {
   using I = xsimd::batch<std::int32_t, typename B::arch_type>;
-  x = xsimd::max(x, B(-87.0f));
-  const B n = xsimd::nearbyint(x * B(1.44269504088896341f));
+  x = vmax(x, B(-87.0f));
+  // n = nearbyint(x / ln 2) by adding 1.5 * 2^23 (round to nearest even, as nearbyint); the low
+  // mantissa bits of t then hold n, which saves a float -> int conversion (scalarised by
+  // Emscripten's SSE2 emulation). The product is rounded first, so n is bit-for-bit the same.
+  const B magic(12582912.0f);
+  const B t = x * B(1.44269504088896341f) + magic;
+  const B n = t - magic;
   B r = xsimd::fma(n, B(-0.693359375f), x);
   r = xsimd::fma(n, B(2.12194440e-4f), r);
   B p(1.9875691500e-4f);
@@ -22,14 +29,14 @@ B exp_nonpositive(B x) {
   p = xsimd::fma(p, r, B(1.6666665459e-1f));
   p = xsimd::fma(p, r, B(5.0000001201e-1f));
   p = xsimd::fma(p, r * r, r) + B(1.0f);
-  const I e = (xsimd::to_int(n) + I(127)) << 23;
+  const I e = (xsimd::bitwise_cast<I>(t) + I(127 - 0x4B400000)) << 23;
   return p * xsimd::bitwise_cast<B>(e);
 }
 
 // exp(x) with true underflow: 0 below -87 (and for -inf), overflow to +inf above 88.7.
 inline xsimd::batch<float> exp_or_zero(xsimd::batch<float> x) {
   using B = xsimd::batch<float>;
-  const B y = exp_nonpositive(xsimd::min(x, B(88.0f)));
+  const B y = exp_nonpositive(vmin(x, B(88.0f)));
   const B r = xsimd::select(x < B(-87.0f), B(0.0f), y);
   return xsimd::select(x > B(88.0f), B(std::numeric_limits<float>::infinity()), r);
 }
@@ -44,7 +51,7 @@ inline xsimd::batch<double> exp_or_zero(xsimd::batch<double> x) { return xsimd::
 inline xsimd::batch<float> exp_clamped(xsimd::batch<float> x) {
   using B = xsimd::batch<float>;
   using I = xsimd::batch<std::int32_t>;
-  x = xsimd::min(xsimd::max(x, B(-87.0f)), B(88.0f));
+  x = vmin(vmax(x, B(-87.0f)), B(88.0f));
   const B magic(12582912.0f);
   const B t = xsimd::fma(x, B(1.44269504088896341f), magic);
   const B r = xsimd::fnma(t - magic, B(0.693147180559945309f), x);

@@ -25,10 +25,15 @@ DMT_HD inline double select(bool condition, double if_true, double if_false) { r
 // arithmetic as the wasm build and the scalar reference.
 DMT_HD inline float fma(float a, float b, float c) { return a * b + c; }
 
-// Lane-wise maximum for float and for xsimd batches.
+// Lane-wise maximum and minimum (a > b ? a : b, a < b ? a : b, as SSE's max and min) for float;
+// dmt/simd.hpp overloads them for xsimd batches.
 template <class T>
 DMT_HD inline T vmax(T a, T b) {
   return select(a > b, a, b);
+}
+template <class T>
+DMT_HD inline T vmin(T a, T b) {
+  return select(a < b, a, b);
 }
 
 // Number of particles processed together by one call of a per-particle template.

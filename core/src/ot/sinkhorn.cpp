@@ -279,7 +279,11 @@ double exact_row(const half_step<T>& hs, std::size_t i) {
 // rows held in registers at once (16 vector registers: coordinates, shifts, accumulators)
 template <class T, std::size_t D>
 constexpr std::size_t rows_per_block() {
+#if defined(__wasm_simd128__)
+  return 2;  // V8 allocates registers less tightly: four rows of coordinates, shifts and sums spill
+#else
   return D == 0 ? 4 : D <= 2 ? 4 : 2;
+#endif
 }
 
 // The fixed shifted sums of a block of R rows; the online path holds the rows' coordinates
