@@ -79,6 +79,7 @@ export class SamplePanel {
       paintTarget($('s-heat'), view);
       this.history = { acc: [], ess: [], logz: [] };
       this.frameMs = [];
+      this.latest = null;
       this.show(r);
       this.showError(null);
       this.ready = true;
@@ -94,22 +95,23 @@ export class SamplePanel {
   setPlaying(on) {
     this.playing = on && this.ready;
     $('s-play').textContent = this.playing ? 'Pause' : 'Play';
-    if (this.playing) requestAnimationFrame(() => this.tick());
+    if (this.playing && !this.looping) this.loop();
   }
 
   async stepOnce() {
     if (this.busy || !this.ready) return;
     await this.advance();
+    this.paint();
   }
 
+  // One request to the worker; the result is drawn at the next animation frame.
   async advance() {
     this.busy = true;
     const t0 = performance.now();
     try {
       const spf = Number($('s-spf').value);
       if (!Number.isInteger(spf) || spf < 1) throw new Error(`steps per frame must be a positive integer (got '${$('s-spf').value}')`);
-      const r = await this.client.call('sampleStep', { steps: spf });
-      this.show(r);
+      this.latest = await this.client.call('sampleStep', { steps: spf });
       capped(this.frameMs, performance.now() - t0, 600);
     } catch (e) {
       this.showError(e);
@@ -119,10 +121,30 @@ export class SamplePanel {
     }
   }
 
-  async tick() {
-    if (!this.playing) return;
-    if (!this.busy && document.visibilityState !== 'hidden') await this.advance();
-    if (this.playing) requestAnimationFrame(() => this.tick());
+  paint() {
+    if (this.latest) this.show(this.latest);
+    this.latest = null;
+  }
+
+  // The worker steps continuously while playing (the next request leaves as soon as the previous
+  // result is in); drawing follows the display's frames, so neither waits for the other.
+  async loop() {
+    this.looping = true;
+    const frame = () => {
+      this.paint();
+      if (this.playing || this.latest) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    while (this.playing) {
+      if (document.visibilityState === 'hidden' || this.busy) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      await this.advance();
+      // let a frame be drawn at least every other result
+      if (this.latest) await new Promise((r) => setTimeout(r, 0));
+    }
+    this.looping = false;
   }
 
   show({ particles, stats }) {
