@@ -87,6 +87,10 @@ export interface SamplerStats {
   logZ: number | null;
   /** The target's exact log Z where known. */
   logNormaliser: number | null;
+  /** smc: the current temperature b in [0, 1]. */
+  beta?: number;
+  /** Target evaluations so far, all particles counted. */
+  energyEvaluations: number;
 }
 
 export interface Sampler {
@@ -102,6 +106,8 @@ export interface Sampler {
   particles(): Float32Array;
   /** log R at the particles, also a view on wasm memory. */
   logDensities(): Float32Array;
+  /** Normalised importance weights (a copy) for weighted samplers (smc), else null. */
+  weights(): Float32Array | null;
   stats(): SamplerStats;
   readonly dim: number;
   readonly size: number;

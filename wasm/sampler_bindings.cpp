@@ -7,7 +7,8 @@
 
 #include "dmt/metrics/chain_ess.hpp"
 #include "dmt/native/json_params.hpp"
-#include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 #include "js_value.hpp"
 
@@ -41,10 +42,10 @@ class js_sampler {
       const long seed = c.contains("seed") ? integer(config["seed"], "seed", 0, 2147483647) : 1;
       auto t = make_target(tj["name"].get<std::string>(), params_from_json(tj, "target", {"name"}));
       params sp = params_from_json(sj, "sampler", {"name"});
+      const std::string name = sj["name"].get<std::string>();
       // a live view traces a few chains only (the trace grows by one row per step)
-      if (!sp.has("trace_particles")) sp.set("trace_particles", 16.0);
-      const sampler_settings settings = parse_sampler(sj["name"].get<std::string>(), sp);
-      auto s = std::make_unique<sampler>(*t, settings, static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
+      if (name != "smc" && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
+      auto s = make_particle_sampler(name, sp, *t, static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
       if (c.contains("init")) {
         const auto x0 = floats(config["init"], static_cast<std::size_t>(t->dim()), "init");
         if (x0.size() != static_cast<std::size_t>(particles) * t->dim())
@@ -71,13 +72,23 @@ class js_sampler {
   val particles() const {
     return guarded([&] { return float32_view(live().particles().data(), live().particles().size()); });
   }
+  // normalised importance weights W_i (weighted samplers), a copy; null otherwise
+  val weights() const {
+    return guarded([&] {
+      const auto* lw = live().log_weights();
+      if (!lw) return val::null();
+      std::vector<float> w(lw->size());
+      for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(std::exp((*lw)[i]));
+      return float32_array(w.data(), w.size());
+    });
+  }
   val log_densities() const {
     return guarded([&] { return float32_view(live().log_densities().data(), live().log_densities().size()); });
   }
 
   val stats() const {
     return guarded([&] {
-      const sampler& s = live();
+      const particle_sampler& s = live();
       nlohmann::json j;
       j["sampler"] = sampler_name_;
       j["target"] = target_json_["name"];
@@ -96,9 +107,11 @@ class js_sampler {
       double mean = 0.0;
       for (float v : s.log_densities()) mean += v;
       j["meanLogDensity"] = mean / static_cast<double>(s.size());
-      // MCMC samplers have no importance weights or log Z estimate; the weighted samplers fill these
-      j["ess"] = nullptr;
-      j["logZ"] = nullptr;
+      // importance weights and log Z: the weighted samplers (smc); null for the MCMC ones
+      j["ess"] = s.log_weights() ? nlohmann::json(s.ess()) : nlohmann::json(nullptr);
+      j["logZ"] = s.log_z() ? nlohmann::json(*s.log_z()) : nlohmann::json(nullptr);
+      if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) j["beta"] = smc->beta();
+      j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);
       return from_json(j);
     });
@@ -108,16 +121,16 @@ class js_sampler {
   int size() const { return sampler_ ? static_cast<int>(sampler_->size()) : 0; }
 
  private:
-  const sampler& live() const {
+  const particle_sampler& live() const {
     if (!sampler_) throw input_error("sampler not initialised: call init(config) first");
     return *sampler_;
   }
-  sampler& live() {
+  particle_sampler& live() {
     if (!sampler_) throw input_error("sampler not initialised: call init(config) first");
     return *sampler_;
   }
   std::unique_ptr<target> target_;
-  std::unique_ptr<sampler> sampler_;
+  std::unique_ptr<particle_sampler> sampler_;
   nlohmann::json target_json_;
   std::string sampler_name_;
 };
@@ -135,5 +148,6 @@ EMSCRIPTEN_BINDINGS(dmt_sampler) {
       .function("step", &js_sampler::step)
       .function("particles", &js_sampler::particles)
       .function("logDensities", &js_sampler::log_densities)
+      .function("weights", &js_sampler::weights)
       .function("stats", &js_sampler::stats);
 }

@@ -155,14 +155,17 @@ export class SamplePanel {
     ctx.clearRect(0, 0, c.width, c.height);
     drawPoints(ctx, particles, stats.dim, this.view.bounds, '#ff3b6b', 2);
     capped(this.history.acc, [stats.steps, stats.acceptance]);
-    capped(this.history.ess, [stats.steps, stats.chainEss]);
+    const weighted = stats.ess !== null;  // importance ESS for weighted samplers, else the chains' ESS
+    capped(this.history.ess, [stats.steps, weighted ? stats.ess : stats.chainEss]);
     capped(this.history.logz, [stats.steps, stats.logZ]);
     drawChart($('s-chart-acc'), [{ values: this.history.acc, color: '#4fc3f7' }], { title: 'acceptance' });
     drawChart($('s-chart-ess'), [{ values: this.history.ess, color: '#9ccc65' }],
-              { title: `chain ESS (x₀, ${stats.chains} chains, last ${stats.chainEssWindow} steps)` });
+              { title: weighted ? `ESS of the importance weights (of ${stats.particles})`
+                                : `chain ESS (x₀, ${stats.chains} chains, last ${stats.chainEssWindow} steps)` });
     drawChart($('s-chart-logz'), [{ values: this.history.logz, color: '#ffb74d' }],
               { title: stats.logZ === null ? 'log Z estimate (weighted samplers only)' : 'log Z estimate' });
     $('s-info').textContent = `step ${stats.steps} · h = ${stats.stepSize.toPrecision(3)} · ` +
+      (stats.beta !== undefined ? `b = ${stats.beta.toPrecision(3)} · log Z ≈ ${stats.logZ.toFixed(3)} · ` : '') +
       `acceptance ${stats.acceptance === null ? '—' : stats.acceptance.toFixed(3)} · heat map: ${this.view.kind}` +
       (stats.dim > 2 ? ` · particles: coordinates 0, 1 of ${stats.dim}` : '');
   }

@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   long particles = -1, steps = -1, seed = -1, reference = -1;
   int threads = -1;
   double step_size = -1;
-  std::string out, metrics, init;
+  std::string out, metrics, init, weights;
   sample->add_option("--config", config, "JSON file with the same settings (flags override it)");
   sample->add_option("--target", target_name, "target name (see `dmt targets`)");
   sample->add_option("--target-param", target_params, "target parameter key=value (repeatable)");
@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
   sample->add_option("--metrics", metrics, "metrics output, JSON");
+  sample->add_option("--weights", weights,
+                     "weighted samplers (smc): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
   std::string model;
   sample->add_option("--model", model, "sample a trained diffusion sampler (model.dmt) instead of a sampler");
 
@@ -247,6 +249,7 @@ int main(int argc, char** argv) {
       if (!out.empty()) r.out = out;
       if (!metrics.empty()) r.metrics = metrics;
       if (!init.empty()) r.init = init;
+      if (!weights.empty()) r.weights = weights;
       if (!r.target.contains("name")) throw dmt::input_error("no target given (use --target or a config file)");
       if (!r.sampler.contains("name")) throw dmt::input_error("no sampler given (use --sampler or a config file)");
       const auto m = dmt::run_sample(r);

@@ -20,6 +20,7 @@
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 
 namespace dmt {
@@ -65,7 +66,7 @@ sample_request read_sample_config(const std::string& path) {
   }
   if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");
   static const char* known[] = {"target",  "sampler",           "particles", "steps",   "seed",
-                                "threads", "reference_samples", "out",       "metrics", "init"};
+                                "threads", "reference_samples", "out",       "metrics", "init", "weights"};
   for (auto it = c.begin(); it != c.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) ==
         std::end(known))
@@ -80,10 +81,11 @@ sample_request read_sample_config(const std::string& path) {
   r.seed = static_cast<std::uint64_t>(seed);
   r.threads = config_number<int>(c, "threads", r.threads);
   r.reference_samples = config_number<long>(c, "reference_samples", r.reference_samples);
-  for (const char* k : {"out", "metrics", "init"})
+  for (const char* k : {"out", "metrics", "init", "weights"})
     if (c.contains(k)) {
       if (!c[k].is_string()) throw input_error(std::string("config key '") + k + "' must be a string");
-      (k == std::string("out") ? r.out : k == std::string("metrics") ? r.metrics : r.init) = c[k].get<std::string>();
+      const std::string key = k;
+      (key == "out" ? r.out : key == "metrics" ? r.metrics : key == "init" ? r.init : r.weights) = c[k].get<std::string>();
     }
   return r;
 }
@@ -101,18 +103,29 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   if (sampler_name == "mala" && !sampler_params.has("adapt_steps"))
     sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
   const auto tgt = make_target(target_name, target_params);
-  const sampler_settings settings = parse_sampler(sampler_name, sampler_params);
+  // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
+  const bool langevin = sampler_name != "smc";
+  const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
+  if (!langevin) parse_smc(sampler_params);
+  if (!langevin && !r.init.empty()) throw input_error("smc starts from its Gaussian reference; it takes no --init");
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
   // place only after everything succeeded.
-  std::unique_ptr<atomic_file> out_file, metrics_file;
+  std::unique_ptr<atomic_file> out_file, metrics_file, weights_file;
   if (!r.out.empty()) out_file = std::make_unique<atomic_file>(r.out);
+  std::string weights_path = r.weights;
+  if (weights_path.empty() && !r.out.empty() && !langevin)
+    weights_path = (r.out.size() > 4 && r.out.compare(r.out.size() - 4, 4, ".npy") == 0 ? r.out.substr(0, r.out.size() - 4) : r.out) +
+                   "_weights.npy";
+  if (!weights_path.empty() && langevin) throw input_error("sampler '" + sampler_name + "' has no weights to write (--weights)");
+  if (!weights_path.empty()) weights_file = std::make_unique<atomic_file>(weights_path);
   if (!r.metrics.empty()) metrics_file = std::make_unique<atomic_file>(r.metrics);
 
   const int threads = r.threads > 0 ? r.threads : std::max(1u, std::thread::hardware_concurrency());
   thread_pool pool(threads);
   const auto t0 = std::chrono::steady_clock::now();
-  sampler s(*tgt, settings, static_cast<std::size_t>(r.particles), r.seed, pool);
+  const auto sp = make_particle_sampler(sampler_name, sampler_params, *tgt, static_cast<std::size_t>(r.particles), r.seed, pool);
+  particle_sampler& s = *sp;
   if (!r.init.empty()) {
     const npy_array a = read_npy(r.init);
     if (a.rows != static_cast<std::size_t>(r.particles) || a.cols != static_cast<std::size_t>(tgt->dim()))
@@ -134,8 +147,8 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   m["target"] = tj;
   nlohmann::json sj = params_to_json(sampler_params);
   sj["name"] = sampler_name;
-  sj["step_size"] = settings.step_size;
-  if (settings.kind == "mala") {
+  if (langevin) sj["step_size"] = settings.step_size;
+  if (langevin && settings.kind == "mala") {
     sj["adapt_steps"] = settings.adapt_steps;
     sj["target_accept"] = settings.target_accept;
   }
@@ -156,9 +169,33 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
                           : nlohmann::json(nullptr);
   m["chain_ess_chains"] = s.trace_count();
   if (tgt->log_normaliser()) m["log_normaliser"] = *tgt->log_normaliser();
+  m["energy_evaluations"] = s.energy_evaluations();
   const int d = tgt->dim();
-  const float* x = s.particles().data();
   const std::size_t n = s.size();
+  const float* x = s.particles().data();
+  std::vector<float> resampled;
+  if (const auto* lw = s.log_weights()) {
+    m["log_z"] = s.log_z() ? nlohmann::json(*s.log_z()) : nlohmann::json(nullptr);
+    if (s.log_z() && tgt->log_normaliser()) m["log_z_error"] = *s.log_z() - *tgt->log_normaliser();
+    m["ess"] = s.ess();
+    m["ess_history"] = s.ess_history();
+    if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) {
+      m["temperatures"] = smc->betas().size() - 1;
+      m["final_beta"] = smc->beta();
+      m["resamplings"] = smc->resamplings();
+    }
+    // the metrics against exact samples see an equally weighted set: a systematic resample
+    resampled.resize(n * d);
+    double cum = 0.0;
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double u = (k + 0.5) / double(n);
+      while (i + 1 < n && cum + std::exp((*lw)[i]) < u) cum += std::exp((*lw)[i++]);
+      std::copy(s.particles().begin() + i * d, s.particles().begin() + (i + 1) * d, resampled.begin() + k * d);
+    }
+    x = resampled.data();
+    m["vs_exact_uses"] = "a systematic resample of the weighted particles";
+  }
   if (tgt->has_exact_sampler() && n >= 2) {
     const std::size_t n_ref = std::min<std::size_t>(n, static_cast<std::size_t>(r.reference_samples));
     std::vector<float> ref(n_ref * d);
@@ -183,9 +220,15 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     }
     m["vs_exact"] = e;
   }
-  if (out_file) out_file->write(npy_bytes(x, n, static_cast<std::size_t>(d)));
+  if (out_file) out_file->write(npy_bytes(s.particles().data(), n, static_cast<std::size_t>(d)));
+  if (weights_file) {  // normalised weights W_i (float32, n x 1) of the particles written to --out
+    std::vector<float> w(n);
+    for (std::size_t i = 0; i < n; ++i) w[i] = static_cast<float>(std::exp((*s.log_weights())[i]));
+    weights_file->write(npy_bytes(w.data(), n, 1));
+  }
   if (metrics_file) metrics_file->write(m.dump(2) + "\n");
   if (out_file) out_file->commit();
+  if (weights_file) weights_file->commit();
   if (metrics_file) metrics_file->commit();
   return m;
 }

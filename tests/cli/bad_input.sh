@@ -48,6 +48,12 @@ expect_error "zero step size" "step_size must be positive" "${base[@]}" --target
 expect_error "negative step size" "step_size must be positive" "${base[@]}" --target funnel --sampler ula --step-size -0.1
 expect_error "NaN step size" "parameter 'step_size' must be finite" "${base[@]}" --target funnel --sampler ula --sampler-param step_size=NaN
 expect_error "NaN step size flag" "parameter 'step_size' must be finite" "${base[@]}" --target funnel --sampler ula --step-size nan
+expect_error "smc threshold 0" "smc: resample_threshold must be in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param resample_threshold=0
+expect_error "smc threshold above 1" "smc: resample_threshold must be in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param resample_threshold=1.5
+expect_error "smc non-monotone schedule" "smc: betas must increase strictly" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,0.2,1]'
+expect_error "smc schedule outside [0, 1]" "smc: betas must lie in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,1.2]'
+expect_error "smc with --init" "smc starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler smc --init out/none.npy
+expect_error "weights of an unweighted sampler" "sampler 'mala' has no weights to write" "${base[@]}" --target gmm25 --sampler mala --weights out/w.npy
 expect_error "infinite target parameter" "parameter 'scale' must be finite" "${base[@]}" --target funnel --target-param scale=inf --sampler ula
 expect_error "zero particles" "particle count must be positive \(got 0\)" sample --target funnel --sampler mala --particles 0 --out out/s.npy
 expect_error "negative particles" "particle count must be positive \(got -5\)" sample --target funnel --sampler mala --particles -5 --out out/s.npy

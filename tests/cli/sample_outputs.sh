@@ -47,8 +47,27 @@ checks=$((checks + 1))
   || fail "gmm25 from exact init should cover all modes"
 checks=$((checks + 1))
 
+# smc: weights next to the samples (OUT_weights.npy), log Z and its history in the metrics
+"$DMT" sample --target gmm25 --sampler smc --sampler-param reference_scale=8 --particles 1000 --steps 40 --out smc.npy \
+  --metrics smc.json || fail "dmt sample --sampler smc"
+/usr/bin/python3 - <<'PY' || fail "smc outputs"
+import json, numpy as np
+m = json.load(open("smc.json"))
+w = np.load("smc_weights.npy")
+x = np.load("smc.npy")
+assert w.shape == (1000, 1) and x.shape == (1000, 2), (w.shape, x.shape)
+assert abs(w.sum() - 1) < 1e-4 and (w >= 0).all()
+assert abs(m["ess"] - 1 / (w.astype(float) ** 2).sum()) < 1e-2 * m["ess"]
+assert m["final_beta"] == 1 and m["temperatures"] >= 1 and len(m["ess_history"]) == 40
+# gmm25 is normalised: log Z = 0 (1000 particles: a few hundredths)
+assert abs(m["log_z"]) < 0.2 and m["log_z_error"] == m["log_z"], m["log_z"]
+assert m["energy_evaluations"] == 1000 * (1 + 40 * 4), m["energy_evaluations"]
+PY
+checks=$((checks + 1))
+
 "$DMT" targets | grep -q '^lgcp ' || fail "dmt targets does not list lgcp"
 "$DMT" samplers | grep -q '^skrock ' || fail "dmt samplers does not list skrock"
+"$DMT" samplers | grep -q '^smc ' || fail "dmt samplers does not list smc"
 "$DMT" targets --json | /usr/bin/python3 -c "import json,sys; d = json.load(sys.stdin); assert len(d) == 12" \
   || fail "dmt targets --json"
 checks=$((checks + 1))

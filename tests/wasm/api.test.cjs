@@ -134,6 +134,43 @@ test('the seeded initial particles (Philox + Box-Muller) are bit-identical to th
   }
 });
 
+test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async () => {
+  const dmt = await load();
+  const dir = tmpdir();
+  try {
+    const sampler = { name: 'smc', reference_scale: 8, moves: 2 };
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ target: 'gmm25', sampler, particles: 1000, steps: 30, seed: 4,
+                                                                threads: 1, metrics: path.join(dir, 'm.json') }));
+    native(['sample', '--config', path.join(dir, 'c.json')]);
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8'));
+    const s = new dmt.Sampler();
+    s.init({ target: 'gmm25', sampler, particles: 1000, seed: 4 });
+    const st0 = s.stats();
+    assert.strictEqual(st0.logZ, 0);
+    assert.strictEqual(st0.beta, 0);
+    s.step(30);
+    const st = s.stats();
+    assert.strictEqual(st.beta, 1);
+    // the same arithmetic in float32 kernels on both sides: log Z agrees to 1e-3 (absolute)
+    assert.ok(Math.abs(st.logZ - ref.log_z) < 1e-3, `log Z ${st.logZ} vs native ${ref.log_z}`);
+    const w = s.weights();
+    assert.strictEqual(w.length, 1000);
+    let sum = 0, sum2 = 0;
+    for (const v of w) { sum += v; sum2 += v * v; }
+    assert.ok(Math.abs(sum - 1) < 1e-4, `weights sum to ${sum}`);
+    assert.ok(Math.abs(st.ess - 1 / sum2) < 1e-2 * st.ess, `ESS ${st.ess} vs 1 / sum W^2 = ${1 / sum2}`);
+    assert.strictEqual(st.energyEvaluations, ref.energy_evaluations);
+    const mala = new dmt.Sampler();
+    mala.init({ target: 'gmm25', particles: 10 });
+    assert.strictEqual(mala.weights(), null);
+    assert.strictEqual(mala.stats().logZ, null);
+    s.delete();
+    mala.delete();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('particles() is a zero-copy view on wasm memory', async () => {
   const dmt = await load();
   const s = new dmt.Sampler();
@@ -272,6 +309,9 @@ test('bad input: every entry point throws an Error naming the problem', async ()
     [() => s.init({ target: 'gmm25', particles: 0 }), /particles must be between 1/],
     [() => s.init({ target: 'gmm25', particles: 2.5 }), /particles must be an integer/],
     [() => s.init({ target: 'gmm25', walkers: 3 }), /unknown sampler config key 'walkers'/],
+    [() => s.init({ target: 'gmm25', sampler: { name: 'smc', resample_threshold: 2 } }), /resample_threshold must be in \(0, 1\]/],
+    [() => s.init({ target: 'gmm25', sampler: { name: 'smc', betas: [0.5, 0.2, 1] } }), /betas must increase/],
+    [() => s.init({ target: 'gmm25', sampler: 'smc', particles: 2, init: new Float32Array(4) }), /takes no initial particles/],
     [() => s.init({ sampler: 'mala' }), /names no target/],
     [() => s.init({ target: 'gmm25', particles: 2, init: new Float32Array(3) }), /init has length 3/],
     [() => s.init('gmm25'), /sampler config must be an object/],

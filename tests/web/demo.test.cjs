@@ -137,6 +137,24 @@ test('Transport panel: IPF error decreases monotonically, also after dragging an
   await page.close();
 });
 
+test('a weighted sampler from the registry (smc) runs with its ESS and log Z charts, no UI changes needed', async () => {
+  const { page, errors } = await openDemo('#panel=sample&target=gmm25&sampler=smc&sp.reference_scale=8&sp.moves=2&spf=1&particles=2000');
+  const options = await page.$$eval('#s-sampler option', (os) => os.map((o) => o.value));
+  assert.ok(options.includes('smc'), `sampler options ${options}`);
+  assert.ok(await page.$('#s-sampler-params input[name="resample_threshold"]'), 'no form field for resample_threshold');
+  await page.click('#s-play');
+  await page.waitForFunction(() => window.dmtDemo.panels.sample.stats.beta === 1 && window.dmtDemo.panels.sample.stats.steps >= 20,
+                             null, { timeout: 60000 });
+  await page.click('#s-play');
+  const st = await page.evaluate(() => window.dmtDemo.panels.sample.stats);
+  // gmm25 is normalised (log Z = 0); 2000 particles give a few hundredths
+  assert.ok(Math.abs(st.logZ) < 0.2, `log Z ${st.logZ}`);
+  assert.ok(st.ess > 0 && st.ess <= 2000);
+  await page.screenshot({ path: path.join(out, 'sample-smc.png') });
+  assert.deepStrictEqual(errors, []);
+  await page.close();
+});
+
 test('bad input is shown in the UI, and the page keeps working', async () => {
   const { page, errors } = await openDemo('#panel=sample&target=gmm25&sampler=mala');
   await page.fill('#s-sampler-params input[name="step_size"]', '-1');

@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -102,6 +102,18 @@ std::vector<component_doc> sampler_docs() {
       {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting", with({{"friction", "1", "friction gamma"}})},
       {"skrock", "SK-ROCK stabilised Langevin integrator for stiff targets",
        with({{"stages", "10", "number of stages s (1..64)"}, {"damping", "0.05", "damping eta"}})},
+      {"smc", "SMC / AIS from N(0, s^2 I) to the target: weights, resampling, log Z; a step is a temperature",
+       {{"move", "mala", "MCMC move per temperature: mala or ula"},
+        {"step_size", "0.1", "initial step size (MALA: adapted toward target_accept between temperatures)"},
+        {"target_accept", "0.574", "MALA acceptance aimed at"},
+        {"adapt_step", "true", "adapt the step size between temperatures"},
+        {"moves", "1", "MCMC steps per temperature"},
+        {"resample_threshold", "0.5", "systematic resampling when ESS < threshold x N, in (0, 1]"},
+        {"schedule", "adaptive", "adaptive (ESS bisection), linear or given (the list betas)"},
+        {"ess_target", "0.9", "adaptive: conditional ESS kept at this fraction of N"},
+        {"levels", "100", "linear: number of temperatures"},
+        {"betas", "[]", "given: increasing temperatures in (0, 1], the last 1"},
+        {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
   };
 }
 

@@ -11,6 +11,7 @@
 #include "dmt/executor.hpp"
 #include "dmt/params.hpp"
 #include "dmt/samplers/langevin_steps.hpp"
+#include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/targets/target.hpp"
 
 namespace dmt {
@@ -44,7 +45,7 @@ struct nonfinite_error : input_error {
   long step, particle;
 };
 
-class sampler {
+class sampler : public particle_sampler {
  public:
   // Particles start as init says ("normal": N(0, init_scale^2 I); "exact": the target's exact
   // sampler; "zeros"), keyed by seed.
@@ -52,23 +53,27 @@ class sampler {
           const executor& exec = serial_executor());
 
   // Replaces the particles (n x dim) and re-evaluates the target there.
-  void set_particles(const std::vector<float>& x, const executor& exec = serial_executor());
+  void set_particles(const std::vector<float>& x, const executor& exec = serial_executor()) override;
 
   // Advances every particle by `steps` steps. progress(done) is called between sweeps.
   // Throws nonfinite_error if a chain leaves the finite numbers.
-  void run(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {});
+  void run(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {}) override;
 
-  const std::vector<float>& particles() const { return x_; }
-  const std::vector<float>& log_densities() const { return log_r_; }
-  std::size_t size() const { return n_; }
-  long steps_done() const { return step_; }
-  double step_size() const { return h_; }
+  const std::vector<float>& particles() const override { return x_; }
+  const std::vector<float>& log_densities() const override { return log_r_; }
+  std::size_t size() const override { return n_; }
+  long steps_done() const override { return step_; }
+  double step_size() const override { return h_; }
   const sampler_settings& settings() const { return settings_; }
   // Mean acceptance over all particles and the steps after adaptation (1 for ULA/underdamped/SK-ROCK).
-  double acceptance_rate() const;
+  double acceptance_rate() const override;
   // x_0 of the first trace_count() particles, one row per step after adaptation.
-  const std::vector<float>& trace() const { return trace_; }
-  std::size_t trace_count() const { return trace_m_; }
+  const std::vector<float>& trace() const override { return trace_; }
+  std::size_t trace_count() const override { return trace_m_; }
+  // one evaluation per particle at the start and per step (SK-ROCK: one per stage)
+  long energy_evaluations() const override {
+    return static_cast<long>(n_) * (1 + step_ * (method_ == method::skrock ? settings_.stages : 1));
+  }
 
  private:
   enum class method { ula, mala, underdamped, skrock };

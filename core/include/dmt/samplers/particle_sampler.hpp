@@ -1,0 +1,55 @@
+// What `dmt sample`, the wasm Sampler and the tests see of any sampler in the registry: N particles
+// advanced step by step, with optional importance weights and a log Z estimate (the SMC family).
+// make_particle_sampler builds one by name from its parameters.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dmt/executor.hpp"
+#include "dmt/params.hpp"
+#include "dmt/targets/target.hpp"
+
+namespace dmt {
+
+class particle_sampler {
+ public:
+  virtual ~particle_sampler() = default;
+  // Advances by `steps` steps (a sampler's unit: one Langevin step, one SMC temperature, ...).
+  virtual void run(long steps, const executor& exec = serial_executor(),
+                   const std::function<void(long)>& progress = {}) = 0;
+  // Replaces the particles (n x dim); samplers that start from their own reference refuse.
+  virtual void set_particles(const std::vector<float>& x, const executor& exec = serial_executor()) = 0;
+  virtual const std::vector<float>& particles() const = 0;
+  virtual const std::vector<float>& log_densities() const = 0;  // log R at the particles
+  virtual std::size_t size() const = 0;
+  virtual long steps_done() const = 0;
+  virtual double step_size() const = 0;
+  virtual double acceptance_rate() const = 0;
+  // x_0 of trace_count() particles, one row per traced step (chain ESS); may be empty.
+  virtual const std::vector<float>& trace() const = 0;
+  virtual std::size_t trace_count() const = 0;
+
+  // Weighted samplers: normalised log-weights (log W_i, logsumexp = 0), else null.
+  virtual const std::vector<double>* log_weights() const { return nullptr; }
+  // The running estimate of log Z (weighted samplers), else empty.
+  virtual std::optional<double> log_z() const { return std::nullopt; }
+  // ESS of the current weights, 1/sum W_i^2 (N for unweighted samplers).
+  virtual double ess() const { return static_cast<double>(size()); }
+  // ESS after each step (weighted samplers), before any resampling of that step.
+  virtual const std::vector<double>& ess_history() const {
+    static const std::vector<double> none;
+    return none;
+  }
+  // Target evaluations (log R with its gradient) so far, all particles counted.
+  virtual long energy_evaluations() const = 0;
+};
+
+std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
+                                                        std::size_t particles, std::uint64_t seed,
+                                                        const executor& exec = serial_executor());
+
+}  // namespace dmt

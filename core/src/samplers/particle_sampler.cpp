@@ -1,0 +1,15 @@
+#include "dmt/samplers/particle_sampler.hpp"
+
+#include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/smc.hpp"
+
+namespace dmt {
+
+std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
+                                                        std::size_t particles, std::uint64_t seed,
+                                                        const executor& exec) {
+  if (name == "smc") return std::make_unique<smc_sampler>(t, parse_smc(p), particles, seed, exec);
+  return std::make_unique<sampler>(t, parse_sampler(name, p), particles, seed, exec);
+}
+
+}  // namespace dmt

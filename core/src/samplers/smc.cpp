@@ -1,0 +1,221 @@
+#include "dmt/samplers/smc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "dmt/rng/stream.hpp"
+#include "dmt/samplers/sampler.hpp"
+
+namespace dmt {
+namespace {
+
+double log_sum_exp(const std::vector<double>& v) {
+  double m = -std::numeric_limits<double>::infinity();
+  for (double x : v) m = std::max(m, x);
+  if (!std::isfinite(m)) return m;
+  double s = 0.0;
+  for (double x : v) s += std::exp(x - m);
+  return m + std::log(s);
+}
+
+constexpr std::uint32_t kInitPurpose = 0x5C0001u, kResamplePurpose = 0x5C0002u;
+
+}  // namespace
+
+smc_settings parse_smc(const params& p) {
+  smc_settings s;
+  s.move = p.string("move", s.move);
+  if (s.move != "mala" && s.move != "ula") throw input_error("smc: move must be mala or ula (got '" + s.move + "')");
+  s.step_size = p.number("step_size", s.step_size);
+  if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("smc: step_size must be positive");
+  s.target_accept = p.number("target_accept", s.target_accept);
+  if (!(s.target_accept > 0 && s.target_accept < 1)) throw input_error("smc: target_accept must be in (0, 1)");
+  s.adapt_step = p.boolean("adapt_step", s.adapt_step);
+  s.moves = static_cast<int>(p.integer("moves", s.moves));
+  if (s.moves < 0 || s.moves > 10000) throw input_error("smc: moves must be between 0 and 10000");
+  s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
+  if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
+    throw input_error("smc: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
+  s.reference_scale = p.number("reference_scale", s.reference_scale);
+  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale)) throw input_error("smc: reference_scale must be positive");
+  s.betas = p.list("betas", {});
+  s.schedule = p.string("schedule", s.betas.empty() ? s.schedule : "given");
+  if (s.schedule == "adaptive") {
+    s.ess_target = p.number("ess_target", s.ess_target);
+    if (!(s.ess_target > 0 && s.ess_target < 1)) throw input_error("smc: ess_target must be in (0, 1)");
+  } else if (s.schedule == "linear") {
+    s.levels = p.integer("levels", s.levels);
+    if (s.levels < 1 || s.levels > 100000000) throw input_error("smc: levels must be between 1 and 1e8");
+  } else if (s.schedule == "given") {
+    if (s.betas.empty()) throw input_error("smc: schedule 'given' needs the list 'betas'");
+    for (std::size_t k = 0; k < s.betas.size(); ++k) {
+      const double b = s.betas[k];
+      if (!(b > 0 && b <= 1)) throw input_error("smc: betas must lie in (0, 1] (betas[" + std::to_string(k) + "] = " + std::to_string(b) + ")");
+      if (k > 0 && !(b > s.betas[k - 1])) throw input_error("smc: betas must increase strictly (betas[" + std::to_string(k) + "])");
+    }
+    if (s.betas.back() != 1.0) throw input_error("smc: the last of betas must be 1");
+  } else {
+    throw input_error("smc: schedule must be adaptive, linear or given (got '" + s.schedule + "')");
+  }
+  if (s.schedule != "given" && p.has("betas")) throw input_error("smc: betas are only for schedule 'given'");
+  p.reject_unused("sampler smc");
+  return s;
+}
+
+smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed,
+                         const executor& exec)
+    : target_(t),
+      settings_(std::move(settings)),
+      tempered_(t, settings_.reference_scale),
+      n_(particles),
+      d_(t.dim()),
+      seed_(seed),
+      h_(settings_.step_size) {
+  if (n_ == 0) throw input_error("particle count must be positive");
+  if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  x_.resize(n_ * d_);
+  const philox_key key = make_philox_key(seed);
+  for (std::size_t i = 0; i < n_; ++i) {
+    philox_stream rng(key, static_cast<std::uint32_t>(i), kInitPurpose);
+    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(settings_.reference_scale * rng.normal());
+  }
+  log_w_.assign(n_, -std::log(double(n_)));
+  evaluate_base(exec);
+  beta_history_.push_back(0.0);
+}
+
+void smc_sampler::set_particles(const std::vector<float>&, const executor&) {
+  throw input_error("smc starts from its Gaussian reference; it takes no initial particles");
+}
+
+void smc_sampler::evaluate_base(const executor& exec) {
+  log_r_.resize(n_);
+  target_.evaluate(x_.data(), n_, log_r_.data(), nullptr, exec);
+  evaluations_ += static_cast<long>(n_);
+  log_ref_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) log_ref_[i] = tempered_.log_reference(x_.data() + i * d_);
+}
+
+double smc_sampler::acceptance_rate() const {
+  if (settings_.move == "ula") return 1.0;
+  return proposals_ > 0 ? accepted_ / proposals_ : std::numeric_limits<double>::quiet_NaN();
+}
+
+double smc_sampler::ess() const {
+  double s2 = 0.0;
+  for (double l : log_w_) s2 += std::exp(2.0 * l);
+  return 1.0 / s2;
+}
+
+double smc_sampler::next_beta() const {
+  if (settings_.schedule == "linear")
+    return std::min(1.0, double(beta_history_.size()) / double(settings_.levels));
+  if (settings_.schedule == "given") return settings_.betas[beta_history_.size() - 1];
+  // adaptive: the largest step whose conditional ESS, (sum W w)^2 / sum W w^2, stays >= ess_target
+  auto cess = [&](double delta) {
+    double m = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < n_; ++i) m = std::max(m, delta * (double(log_r_[i]) - log_ref_[i]));
+    double s1 = 0.0, s2 = 0.0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double w = std::exp(delta * (double(log_r_[i]) - log_ref_[i]) - m);
+      const double W = std::exp(log_w_[i]);
+      s1 += W * w;
+      s2 += W * w * w;
+    }
+    return s1 * s1 / s2;
+  };
+  const double rest = 1.0 - beta_;
+  if (cess(rest) >= settings_.ess_target) return 1.0;
+  double lo = 0.0, hi = rest;
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (cess(mid) >= settings_.ess_target ? lo : hi) = mid;
+  }
+  // at least a tiny step, so that the schedule always advances
+  return std::min(1.0, beta_ + std::max(lo, 1e-12 * rest + 1e-15));
+}
+
+void smc_sampler::reweight(double b) {
+  const double delta = b - beta_;
+  std::vector<double> inc(n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    inc[i] = delta * (double(log_r_[i]) - log_ref_[i]);
+    if (!std::isfinite(inc[i])) inc[i] = -std::numeric_limits<double>::infinity();
+  }
+  // log Z += log sum_i W_i exp(inc_i);  log W_i <- log W_i + inc_i, normalised
+  std::vector<double> a(n_);
+  for (std::size_t i = 0; i < n_; ++i) a[i] = log_w_[i] + inc[i];
+  const double lse = log_sum_exp(a);
+  if (!std::isfinite(lse)) throw input_error("smc: every particle has weight zero at b = " + std::to_string(b));
+  log_z_ += lse;
+  for (std::size_t i = 0; i < n_; ++i) log_w_[i] = a[i] - lse;
+  beta_ = b;
+  tempered_.set_beta(b);
+  beta_history_.push_back(b);
+}
+
+void smc_sampler::resample() {
+  // systematic: one uniform keyed by (seed, level)
+  philox_stream rng(make_philox_key(seed_), static_cast<std::uint32_t>(step_), kResamplePurpose);
+  const double u0 = rng.uniform() / double(n_);
+  std::vector<float> x(n_ * d_), lr(n_);
+  std::vector<double> lref(n_);
+  double cum = 0.0;
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < n_; ++k) {
+    const double u = u0 + double(k) / double(n_);
+    while (i + 1 < n_ && cum + std::exp(log_w_[i]) < u) cum += std::exp(log_w_[i++]);
+    std::copy(x_.begin() + i * d_, x_.begin() + (i + 1) * d_, x.begin() + k * d_);
+    lr[k] = log_r_[i];
+    lref[k] = log_ref_[i];
+  }
+  x_.swap(x);
+  log_r_.swap(lr);
+  log_ref_.swap(lref);
+  log_w_.assign(n_, -std::log(double(n_)));
+  ++resamplings_;
+}
+
+void smc_sampler::move(const executor& exec) {
+  if (settings_.moves == 0) return;
+  sampler_settings s;
+  s.kind = settings_.move;
+  s.step_size = h_;
+  s.adapt_steps = 0;
+  s.trace_particles = 0;
+  s.init = "zeros";
+  // a fresh Langevin sampler per level, its noise keyed by (seed, level)
+  sampler inner(tempered_, s, n_, seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
+  inner.set_particles(x_, exec);
+  inner.run(settings_.moves, exec);
+  x_ = inner.particles();
+  evaluations_ += static_cast<long>(n_) * (2 + settings_.moves);
+  if (settings_.move == "mala") {
+    const double acc = inner.acceptance_rate();
+    accepted_ += acc * double(n_) * settings_.moves;
+    proposals_ += double(n_) * settings_.moves;
+    if (settings_.adapt_step && std::isfinite(acc)) h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
+  }
+  evaluate_base(exec);
+}
+
+void smc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
+  for (long k = 0; k < steps; ++k) {
+    if (beta_ < 1.0) {
+      reweight(next_beta());
+      const double e = ess();
+      ess_history_.push_back(e);
+      if (e < settings_.resample_threshold * double(n_)) resample();
+    } else {
+      ess_history_.push_back(ess());
+    }
+    move(exec);
+    ++step_;
+    for (float v : x_)
+      if (!std::isfinite(v)) throw input_error("smc: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
+    if (progress) progress(k + 1);
+  }
+}
+
+}  // namespace dmt

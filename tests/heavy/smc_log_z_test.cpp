@@ -1,0 +1,54 @@
+// SMC's log Z against the exact values (ALGORITHMS.md 1, 3): for each target, R independent runs
+// (seeds 1..R) of N particles; the mean of the R estimates must lie within 3 standard errors
+// (their sample standard deviation / sqrt(R)) of the exact log Z. (exp(log Z) is unbiased for Z;
+// log Z's own bias, about -Var/2, is far below the standard error at these settings.)
+// Particles 4000, adaptive schedule with conditional ESS 0.95, 5 MALA moves per temperature.
+// Not in this test: the funnel, whose neck MALA with one global step size does not enter (log Z
+// comes out 0.3 to 0.5 low at these settings; [annealed] issue note).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/samplers/smc.hpp"
+#include "dmt/targets/registry.hpp"
+
+namespace {
+
+struct log_z_case {
+  const char* name;
+  dmt::params target;
+  double reference_scale;
+  double exact;
+};
+
+TEST(SmcLogZ, WithinThreeStandardErrorsOfTheExactValue) {
+  dmt::thread_pool pool(2);
+  const std::vector<log_z_case> cases = {
+      {"gaussian", dmt::params().set("dim", 10.0).set("mean", std::vector<double>(10, 1.0))
+                       .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}), 1.0, 0.0},
+      {"gmm25", {}, 8.0, 0.0},
+      {"manywell", {}, 1.0, 164.6957},
+      {"doublewell", {}, 1.0, 4.8303}};
+  const int R = 6;
+  for (const auto& c : cases) {
+    const auto t = dmt::make_target(c.name, c.target);
+    dmt::params p;
+    p.set("reference_scale", c.reference_scale).set("ess_target", 0.95).set("moves", 5.0);
+    std::vector<double> est;
+    for (int seed = 1; seed <= R; ++seed) {
+      dmt::smc_sampler s(*t, dmt::parse_smc(p), 4000, seed, pool);
+      s.run(200, pool);
+      ASSERT_EQ(s.beta(), 1.0) << c.name << ": the schedule did not reach b = 1 in 200 steps";
+      est.push_back(*s.log_z());
+    }
+    double mean = 0, var = 0;
+    for (double e : est) mean += e / R;
+    for (double e : est) var += (e - mean) * (e - mean) / (R - 1);
+    const double se = std::sqrt(var / R);
+    std::printf("[ log Z    ] %-10s exact %.4f  SMC %.4f +- %.4f (SE, %d seeds)\n", c.name, c.exact, mean, se, R);
+    EXPECT_LT(std::fabs(mean - c.exact), 3 * se + 1e-9) << c.name;
+  }
+}
+
+}  // namespace
