@@ -117,8 +117,7 @@ std::vector<component_doc> sampler_docs() {
   };
 }
 
-sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed,
-                 const executor& exec)
+sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed, int)
     : target_(t),
       settings_(std::move(settings)),
       method_(settings_.kind == "ula"           ? method::ula
@@ -133,6 +132,19 @@ sampler::sampler(const target& t, sampler_settings settings, std::size_t particl
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
   if (settings_.kind == "skrock") skrock_ = make_skrock_coefficients(settings_.stages, settings_.damping);
   trace_m_ = std::min<std::size_t>(n_, static_cast<std::size_t>(settings_.trace_particles));
+  if (settings_.kind == "underdamped") {  // velocities from their stationary law N(0, I)
+    const std::size_t nd = n_ * static_cast<std::size_t>(d_);
+    v_.resize(nd);
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A18u);
+      for (int j = 0; j < d_; ++j) v_[i * d_ + j] = static_cast<float>(rng.normal());
+    }
+  }
+}
+
+sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed,
+                 const executor& exec)
+    : sampler(t, std::move(settings), particles, seed, 0) {
   const std::size_t nd = n_ * static_cast<std::size_t>(d_);
   std::vector<float> x(nd, 0.0f);
   if (settings_.init == "exact") {
@@ -143,13 +155,12 @@ sampler::sampler(const target& t, sampler_settings settings, std::size_t particl
       for (int j = 0; j < d_; ++j) x[i * d_ + j] = static_cast<float>(settings_.init_scale * rng.normal());
     }
   }
-  if (settings_.kind == "underdamped") {  // velocities from their stationary law N(0, I)
-    v_.resize(nd);
-    for (std::size_t i = 0; i < n_; ++i) {
-      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A18u);
-      for (int j = 0; j < d_; ++j) v_[i * d_ + j] = static_cast<float>(rng.normal());
-    }
-  }
+  set_particles(x, exec);
+}
+
+sampler::sampler(const target& t, sampler_settings settings, const std::vector<float>& x, std::uint64_t seed,
+                 const executor& exec)
+    : sampler(t, std::move(settings), t.dim() > 0 ? x.size() / static_cast<std::size_t>(t.dim()) : 0, seed, 0) {
   set_particles(x, exec);
 }
 

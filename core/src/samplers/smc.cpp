@@ -184,13 +184,11 @@ void smc_sampler::move(const executor& exec) {
   s.step_size = h_;
   s.adapt_steps = 0;
   s.trace_particles = 0;
-  s.init = "zeros";
-  // a fresh Langevin sampler per level, its noise keyed by (seed, level)
-  sampler inner(tempered_, s, n_, seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
-  inner.set_particles(x_, exec);
+  // a fresh Langevin sampler per level from the current particles, its noise keyed by (seed, level)
+  sampler inner(tempered_, s, x_, seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
   inner.run(settings_.moves, exec);
   x_ = inner.particles();
-  evaluations_ += static_cast<long>(n_) * (2 + settings_.moves);
+  evaluations_ += static_cast<long>(n_) * (1 + settings_.moves);
   if (settings_.move == "mala") {
     const double acc = inner.acceptance_rate();
     accepted_ += acc * double(n_) * settings_.moves;

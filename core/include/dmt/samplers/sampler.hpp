@@ -51,6 +51,9 @@ class sampler : public particle_sampler {
   // sampler; "zeros"), keyed by seed.
   sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed,
           const executor& exec = serial_executor());
+  // Starts from the given particles (n x dim; settings.init is not used): one target evaluation.
+  sampler(const target& t, sampler_settings settings, const std::vector<float>& x, std::uint64_t seed,
+          const executor& exec = serial_executor());
 
   // Replaces the particles (n x dim) and re-evaluates the target there.
   void set_particles(const std::vector<float>& x, const executor& exec = serial_executor()) override;
@@ -77,6 +80,7 @@ class sampler : public particle_sampler {
 
  private:
   enum class method { ula, mala, underdamped, skrock };
+  sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed, int);  // no particles yet
   // Runs `steps` steps on tiles [tile_begin, tile_end); trace rows start at trace_row0 when
   // tracing (after adaptation). Reports accepted proposals and the first non-finite (step, particle).
   template <class T>
