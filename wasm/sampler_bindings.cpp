@@ -8,6 +8,7 @@
 #include "dmt/metrics/chain_ess.hpp"
 #include "dmt/native/json_params.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 #include "js_value.hpp"
@@ -44,7 +45,7 @@ class js_sampler {
       params sp = params_from_json(sj, "sampler", {"name"});
       const std::string name = sj["name"].get<std::string>();
       // a live view traces a few chains only (the trace grows by one row per step)
-      if (name != "smc" && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
+      if (name != "smc" && name != "jala" && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
       auto s = make_particle_sampler(name, sp, *t, static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
       if (c.contains("init")) {
         const auto x0 = floats(config["init"], static_cast<std::size_t>(t->dim()), "init");
@@ -111,6 +112,7 @@ class js_sampler {
       j["ess"] = s.log_weights() ? nlohmann::json(s.ess()) : nlohmann::json(nullptr);
       j["logZ"] = s.log_z() ? nlohmann::json(*s.log_z()) : nlohmann::json(nullptr);
       if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) j["beta"] = smc->beta();
+      if (const auto* jala = dynamic_cast<const jala_sampler*>(&s)) j["beta"] = jala->beta();
       j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);
       return from_json(j);

@@ -20,6 +20,7 @@
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 
@@ -104,10 +105,12 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
   const auto tgt = make_target(target_name, target_params);
   // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
-  const bool langevin = sampler_name != "smc";
+  const bool langevin = sampler_name != "smc" && sampler_name != "jala";
   const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
-  if (!langevin) parse_smc(sampler_params);
-  if (!langevin && !r.init.empty()) throw input_error("smc starts from its Gaussian reference; it takes no --init");
+  if (sampler_name == "smc") parse_smc(sampler_params);
+  if (sampler_name == "jala") parse_jala(sampler_params);
+  if (!langevin && !r.init.empty())
+    throw input_error(sampler_name + " starts from its Gaussian reference; it takes no --init");
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
   // place only after everything succeeded.
@@ -183,6 +186,10 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
       m["temperatures"] = smc->betas().size() - 1;
       m["final_beta"] = smc->beta();
       m["resamplings"] = smc->resamplings();
+    }
+    if (const auto* jala = dynamic_cast<const jala_sampler*>(&s)) {
+      m["final_beta"] = jala->beta();
+      m["resamplings"] = jala->resamplings();
     }
     // the metrics against exact samples see an equally weighted set: a systematic resample
     resampled.resize(n * d);

@@ -53,6 +53,9 @@ expect_error "smc threshold above 1" "smc: resample_threshold must be in \(0, 1\
 expect_error "smc non-monotone schedule" "smc: betas must increase strictly" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,0.2,1]'
 expect_error "smc schedule outside [0, 1]" "smc: betas must lie in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,1.2]'
 expect_error "smc with --init" "smc starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler smc --init out/none.npy
+expect_error "jala zero step" "jala: step_size must be positive" "${base[@]}" --target gmm25 --sampler jala --sampler-param step_size=0
+expect_error "jala non-monotone schedule" "jala: betas must increase strictly" "${base[@]}" --target gmm25 --sampler jala --sampler-param 'betas=[0.5,0.5,1]'
+expect_error "jala with --init" "jala starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler jala --init out/none.npy
 expect_error "weights of an unweighted sampler" "sampler 'mala' has no weights to write" "${base[@]}" --target gmm25 --sampler mala --weights out/w.npy
 expect_error "infinite target parameter" "parameter 'scale' must be finite" "${base[@]}" --target funnel --target-param scale=inf --sampler ula
 expect_error "zero particles" "particle count must be positive \(got 0\)" sample --target funnel --sampler mala --particles 0 --out out/s.npy

@@ -7,6 +7,7 @@
 
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 #include "test_support.hpp"
@@ -122,6 +123,43 @@ TEST(Smc, ErrorsNameTheProblem) {
               s->set_particles(std::vector<float>(20, 0.0f));
             }),
             "smc starts from its Gaussian reference; it takes no initial particles");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Jala, TargetEqualToTheReferenceKeepsItsWeightsUpToUlaBias) {
+  // R = the reference N(0, I): every U_k is the same, so the weights only correct ULA's
+  // discretisation; with h = 1e-3 they stay within a few 1e-4 of uniform, and log Z near 0
+  const auto t = dmt::make_target("gaussian", dmt::params().set("dim", 2.0));
+  dmt::jala_sampler s(*t, dmt::parse_jala(dmt::params().set("levels", 5.0).set("step_size", 1e-3)), 500, 3);
+  s.run(10);
+  EXPECT_EQ(s.beta(), 1.0);
+  EXPECT_NEAR(*s.log_z(), 0.0, 1e-3);
+  EXPECT_GT(s.ess(), 499.0);
+  EXPECT_EQ(s.energy_evaluations(), 500L * 11);
+}
+
+TEST(Jala, DeterministicAcrossThreadCounts) {
+  const auto t = dmt::make_target("gmm25", {});
+  const auto p = dmt::parse_jala(dmt::params().set("levels", 20.0).set("reference_scale", 8.0));
+  dmt::thread_pool one(1), three(3);
+  dmt::jala_sampler a(*t, p, 600, 5, one), b(*t, p, 600, 5, three);
+  a.run(25, one);
+  b.run(25, three);
+  EXPECT_EQ(a.particles(), b.particles());
+  EXPECT_EQ(*a.log_z(), *b.log_z());
+}
+
+TEST(Jala, ErrorsNameTheProblem) {
+  auto message = [](const dmt::params& p) { return dmt_test::error_message([&] { dmt::parse_jala(p); }); };
+  EXPECT_EQ(message(dmt::params().set("step_size", 0.0)), "jala: step_size must be positive");
+  EXPECT_EQ(message(dmt::params().set("resample_threshold", 0.0)), "jala: resample_threshold must be in (0, 1] (got 0.000000)");
+  EXPECT_EQ(message(dmt::params().set("betas", std::vector<double>{0.3, 0.3, 1.0})), "jala: betas must increase strictly (betas[1])");
+  EXPECT_EQ(message(dmt::params().set("betas", std::vector<double>{-0.1, 1.0})), "jala: betas must lie in (0, 1] (betas[0] = -0.100000)");
+  EXPECT_EQ(message(dmt::params().set("betas", std::vector<double>{1.0}).set("levels", 3.0)), "jala: give either levels or betas");
+  EXPECT_EQ(message(dmt::params().set("friction", 1.0)), "unknown parameter 'friction' for sampler jala");
 }
 
 }  // namespace

@@ -160,6 +160,12 @@ test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async ()
     assert.ok(Math.abs(sum - 1) < 1e-4, `weights sum to ${sum}`);
     assert.ok(Math.abs(st.ess - 1 / sum2) < 1e-2 * st.ess, `ESS ${st.ess} vs 1 / sum W^2 = ${1 / sum2}`);
     assert.strictEqual(st.energyEvaluations, ref.energy_evaluations);
+    const jala = new dmt.Sampler();
+    jala.init({ target: 'gmm25', sampler: { name: 'jala', reference_scale: 8, levels: 20 }, particles: 500, seed: 2 });
+    jala.step(20);
+    assert.strictEqual(jala.stats().beta, 1);
+    assert.ok(Math.abs(jala.stats().logZ) < 0.3, `jala log Z ${jala.stats().logZ}`);
+    jala.delete();
     const mala = new dmt.Sampler();
     mala.init({ target: 'gmm25', particles: 10 });
     assert.strictEqual(mala.weights(), null);
@@ -312,6 +318,7 @@ test('bad input: every entry point throws an Error naming the problem', async ()
     [() => s.init({ target: 'gmm25', sampler: { name: 'smc', resample_threshold: 2 } }), /resample_threshold must be in \(0, 1\]/],
     [() => s.init({ target: 'gmm25', sampler: { name: 'smc', betas: [0.5, 0.2, 1] } }), /betas must increase/],
     [() => s.init({ target: 'gmm25', sampler: 'smc', particles: 2, init: new Float32Array(4) }), /takes no initial particles/],
+    [() => s.init({ target: 'gmm25', sampler: { name: 'jala', step_size: -1 } }), /jala: step_size must be positive/],
     [() => s.init({ sampler: 'mala' }), /names no target/],
     [() => s.init({ target: 'gmm25', particles: 2, init: new Float32Array(3) }), /init has length 3/],
     [() => s.init('gmm25'), /sampler config must be an object/],

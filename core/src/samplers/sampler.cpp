@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -113,6 +113,12 @@ std::vector<component_doc> sampler_docs() {
         {"ess_target", "0.9", "adaptive: conditional ESS kept at this fraction of N"},
         {"levels", "100", "linear: number of temperatures"},
         {"betas", "[]", "given: increasing temperatures in (0, 1], the last 1"},
+        {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
+      {"jala", "Jarzynski-adjusted Langevin: ULA on the tempered path with exact path weights, resampling, log Z",
+       {{"step_size", "0.05", "ULA step size h"},
+        {"levels", "100", "linear schedule b_k = k / levels (then steps at the target)"},
+        {"betas", "[]", "or given temperatures, increasing in (0, 1], the last 1"},
+        {"resample_threshold", "0.5", "systematic resampling (and weight reset) when ESS < threshold x N"},
         {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
   };
 }

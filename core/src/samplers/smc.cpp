@@ -49,12 +49,7 @@ smc_settings parse_smc(const params& p) {
     if (s.levels < 1 || s.levels > 100000000) throw input_error("smc: levels must be between 1 and 1e8");
   } else if (s.schedule == "given") {
     if (s.betas.empty()) throw input_error("smc: schedule 'given' needs the list 'betas'");
-    for (std::size_t k = 0; k < s.betas.size(); ++k) {
-      const double b = s.betas[k];
-      if (!(b > 0 && b <= 1)) throw input_error("smc: betas must lie in (0, 1] (betas[" + std::to_string(k) + "] = " + std::to_string(b) + ")");
-      if (k > 0 && !(b > s.betas[k - 1])) throw input_error("smc: betas must increase strictly (betas[" + std::to_string(k) + "])");
-    }
-    if (s.betas.back() != 1.0) throw input_error("smc: the last of betas must be 1");
+    check_schedule(s.betas, "smc");
   } else {
     throw input_error("smc: schedule must be adaptive, linear or given (got '" + s.schedule + "')");
   }

@@ -4,11 +4,24 @@
 // path's normalising constants run from 1 (b = 0) to Z (b = 1).
 #pragma once
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "dmt/targets/target.hpp"
 
 namespace dmt {
+
+// A given annealing schedule: increasing temperatures in (0, 1], the last one 1. `who` prefixes
+// the input_error ("smc", "jala").
+inline void check_schedule(const std::vector<double>& betas, const std::string& who) {
+  for (std::size_t k = 0; k < betas.size(); ++k) {
+    const double b = betas[k];
+    if (!(b > 0 && b <= 1))
+      throw input_error(who + ": betas must lie in (0, 1] (betas[" + std::to_string(k) + "] = " + std::to_string(b) + ")");
+    if (k > 0 && !(b > betas[k - 1])) throw input_error(who + ": betas must increase strictly (betas[" + std::to_string(k) + "])");
+  }
+  if (!betas.empty() && betas.back() != 1.0) throw input_error(who + ": the last of betas must be 1");
+}
 
 class tempered_target : public target {
  public:

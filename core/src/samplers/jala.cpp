@@ -1,0 +1,171 @@
+#include "dmt/samplers/jala.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "dmt/rng/stream.hpp"
+
+namespace dmt {
+namespace {
+
+double log_sum_exp(const std::vector<double>& v) {
+  double m = -std::numeric_limits<double>::infinity();
+  for (double x : v) m = std::max(m, x);
+  if (!std::isfinite(m)) return m;
+  double s = 0.0;
+  for (double x : v) s += std::exp(x - m);
+  return m + std::log(s);
+}
+
+constexpr std::uint32_t kInitPurpose = 0x7A1A0001u, kResamplePurpose = 0x7A1A0002u, kNoisePurpose = 0x40000000u;
+
+}  // namespace
+
+jala_settings parse_jala(const params& p) {
+  jala_settings s;
+  s.step_size = p.number("step_size", s.step_size);
+  if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("jala: step_size must be positive");
+  s.betas = p.list("betas", {});
+  check_schedule(s.betas, "jala");
+  if (s.betas.empty()) {
+    s.levels = p.integer("levels", s.levels);
+    if (s.levels < 1 || s.levels > 100000000) throw input_error("jala: levels must be between 1 and 1e8");
+  } else if (p.has("levels")) {
+    throw input_error("jala: give either levels or betas");
+  }
+  s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
+  if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
+    throw input_error("jala: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
+  s.reference_scale = p.number("reference_scale", s.reference_scale);
+  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale)) throw input_error("jala: reference_scale must be positive");
+  p.reject_unused("sampler jala");
+  return s;
+}
+
+jala_sampler::jala_sampler(const target& t, jala_settings settings, std::size_t particles, std::uint64_t seed,
+                           const executor& exec)
+    : target_(t),
+      settings_(std::move(settings)),
+      tempered_(t, settings_.reference_scale),
+      n_(particles),
+      d_(t.dim()),
+      seed_(seed) {
+  if (n_ == 0) throw input_error("particle count must be positive");
+  if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  x_.resize(n_ * d_);
+  const philox_key key = make_philox_key(seed);
+  for (std::size_t i = 0; i < n_; ++i) {
+    philox_stream rng(key, static_cast<std::uint32_t>(i), kInitPurpose);
+    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(settings_.reference_scale * rng.normal());
+  }
+  tempered_.set_beta(0.0);
+  evaluate(exec);
+  log_a_.assign(n_, 0.0);
+  normalise();
+}
+
+void jala_sampler::set_particles(const std::vector<float>&, const executor&) {
+  throw input_error("jala starts from its Gaussian reference; it takes no initial particles");
+}
+
+double jala_sampler::beta_at(long k) const {
+  if (!settings_.betas.empty())
+    return k <= 0 ? 0.0 : settings_.betas[std::min<std::size_t>(k, settings_.betas.size()) - 1];
+  return std::min(1.0, double(k) / double(settings_.levels));
+}
+
+void jala_sampler::evaluate(const executor& exec) {
+  lp_.resize(n_);
+  grad_.resize(n_ * d_);
+  tempered_.evaluate(x_.data(), n_, lp_.data(), grad_.data(), exec);
+  evaluations_ += static_cast<long>(n_);
+}
+
+void jala_sampler::normalise() {
+  const double lse = log_sum_exp(log_a_);
+  if (!std::isfinite(lse)) throw input_error("jala: every particle has weight zero at step " + std::to_string(step_));
+  log_w_norm_.resize(n_);
+  for (std::size_t i = 0; i < n_; ++i) log_w_norm_[i] = log_a_[i] - lse;
+}
+
+double jala_sampler::ess() const {
+  double s2 = 0.0;
+  for (double l : log_w_norm_) s2 += std::exp(2.0 * l);
+  return 1.0 / s2;
+}
+
+std::optional<double> jala_sampler::log_z() const {
+  return log_z_resampled_ + log_sum_exp(log_a_) - std::log(double(n_));
+}
+
+const std::vector<float>& jala_sampler::log_densities() const {
+  log_r_.resize(n_);
+  target_.evaluate(x_.data(), n_, log_r_.data(), nullptr);
+  return log_r_;
+}
+
+void jala_sampler::resample() {
+  log_z_resampled_ += log_sum_exp(log_a_) - std::log(double(n_));
+  philox_stream rng(make_philox_key(seed_), static_cast<std::uint32_t>(step_), kResamplePurpose);
+  const double u0 = rng.uniform() / double(n_);
+  std::vector<float> x(n_ * d_), lp(n_), g(n_ * d_);
+  double cum = 0.0;
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < n_; ++k) {
+    const double u = u0 + double(k) / double(n_);
+    while (i + 1 < n_ && cum + std::exp(log_w_norm_[i]) < u) cum += std::exp(log_w_norm_[i++]);
+    std::copy(x_.begin() + i * d_, x_.begin() + (i + 1) * d_, x.begin() + k * d_);
+    std::copy(grad_.begin() + i * d_, grad_.begin() + (i + 1) * d_, g.begin() + k * d_);
+    lp[k] = lp_[i];
+  }
+  x_.swap(x);
+  lp_.swap(lp);
+  grad_.swap(g);
+  log_a_.assign(n_, 0.0);
+  normalise();
+  ++resamplings_;
+}
+
+void jala_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
+  const double h = settings_.step_size, s2h = std::sqrt(2.0 * h);
+  const philox_key key = make_philox_key(seed_);
+  for (long k = 0; k < steps; ++k) {
+    const std::vector<float> x_old = x_, lp_old = lp_, g_old = grad_;
+    // X_{k+1} = X_k + h grad log pi_k(X_k) + sqrt(2h) xi;  |X_{k+1} - X_k - h grad log pi_k|^2 / (4h) = |xi|^2 / 2
+    std::vector<double> half_xi2(n_, 0.0);
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key, static_cast<std::uint32_t>(i), kNoisePurpose ^ static_cast<std::uint32_t>(step_));
+      for (int j = 0; j < d_; ++j) {
+        const double xi = rng.normal();
+        half_xi2[i] += 0.5 * xi * xi;
+        const std::size_t q = i * d_ + j;
+        x_[q] = static_cast<float>(x_old[q] + h * g_old[q] + s2h * xi);
+      }
+    }
+    tempered_.set_beta(beta_at(step_ + 1));
+    evaluate(exec);
+    // A += log pi_{k+1}(X_{k+1}) - log pi_k(X_k) - |X_k - X_{k+1} - h grad log pi_{k+1}(X_{k+1})|^2 / (4h) + |xi|^2 / 2
+    for (std::size_t i = 0; i < n_; ++i) {
+      double back = 0.0;
+      for (int j = 0; j < d_; ++j) {
+        const std::size_t q = i * d_ + j;
+        const double r = double(x_old[q]) - double(x_[q]) - h * double(grad_[q]);
+        back += r * r;
+      }
+      double inc = double(lp_[i]) - double(lp_old[i]) - back / (4.0 * h) + half_xi2[i];
+      if (!std::isfinite(inc)) inc = -std::numeric_limits<double>::infinity();
+      log_a_[i] += inc;
+    }
+    ++step_;
+    normalise();
+    const double e = ess();
+    ess_history_.push_back(e);
+    if (e < settings_.resample_threshold * double(n_)) resample();
+    for (float v : x_)
+      if (!std::isfinite(v)) throw input_error("jala: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
+    if (progress) progress(k + 1);
+  }
+}
+
+}  // namespace dmt
