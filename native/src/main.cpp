@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   long particles = -1, steps = -1, seed = -1, reference = -1;
   int threads = -1;
   double step_size = -1;
-  std::string out, metrics, init, weights;
+  std::string out, metrics, init, weights, device;
   sample->add_option("--config", config, "JSON file with the same settings (flags override it)");
   sample->add_option("--target", target_name, "target name (see `dmt targets`)");
   sample->add_option("--target-param", target_params, "target parameter key=value (repeatable)");
@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   sample->add_option("--step-size", step_size, "step size h (sampler parameter step_size)");
   sample->add_option("--seed", seed, "random seed (default 1)");
   sample->add_option("--threads", threads, "worker threads (default: all cores; results do not depend on it)");
+  sample->add_option("--device", device, "cpu (default) or cuda (ula, mala, underdamped, skrock; builds with DMT_CUDA)");
   sample->add_option("--reference-samples", reference, "exact samples drawn for the metrics (default 20000)");
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
@@ -250,6 +251,7 @@ int main(int argc, char** argv) {
       if (!metrics.empty()) r.metrics = metrics;
       if (!init.empty()) r.init = init;
       if (!weights.empty()) r.weights = weights;
+      if (!device.empty()) r.device = device;
       if (!r.target.contains("name")) throw dmt::input_error("no target given (use --target or a config file)");
       if (!r.sampler.contains("name")) throw dmt::input_error("no sampler given (use --sampler or a config file)");
       const auto m = dmt::run_sample(r);

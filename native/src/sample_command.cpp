@@ -15,6 +15,7 @@
 #include "dmt/metrics/moments.hpp"
 #include "dmt/metrics/sliced_wasserstein.hpp"
 #include "dmt/native/atomic_file.hpp"
+#include "dmt/native/device_sampler.hpp"
 #include "dmt/native/json_params.hpp"
 #include "dmt/native/npy.hpp"
 #include "dmt/native/progress_bar.hpp"
@@ -67,7 +68,7 @@ sample_request read_sample_config(const std::string& path) {
   }
   if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");
   static const char* known[] = {"target",  "sampler",           "particles", "steps",   "seed",
-                                "threads", "reference_samples", "out",       "metrics", "init", "weights"};
+                                "threads", "reference_samples", "out",       "metrics", "init", "weights", "device"};
   for (auto it = c.begin(); it != c.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) ==
         std::end(known))
@@ -82,11 +83,15 @@ sample_request read_sample_config(const std::string& path) {
   r.seed = static_cast<std::uint64_t>(seed);
   r.threads = config_number<int>(c, "threads", r.threads);
   r.reference_samples = config_number<long>(c, "reference_samples", r.reference_samples);
-  for (const char* k : {"out", "metrics", "init", "weights"})
+  for (const char* k : {"out", "metrics", "init", "weights", "device"})
     if (c.contains(k)) {
       if (!c[k].is_string()) throw input_error(std::string("config key '") + k + "' must be a string");
       const std::string key = k;
-      (key == "out" ? r.out : key == "metrics" ? r.metrics : key == "init" ? r.init : r.weights) = c[k].get<std::string>();
+      (key == "out"       ? r.out
+       : key == "metrics" ? r.metrics
+       : key == "init"    ? r.init
+       : key == "device"  ? r.device
+                          : r.weights) = c[k].get<std::string>();
     }
   return r;
 }
@@ -96,6 +101,7 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   if (r.steps < 0) throw input_error("step count must be non-negative (got " + std::to_string(r.steps) + ")");
   if (r.threads < 0) throw input_error("thread count must be non-negative");
   if (r.reference_samples < 2) throw input_error("reference_samples must be at least 2");
+  check_device(r.device);
   const std::string target_name = component_name(r.target, "target");
   const std::string sampler_name = component_name(r.sampler, "sampler");
   const params target_params = params_from_json(r.target, "target", {"name"});
@@ -127,7 +133,8 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   const int threads = r.threads > 0 ? r.threads : std::max(1u, std::thread::hardware_concurrency());
   thread_pool pool(threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto sp = make_particle_sampler(sampler_name, sampler_params, *tgt, static_cast<std::size_t>(r.particles), r.seed, pool);
+  const auto sp = make_sampler_on(r.device, sampler_name, sampler_params, *tgt, static_cast<std::size_t>(r.particles),
+                                  r.seed, pool);
   particle_sampler& s = *sp;
   if (!r.init.empty()) {
     const npy_array a = read_npy(r.init);
@@ -160,6 +167,7 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   m["steps"] = r.steps;
   m["seed"] = r.seed;
   m["threads"] = threads;
+  m["device"] = r.device;
   m["dim"] = tgt->dim();
   m["wall_time_s"] = wall;
   m["particle_steps_per_s"] = wall > 0 ? double(r.particles) * r.steps / wall : 0.0;

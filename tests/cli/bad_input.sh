@@ -40,6 +40,9 @@ expect_error() {
 
 base=(sample --particles 64 --steps 10 --out out/s.npy --metrics out/m.json)
 expect_error "unknown target" "unknown target 'nosuch' \(known: gaussian" "${base[@]}" --target nosuch --sampler mala
+expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" "${base[@]}" --target funnel --sampler ula --device tpu
+# the native preset builds without CUDA; a CUDA build on a machine without a GPU says so instead
+expect_error "device cuda unavailable" "(this dmt was built without CUDA \(configure with -DDMT_CUDA=ON, e.g. cmake --preset cuda\)|--device cuda: no CUDA device available)$" "${base[@]}" --target funnel --sampler ula --device cuda
 expect_error "unknown sampler" "unknown sampler 'hmc'" "${base[@]}" --target funnel --sampler hmc
 expect_error "unknown target parameter" "unknown parameter 'dim' for target gmm25" "${base[@]}" --target gmm25 --target-param dim=3 --sampler mala
 expect_error "wrong dimension (odd manywell)" "manywell: dim must be even" "${base[@]}" --target manywell --target-param dim=31 --sampler mala

@@ -123,6 +123,36 @@ std::vector<component_doc> sampler_docs() {
   };
 }
 
+std::vector<float> initial_particles(const target& t, const sampler_settings& s, std::size_t n, std::uint64_t seed) {
+  const int d = t.dim();
+  std::vector<float> x(n * static_cast<std::size_t>(d), 0.0f);
+  if (s.init == "exact") {
+    t.sample_exact(seed, n, x.data());
+  } else if (s.init == "normal") {
+    const philox_key key = make_philox_key(seed);
+    for (std::size_t i = 0; i < n; ++i) {
+      philox_stream rng(key, static_cast<std::uint32_t>(i), 0x1A17u);
+      for (int j = 0; j < d; ++j) x[i * d + j] = static_cast<float>(s.init_scale * rng.normal());
+    }
+  }
+  return x;
+}
+
+std::vector<float> initial_velocities(std::size_t n, int dim, std::uint64_t seed) {
+  const philox_key key = make_philox_key(seed);
+  std::vector<float> v(n * static_cast<std::size_t>(dim));
+  for (std::size_t i = 0; i < n; ++i) {
+    philox_stream rng(key, static_cast<std::uint32_t>(i), 0x1A18u);
+    for (int j = 0; j < dim; ++j) v[i * dim + j] = static_cast<float>(rng.normal());
+  }
+  return v;
+}
+
+double adapt_step_size(double h, double acceptance, double target_accept) {
+  // Robbins-Monro on log h with unit gain; the batch mean over N particles is nearly noise-free.
+  return h * std::exp(acceptance - target_accept);
+}
+
 sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed, int)
     : target_(t),
       settings_(std::move(settings)),
@@ -138,30 +168,13 @@ sampler::sampler(const target& t, sampler_settings settings, std::size_t particl
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
   if (settings_.kind == "skrock") skrock_ = make_skrock_coefficients(settings_.stages, settings_.damping);
   trace_m_ = std::min<std::size_t>(n_, static_cast<std::size_t>(settings_.trace_particles));
-  if (settings_.kind == "underdamped") {  // velocities from their stationary law N(0, I)
-    const std::size_t nd = n_ * static_cast<std::size_t>(d_);
-    v_.resize(nd);
-    for (std::size_t i = 0; i < n_; ++i) {
-      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A18u);
-      for (int j = 0; j < d_; ++j) v_[i * d_ + j] = static_cast<float>(rng.normal());
-    }
-  }
+  if (settings_.kind == "underdamped") v_ = initial_velocities(n_, d_, seed);
 }
 
 sampler::sampler(const target& t, sampler_settings settings, std::size_t particles, std::uint64_t seed,
                  const executor& exec)
     : sampler(t, std::move(settings), particles, seed, 0) {
-  const std::size_t nd = n_ * static_cast<std::size_t>(d_);
-  std::vector<float> x(nd, 0.0f);
-  if (settings_.init == "exact") {
-    t.sample_exact(seed, n_, x.data());
-  } else if (settings_.init == "normal") {
-    for (std::size_t i = 0; i < n_; ++i) {
-      philox_stream rng(key_, static_cast<std::uint32_t>(i), 0x1A17u);
-      for (int j = 0; j < d_; ++j) x[i * d_ + j] = static_cast<float>(settings_.init_scale * rng.normal());
-    }
-  }
-  set_particles(x, exec);
+  set_particles(initial_particles(t, settings_, n_, seed), exec);
 }
 
 sampler::sampler(const target& t, sampler_settings settings, const std::vector<float>& x, std::uint64_t seed,
@@ -305,8 +318,7 @@ void sampler::run_phase(long steps, bool adapting, const executor& exec) {
   if (method_ != method::mala) return;
   const double rate = total / (static_cast<double>(n_) * steps);
   if (adapting) {
-    // Robbins-Monro on log h with unit gain; the batch mean over N particles is nearly noise-free.
-    h_ *= std::exp(rate - settings_.target_accept);
+    h_ = adapt_step_size(h_, rate, settings_.target_accept);
   } else {
     accepted_ += total;
     proposals_ += static_cast<double>(n_) * steps;

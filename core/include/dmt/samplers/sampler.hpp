@@ -35,6 +35,14 @@ sampler_settings parse_sampler(const std::string& kind, const params& p);
 std::vector<component_doc> sampler_docs();
 skrock_coefficients make_skrock_coefficients(int stages, double damping);
 
+// Shared with the CUDA backend, so that both start from the same state and adapt alike:
+// the particles a sampler starts from (n x dim, keyed by seed as settings.init says), the
+// underdamped sampler's initial velocities (N(0, I)), and one MALA adaptation step of h after a
+// step with mean acceptance `acceptance`.
+std::vector<float> initial_particles(const target& t, const sampler_settings& s, std::size_t n, std::uint64_t seed);
+std::vector<float> initial_velocities(std::size_t n, int dim, std::uint64_t seed);
+double adapt_step_size(double h, double acceptance, double target_accept);
+
 // Raised when a chain produces NaN or Inf; names the first (step, particle).
 struct nonfinite_error : input_error {
   nonfinite_error(long step, long particle)

@@ -17,6 +17,7 @@ struct sample_request {
   long reference_samples = 20000;  // exact samples drawn for the metrics (capped at particles)
   std::string out, metrics, init;  // output paths; optional initial particles (NPY)
   std::string weights;             // weighted samplers: the weights' NPY (default: OUT_weights.npy beside --out)
+  std::string device = "cpu";      // cpu | cuda (the Langevin family; needs a build with DMT_CUDA and a GPU)
 };
 
 // Reads a config file (the same keys as sample_request, with "target"/"sampler" as objects or names).

@@ -1,18 +1,11 @@
 // CUDA error checking: every runtime call goes through DMT_CUDA_CHECK, which throws
-// dmt::cuda::cuda_error with the call, file and line.
+// dmt::cuda::cuda_error with the call, file and line; DMT_CUDA_LAUNCH_CHECK after each launch.
 #pragma once
 #include <cuda_runtime.h>
 
-#include <stdexcept>
 #include <string>
 
-namespace dmt::cuda {
-
-struct cuda_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-}  // namespace dmt::cuda
+#include "dmt/cuda/device.hpp"
 
 #define DMT_CUDA_CHECK(call)                                                                                         \
   do {                                                                                                               \
@@ -21,3 +14,5 @@ struct cuda_error : std::runtime_error {
       throw ::dmt::cuda::cuda_error(std::string(#call) + " failed at " + __FILE__ + ":" + std::to_string(__LINE__) + \
                                     ": " + cudaGetErrorString(dmt_cuda_status));                                     \
   } while (0)
+
+#define DMT_CUDA_LAUNCH_CHECK() DMT_CUDA_CHECK(cudaGetLastError())

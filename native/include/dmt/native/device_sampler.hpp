@@ -1,0 +1,19 @@
+// Where `dmt sample` runs: "cpu" (the thread pool) or "cuda" (native/cuda/, in builds configured
+// with DMT_CUDA; the Langevin family). One-line input errors for unknown devices and builds
+// without CUDA; dmt::cuda::cuda_error ("no CUDA device available") when there is no GPU.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "dmt/samplers/particle_sampler.hpp"
+
+namespace dmt {
+
+// Throws input_error unless `device` is "cpu", or "cuda" in a build with the CUDA backend.
+void check_device(const std::string& device);
+
+std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const std::string& name, const params& p,
+                                                  const target& t, std::size_t particles, std::uint64_t seed,
+                                                  const executor& exec);
+
+}  // namespace dmt

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `dmt sample --device cuda` (CUDA preset). Without a GPU: the one-line error, exit 2, nothing
+# written; ctest then reports the test as skipped (exit 77), never as passed. With a GPU: the
+# same request on cpu (scalar reference path) and cuda writes samples that agree
+# (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device.
+# Usage: cuda_device.sh path/to/dmt
+set -u
+DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+args=(sample --target manywell --sampler ula --step-size 0.005 --sampler-param simd=0 --particles 4096 --steps 200 --seed 5)
+if ! nvidia-smi -L >/dev/null 2>&1; then
+  mkdir out
+  "$DMT" "${args[@]}" --device cuda --out out/s.npy --metrics out/m.json 2>err.txt
+  rc=$?
+  echo "exit $rc: $(cat err.txt)"
+  [[ $rc -eq 2 && $(wc -l <err.txt) -eq 1 && -z $(ls -A out) ]] || { echo "FAIL: expected one line, exit 2, no output"; exit 1; }
+  grep -q "^dmt: error: --device cuda: no CUDA device available$" err.txt || { echo "FAIL: wrong message"; exit 1; }
+  echo "no GPU: the error is right; the GPU comparison is skipped"
+  exit 77
+fi
+"$DMT" "${args[@]}" --device cpu --out cpu.npy --metrics cpu.json || exit 1
+"$DMT" "${args[@]}" --device cuda --out gpu.npy --metrics gpu.json || exit 1
+grep -q '"device": "cuda"' gpu.json || { echo "FAIL: metrics do not name the device"; exit 1; }
+python3 - <<'PY' || exit 1
+import numpy as np
+a, b = np.load("cpu.npy").astype(float), np.load("gpu.npy").astype(float)
+e = ((a - b) ** 2).sum() / (a ** 2).sum()
+print(f"cpu vs cuda samples: NMSE {e:.3e}")
+assert e <= 1e-7
+PY
