@@ -24,11 +24,11 @@ __device__ __forceinline__ float ex2(float t) {
 }
 
 // Rows: z_i = (2 L x_i, c_i) with c_i = -L |x_i|^2 - shift_i; columns: (y_j, u_j) with
-// u_j = L (h_j - |y_j|^2) + log2 w_j; L = log2(e) / eps. Adds sum_{j in this block's column range}
-// 2^(u_j + z_i . y_j + c_i) to sums[i]. D = 0: the dimension d is a runtime value (<= kMaxDim).
+// u_j = L (h_j - |y_j|^2) + log2 w_j; L = log2(e) / eps. Writes sum_{j in this block's column
+// range} 2^(u_j + z_i . y_j + c_i) to partial[split][i]. D = 0: the dimension d is a runtime value (<= kMaxDim).
 template <int D, int R>
 __global__ void __launch_bounds__(256) lse_kernel(const float* __restrict__ rows, int n, const float* __restrict__ cols,
-                                                  int m, int d_runtime, int cols_per_split, float* sums) {
+                                                  int m, int d_runtime, int cols_per_split, float* partial) {
   constexpr bool fixed = D > 0;
   const int d = fixed ? D : d_runtime;
   constexpr int DA = fixed ? D : kMaxDim;
@@ -67,8 +67,18 @@ __global__ void __launch_bounds__(256) lse_kernel(const float* __restrict__ rows
 #pragma unroll
   for (int r = 0; r < R; ++r) {
     const int i = row0 + r * static_cast<int>(blockDim.x);
-    if (i < n) atomicAdd(sums + i, s[r]);
+    if (i < n) partial[static_cast<long>(blockIdx.y) * n + i] = s[r];
   }
+}
+
+// sums_i = the column splits' partial sums added in a fixed order (results do not depend on
+// the order in which blocks run).
+__global__ void reduce_splits(const float* partial, int n, int splits, float* sums) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  float s = 0.0f;
+  for (int k = 0; k < splits; ++k) s += partial[static_cast<long>(k) * n + i];
+  sums[i] = s;
 }
 
 // Exact maxima of the base-2 exponents u_j + z_i . y_j + (c_i + shift_i) over all columns, for the
@@ -205,11 +215,13 @@ class solver {
     int splits = std::max(1, std::min((m + kTile - 1) / kTile, (4 * sms_ * 4 + row_blocks - 1) / row_blocks));
     const int per_split = ((m + splits - 1) / splits + kTile - 1) / kTile * kTile;
     splits = (m + per_split - 1) / per_split;
-    DMT_CUDA_CHECK(cudaMemset(sums_.data(), 0, sizeof(float) * n));
+    partial_.resize(std::max(partial_.size(), static_cast<std::size_t>(splits) * n));
     const dim3 grid(row_blocks, splits);
     const std::size_t shared = sizeof(float) * kTile * (d_ + 1);
     auto go = [&](auto kernel) {
-      kernel<<<grid, block, shared>>>(rows_.data(), n, cols_.data(), m, d_, per_split, sums_.data());
+      kernel<<<grid, block, shared>>>(rows_.data(), n, cols_.data(), m, d_, per_split, partial_.data());
+      DMT_CUDA_LAUNCH_CHECK();
+      reduce_splits<<<blocks_for(n, 256), 256>>>(partial_.data(), n, splits, sums_.data());
       DMT_CUDA_LAUNCH_CHECK();
     };
     if (R == 4) {
@@ -244,7 +256,7 @@ class solver {
   const cloud_data &x_, &y_;
   int d_;
   int sms_ = 1;
-  device_buffer<float> rows_, cols_, sums_, maxima_;
+  device_buffer<float> rows_, cols_, sums_, maxima_, partial_;
   device_buffer<int> flags_;
 };
 
