@@ -1,0 +1,93 @@
+"""The GPU peer of bench/gpu/gpu_bench.cpp: the same MALA loop (bench/torch_langevin.py's manywell-32,
+vectorised PyTorch on CUDA, the way research code runs it) and the log-domain Sinkhorn half-step
+f_i = -eps log sum_j b_j exp((g_j - |x_i - y_j|^2) / eps) as torch.logsumexp over row chunks of the
+cost matrix (d = 3, eps = 0.05, uniform weights). Prints the same rows as dmt_gpu_bench.
+
+Usage: python3 bench/gpu/torch_peer.py [--quick]
+"""
+import math
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from torch_langevin import manywell_log_r_and_grad  # noqa: E402
+
+
+def mala_rate(n, steps, h=0.01):
+    x = torch.zeros(n, 32, device="cuda")
+    log_r, grad = manywell_log_r_and_grad(x)
+    s = math.sqrt(2 * h)
+
+    def sweep(k):
+        nonlocal x, log_r, grad
+        for _ in range(k):
+            noise = torch.randn_like(x)
+            y = x + h * grad + s * noise
+            log_r_y, grad_y = manywell_log_r_and_grad(y)
+            forward = 0.5 * (noise * noise).sum(1)
+            backward = ((x - y - h * grad_y) ** 2).sum(1) / (4 * h)
+            accept = torch.rand(n, device="cuda").log() < log_r_y - log_r - backward + forward
+            x = torch.where(accept[:, None], y, x)
+            grad = torch.where(accept[:, None], grad_y, grad)
+            log_r = torch.where(accept, log_r_y, log_r)
+
+    with torch.no_grad():
+        sweep(2)
+        rates = []
+        for _ in range(3):
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            sweep(steps)
+            torch.cuda.synchronize()
+            rates.append(n * steps / (time.perf_counter() - t0))
+    return sorted(rates)[1]
+
+
+def sinkhorn_rate(n, eps=0.05, chunk=8192):
+    gen = torch.Generator(device="cuda").manual_seed(3)
+    x = torch.randn(n, 3, device="cuda", generator=gen)
+    y = torch.randn(n, 3, device="cuda", generator=gen) + 1.0
+    g = torch.zeros(n, device="cuda")
+    log_b = torch.full((n,), -math.log(n), device="cuda")
+
+    def half_step(p, q, h):
+        out = torch.empty(p.shape[0], device="cuda")
+        for r in range(0, p.shape[0], chunk):
+            c = torch.cdist(p[r:r + chunk], q) ** 2
+            out[r:r + chunk] = -eps * torch.logsumexp((h + eps * log_b - c) / eps, dim=1)
+        return out
+
+    with torch.no_grad():
+        f = half_step(x, y, g)
+        g = half_step(y, x, f)
+        times = []
+        for _ in range(3):
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            f = half_step(x, y, g)
+            g = half_step(y, x, f)
+            torch.cuda.synchronize()
+            times.append(time.perf_counter() - t0)
+    return 2.0 * n * n / sorted(times)[1]
+
+
+def main():
+    quick = "--quick" in sys.argv
+    print(f"peer: PyTorch {torch.__version__} on {torch.cuda.get_device_name(0)}")
+    for n in (1_000_000, 10_000_000):
+        if quick and n > 1_000_000:
+            break
+        r = mala_rate(n, 50)
+        print(f"{'torch MALA manywell-32, particle-steps/s':<44} {n:>14} {r:12.3e}", flush=True)
+    for n in (100_000, 300_000):
+        if quick and n > 100_000:
+            break
+        r = sinkhorn_rate(n)
+        print(f"{'torch Sinkhorn d=3 pairs/s (whole iteration)':<44} {n:>14} {r:12.3e}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
