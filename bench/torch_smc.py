@@ -4,7 +4,7 @@ reweighting, ESS, systematic resampling below ESS 0.5 N, one MALA move per tempe
 adapted toward 0.574 between temperatures, as in dmt). Prints wall time, particle-temperatures per
 second and the log Z estimate (exact 164.6957).
 
-Usage: /usr/bin/python3 bench/torch_smc.py --particles 100000 --levels 100 --threads 1
+Usage: /usr/bin/python3 bench/torch_smc.py --particles 100000 --levels 100 --threads 1 [--device cuda]
 """
 import argparse
 import json
@@ -20,12 +20,13 @@ def run(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     n, d = args.particles, 32
+    dev = torch.device(getattr(args, "device", "cpu"))
     log_norm = -0.5 * d * math.log(2 * math.pi)
     h = 0.1
     with torch.no_grad():
         start = time.perf_counter()
-        x = torch.randn(n, d)
-        log_w = torch.full((n,), -math.log(n), dtype=torch.float64)
+        x = torch.randn(n, d, device=dev)
+        log_w = torch.full((n,), -math.log(n), dtype=torch.float64, device=dev)
         log_z = 0.0
         b = 0.0
         log_r, _ = manywell(x)
@@ -40,10 +41,10 @@ def run(args):
             b = b_new
             ess = 1.0 / torch.exp(2 * log_w).sum().item()
             if ess < 0.5 * n:  # systematic resampling
-                u = (torch.rand(1).item() + torch.arange(n, dtype=torch.float64)) / n
+                u = (torch.rand(1).item() + torch.arange(n, dtype=torch.float64, device=dev)) / n
                 idx = torch.searchsorted(torch.cumsum(torch.exp(log_w), 0), u).clamp(max=n - 1)
                 x = x[idx]
-                log_w = torch.full((n,), -math.log(n), dtype=torch.float64)
+                log_w = torch.full((n,), -math.log(n), dtype=torch.float64, device=dev)
             # one MALA step on pi_b = (1 - b) log N(0, I) + b log R
             def tempered(v):
                 lr, g = manywell(v)
@@ -53,13 +54,15 @@ def run(args):
             y = x + h * g + math.sqrt(2 * h) * noise
             lt_y, g_y = tempered(y)
             log_alpha = lt_y - lt - ((x - y - h * g_y) ** 2).sum(1) / (4 * h) + 0.5 * (noise * noise).sum(1)
-            accept = torch.rand(n).log() < log_alpha
+            accept = torch.rand(n, device=dev).log() < log_alpha
             x = torch.where(accept[:, None], y, x)
             acc = accept.double().mean().item()
             h *= math.exp(max(-0.7, min(0.7, 2 * (acc - 0.574))))
             log_r, _ = manywell(x)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         wall = time.perf_counter() - start
-    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "particles": n, "levels": args.levels,
+    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "device": str(dev), "particles": n, "levels": args.levels,
                       "threads": args.threads, "wall_time_s": wall, "particle_levels_per_s": n * args.levels / wall,
                       "log_z": log_z}))
 
@@ -69,4 +72,5 @@ if __name__ == "__main__":
     p.add_argument("--particles", type=int, default=100000)
     p.add_argument("--levels", type=int, default=100)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu")
     run(p.parse_args())

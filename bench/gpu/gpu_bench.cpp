@@ -4,6 +4,9 @@
 //     adaptation, sweeps of `steps`); counted FLOPs per particle-step: target 8 d, proposal and
 //     acceptance 11 d + 10, Box-Muller 10 per normal (d): 29 d + 10 (Philox's integer work and the
 //     special-function unit's log/sqrt/sin/cos are not counted, so the percentage is a lower bound).
+//   SMC on manywell-32 (linear 100 temperatures, one MALA move each, step adaptation): particle-
+//     temperatures per second at 1e5 and 1e6 particles, and its log Z (exact 164.6957); the
+//     weights' host-side O(N) passes are included (bench/gpu/torch_peer.py runs bench/torch_smc.py).
 //   Sinkhorn (d = 3, eps = 0.05, uniform weights): point pairs per second at N = M = 1e5, 3e5, 1e6;
 //     per pair 3 FMA + 2 adds = 8 FLOPs and one ex2 (not counted); both the kernel time alone
 //     (CUDA events) and the whole iteration (host preparation and transfers included).
@@ -16,6 +19,7 @@
 
 #include "dmt/cuda/device.hpp"
 #include "dmt/cuda/langevin_sampler.hpp"
+#include "dmt/cuda/smc_sampler.hpp"
 #include "dmt/cuda/sinkhorn.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/registry.hpp"
@@ -70,6 +74,18 @@ int main(int argc, char** argv) {
       const double r = mala_particle_steps_per_s(n, n >= 100000000 ? 10 : 50);
       std::printf("%-44s %14zu %12.3e %9.1f%%\n", "MALA manywell-32, particle-steps/s", n, r,
                   100.0 * r * flops_per_step / kFp32Peak);
+      std::fflush(stdout);
+    }
+    for (std::size_t n : {std::size_t(100000), std::size_t(1000000)}) {
+      if (quick && n > 100000) break;
+      const auto t = dmt::make_target("manywell", {});
+      const auto s = dmt::parse_smc(dmt::params().set("schedule", std::string("linear")).set("levels", 100.0));
+      const auto t0 = std::chrono::steady_clock::now();
+      dmt::cuda::smc_sampler smc(*t, s, n, 1);
+      smc.run(100);
+      const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("%-44s %14zu %12.3e %10s   log Z %.3f, %.2f s\n", "SMC manywell-32 100 levels, particle-levels/s", n,
+                  double(n) * 100 / dt, "-", *smc.log_z(), dt);
       std::fflush(stdout);
     }
     for (std::size_t n : {std::size_t(100000), std::size_t(300000), std::size_t(1000000)}) {

@@ -14,6 +14,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from torch_langevin import manywell_log_r_and_grad  # noqa: E402
+import torch_smc  # noqa: E402
 
 
 def mala_rate(n, steps, h=0.01):
@@ -82,6 +83,11 @@ def main():
             break
         r = mala_rate(n, 50)
         print(f"{'torch MALA manywell-32, particle-steps/s':<44} {n:>14} {r:12.3e}", flush=True)
+    for n in (100_000, 1_000_000):
+        if quick and n > 100_000:
+            break
+        args = type("args", (), {"particles": n, "levels": 100, "threads": 1, "device": "cuda"})()
+        torch_smc.run(args)  # prints its JSON line (wall time, particle-levels/s, log Z)
     for n in (100_000, 300_000):
         if quick and n > 100_000:
             break

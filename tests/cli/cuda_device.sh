@@ -23,10 +23,22 @@ fi
 "$DMT" "${args[@]}" --device cpu --out cpu.npy --metrics cpu.json || exit 1
 "$DMT" "${args[@]}" --device cuda --out gpu.npy --metrics gpu.json || exit 1
 grep -q '"device": "cuda"' gpu.json || { echo "FAIL: metrics do not name the device"; exit 1; }
+# SMC: the same log Z, and weights written beside the samples
+smc=(sample --target gmm9 --sampler smc --sampler-param move=ula --sampler-param schedule=linear
+     --sampler-param levels=20 --sampler-param step_size=0.01 --sampler-param simd=0 --particles 2048 --steps 25 --seed 5)
+"$DMT" "${smc[@]}" --device cpu --out smc_cpu.npy --metrics smc_cpu.json || exit 1
+"$DMT" "${smc[@]}" --device cuda --out smc_gpu.npy --metrics smc_gpu.json || exit 1
+[[ -f smc_gpu_weights.npy ]] || { echo "FAIL: no weights from the CUDA SMC"; exit 1; }
 python3 - <<'PY' || exit 1
+import json
 import numpy as np
 a, b = np.load("cpu.npy").astype(float), np.load("gpu.npy").astype(float)
 e = ((a - b) ** 2).sum() / (a ** 2).sum()
-print(f"cpu vs cuda samples: NMSE {e:.3e}")
+print(f"ula: cpu vs cuda samples: NMSE {e:.3e}")
 assert e <= 1e-7
+zc, zg = json.load(open("smc_cpu.json"))["log_z"], json.load(open("smc_gpu.json"))["log_z"]
+a, b = np.load("smc_cpu.npy").astype(float), np.load("smc_gpu.npy").astype(float)
+e = ((a - b) ** 2).sum() / (a ** 2).sum()
+print(f"smc: log Z cpu {zc:.9f} cuda {zg:.9f}; samples NMSE {e:.3e}")
+assert abs(zc - zg) <= 1e-4 and e <= 1e-7
 PY

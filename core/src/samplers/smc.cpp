@@ -37,6 +37,7 @@ smc_settings parse_smc(const params& p) {
   s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("smc: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
+  s.simd = p.boolean("simd", s.simd);
   s.reference_scale = p.number("reference_scale", s.reference_scale);
   if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale)) throw input_error("smc: reference_scale must be positive");
   s.betas = p.list("betas", {});
@@ -60,6 +61,11 @@ smc_settings parse_smc(const params& p) {
 
 smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed,
                          const executor& exec)
+    : smc_sampler(t, std::move(settings), particles, seed, deferred{}) {
+  evaluate_base(exec);
+}
+
+smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed, deferred)
     : target_(t),
       settings_(std::move(settings)),
       tempered_(t, settings_.reference_scale),
@@ -76,7 +82,6 @@ smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t par
     for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(settings_.reference_scale * rng.normal());
   }
   log_w_.assign(n_, -std::log(double(n_)));
-  evaluate_base(exec);
   beta_history_.push_back(0.0);
 }
 
@@ -154,38 +159,57 @@ void smc_sampler::resample() {
   // systematic: one uniform keyed by (seed, level)
   philox_stream rng(make_philox_key(seed_), static_cast<std::uint32_t>(step_), kResamplePurpose);
   const double u0 = rng.uniform() / double(n_);
-  std::vector<float> x(n_ * d_), lr(n_);
+  std::vector<std::uint32_t> ancestors(n_);
+  std::vector<float> lr(n_);
   std::vector<double> lref(n_);
   double cum = 0.0;
   std::size_t i = 0;
   for (std::size_t k = 0; k < n_; ++k) {
     const double u = u0 + double(k) / double(n_);
     while (i + 1 < n_ && cum + std::exp(log_w_[i]) < u) cum += std::exp(log_w_[i++]);
-    std::copy(x_.begin() + i * d_, x_.begin() + (i + 1) * d_, x.begin() + k * d_);
+    ancestors[k] = static_cast<std::uint32_t>(i);
     lr[k] = log_r_[i];
     lref[k] = log_ref_[i];
   }
-  x_.swap(x);
+  gather(ancestors);
   log_r_.swap(lr);
   log_ref_.swap(lref);
   log_w_.assign(n_, -std::log(double(n_)));
   ++resamplings_;
 }
 
-void smc_sampler::move(const executor& exec) {
-  if (settings_.moves == 0) return;
+void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {
+  std::vector<float> x(n_ * d_);
+  for (std::size_t k = 0; k < n_; ++k)
+    std::copy(x_.begin() + ancestors[k] * d_, x_.begin() + (ancestors[k] + 1) * d_, x.begin() + k * d_);
+  x_.swap(x);
+}
+
+double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
   sampler_settings s;
   s.kind = settings_.move;
   s.step_size = h_;
   s.adapt_steps = 0;
   s.trace_particles = 0;
-  // a fresh Langevin sampler per level from the current particles, its noise keyed by (seed, level)
-  sampler inner(tempered_, s, x_, seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
+  s.simd = settings_.simd;
+  sampler inner(tempered_, s, x_, seed, exec);
   inner.run(settings_.moves, exec);
   x_ = inner.particles();
+  return inner.acceptance_rate();
+}
+
+bool smc_sampler::particles_finite() const {
+  for (float v : x_)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+void smc_sampler::move(const executor& exec) {
+  if (settings_.moves == 0) return;
+  // a fresh Langevin sampler per level from the current particles, its noise keyed by (seed, level)
+  const double acc = langevin_moves(seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
   evaluations_ += static_cast<long>(n_) * (1 + settings_.moves);
   if (settings_.move == "mala") {
-    const double acc = inner.acceptance_rate();
     accepted_ += acc * double(n_) * settings_.moves;
     proposals_ += double(n_) * settings_.moves;
     if (settings_.adapt_step && std::isfinite(acc)) h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
@@ -205,8 +229,8 @@ void smc_sampler::run(long steps, const executor& exec, const std::function<void
     }
     move(exec);
     ++step_;
-    for (float v : x_)
-      if (!std::isfinite(v)) throw input_error("smc: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
+    if (!particles_finite())
+      throw input_error("smc: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
     if (progress) progress(k + 1);
   }
 }

@@ -31,6 +31,7 @@ struct smc_settings {
   double ess_target = 0.9;          // adaptive: conditional ESS kept at this fraction of N
   std::vector<double> betas;        // given: increasing, in (0, 1], ending at 1
   double reference_scale = 1.0;     // s
+  bool simd = true;                 // false: the moves run the scalar reference path
 };
 
 smc_settings parse_smc(const params& p);  // input_error for bad values
@@ -60,12 +61,25 @@ class smc_sampler : public particle_sampler {
   const std::vector<double>& betas() const { return beta_history_; }
   long resamplings() const { return resamplings_; }
 
- private:
+ protected:
+  struct deferred {};
+  // Sets everything up but the particles' evaluation, which a backend's constructor then runs
+  // (evaluate_base() is virtual).
+  smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed, deferred);
+  // The particle-array operations, which the CUDA SMC replaces (its particles stay on the GPU):
+  // log R and the reference's log density at every particle, into log_r_ and log_ref_;
+  virtual void evaluate_base(const executor& exec);
+  // row k <- row ancestors[k] (log_r_ and log_ref_ are permuted by the caller);
+  virtual void gather(const std::vector<std::uint32_t>& ancestors);
+  // settings_.moves Langevin steps (kind settings_.move, step h_) on tempered_ from the current
+  // particles, noise keyed by `seed`; returns the acceptance rate (MALA);
+  virtual double langevin_moves(std::uint64_t seed, const executor& exec);
+  virtual bool particles_finite() const;
+
   double next_beta() const;
   void reweight(double b);
   void resample();
   void move(const executor& exec);
-  void evaluate_base(const executor& exec);
 
   const target& target_;
   smc_settings settings_;

@@ -7,9 +7,39 @@
 #include <string>
 #include <vector>
 
+#include "dmt/hd.hpp"
 #include "dmt/targets/target.hpp"
 
 namespace dmt {
+
+// The path's per-particle arithmetic, shared by tempered_target and the CUDA SMC: with the base's
+// log R (and gradient, when grad is not null) in log_r / grad, forms log pi_b and its gradient,
+// a = 1 - b, is2 = 1 / s^2, log_norm = -dim/2 log(2 pi s^2), all in float.
+struct tempered_coefficients {
+  float a, b, is2, log_norm;
+};
+template <class T>
+DMT_HD void tempered_combine(const tempered_coefficients& c, int dim, const T* x, T& log_r, T* grad) {
+  T q(0.0f);
+  for (int j = 0; j < dim; ++j) q = q + x[j] * x[j];
+  if (grad)
+    for (int j = 0; j < dim; ++j) grad[j] = T(c.a) * (T(-c.is2) * x[j]) + T(c.b) * grad[j];
+  log_r = T(c.a) * (T(c.log_norm) - T(0.5f * c.is2) * q) + T(c.b) * log_r;
+}
+
+// A target kernel (targets/*_kernel.hpp) on the tempered path.
+template <class Kernel>
+struct tempered_kernel {
+  Kernel base;
+  tempered_coefficients c;
+  int dim;
+  template <class T>
+  DMT_HD T log_density_and_grad(const T* x, T* grad) const {
+    T log_r = base.log_density_and_grad(x, grad);
+    tempered_combine<T>(c, dim, x, log_r, grad);
+    return log_r;
+  }
+};
 
 // A given annealing schedule: increasing temperatures in (0, 1], the last one 1. `who` prefixes
 // the input_error ("smc", "jala").
@@ -32,6 +62,11 @@ class tempered_target : public target {
   void set_beta(double b) { b_ = b; }
   double beta() const { return b_; }
   const target& base() const { return base_; }
+  double reference_variance() const { return s2_; }
+  tempered_coefficients coefficients() const {
+    return {static_cast<float>(1.0 - b_), static_cast<float>(b_), static_cast<float>(1.0 / s2_),
+            static_cast<float>(log_norm_)};
+  }
   // log N(x; 0, s^2 I) of one particle
   double log_reference(const float* x) const {
     double q = 0.0;
@@ -40,36 +75,13 @@ class tempered_target : public target {
   }
 
   // (the targets' kernels always write a gradient: a scratch one when the caller wants none)
-  void evaluate_tile(const float_batch* x, float_batch* log_r, float_batch* grad) const override {
-    std::vector<float_batch> scratch(grad ? 0 : dim_);
-    base_.evaluate_tile(x, log_r, grad ? grad : scratch.data());
-    combine<float_batch>(x, log_r, grad);
-  }
-  void evaluate_tile(const float* x, float* log_r, float* grad) const override {
-    std::vector<float> scratch(grad ? 0 : dim_);
-    base_.evaluate_tile(x, log_r, grad ? grad : scratch.data());
-    combine<float>(x, log_r, grad);
-  }
-  double evaluate_double(const double* x, double* grad) const override {
-    std::vector<double> scratch(grad ? 0 : dim_);
-    const double lr = base_.evaluate_double(x, grad ? grad : scratch.data());
-    double q = 0.0;
-    for (int j = 0; j < dim_; ++j) q += x[j] * x[j];
-    if (grad)
-      for (int j = 0; j < dim_; ++j) grad[j] = (1.0 - b_) * (-x[j] / s2_) + b_ * grad[j];
-    return (1.0 - b_) * (log_norm_ - 0.5 * q / s2_) + b_ * lr;
-  }
+  // Defined in tempered_target.cpp: CUDA translation units include this header and must not
+  // instantiate the float_batch path.
+  void evaluate_tile(const float_batch* x, float_batch* log_r, float_batch* grad) const override;
+  void evaluate_tile(const float* x, float* log_r, float* grad) const override;
+  double evaluate_double(const double* x, double* grad) const override;
 
  private:
-  template <class T>
-  void combine(const T* x, T* log_r, T* grad) const {
-    const float b = static_cast<float>(b_), a = static_cast<float>(1.0 - b_), is2 = static_cast<float>(1.0 / s2_);
-    T q(0.0f);
-    for (int j = 0; j < dim_; ++j) q = q + x[j] * x[j];
-    if (grad)
-      for (int j = 0; j < dim_; ++j) grad[j] = T(a) * (T(-is2) * x[j]) + T(b) * grad[j];
-    *log_r = T(a) * (T(static_cast<float>(log_norm_)) - T(0.5f * is2) * q) + T(b) * *log_r;
-  }
   const target& base_;
   double s2_, log_norm_;
   double b_ = 0.0;

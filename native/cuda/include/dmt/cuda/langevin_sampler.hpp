@@ -56,8 +56,8 @@ class langevin_sampler : public particle_sampler {
   mutable bool x_stale_ = true, log_r_stale_ = true;
 };
 
-// The CUDA counterpart of dmt::make_particle_sampler: the Langevin family only; other names are
-// refused with a one-line error listing what runs on CUDA.
+// The CUDA counterpart of dmt::make_particle_sampler: the Langevin family and smc; other names
+// are refused with a one-line error listing what runs on CUDA.
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
                                                         std::size_t particles, std::uint64_t seed);
 
