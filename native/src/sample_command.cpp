@@ -21,6 +21,7 @@
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
@@ -111,11 +112,13 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
   const auto tgt = make_target(target_name, target_params);
   // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
-  const bool langevin = sampler_name != "smc" && sampler_name != "jala";
+  const bool langevin = sampler_name != "smc" && sampler_name != "jala" && sampler_name != "dalmc";
   const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
   if (sampler_name == "smc") parse_smc(sampler_params);
   if (sampler_name == "jala") parse_jala(sampler_params);
-  if (!langevin && !r.init.empty())
+  if (sampler_name == "dalmc") parse_dalmc(sampler_params);
+  const bool weighted = sampler_name == "smc" || sampler_name == "jala";
+  if (weighted && !r.init.empty())
     throw input_error(sampler_name + " starts from its Gaussian reference; it takes no --init");
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
@@ -123,10 +126,10 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   std::unique_ptr<atomic_file> out_file, metrics_file, weights_file;
   if (!r.out.empty()) out_file = std::make_unique<atomic_file>(r.out);
   std::string weights_path = r.weights;
-  if (weights_path.empty() && !r.out.empty() && !langevin)
+  if (weights_path.empty() && !r.out.empty() && weighted)
     weights_path = (r.out.size() > 4 && r.out.compare(r.out.size() - 4, 4, ".npy") == 0 ? r.out.substr(0, r.out.size() - 4) : r.out) +
                    "_weights.npy";
-  if (!weights_path.empty() && langevin) throw input_error("sampler '" + sampler_name + "' has no weights to write (--weights)");
+  if (!weights_path.empty() && !weighted) throw input_error("sampler '" + sampler_name + "' has no weights to write (--weights)");
   if (!weights_path.empty()) weights_file = std::make_unique<atomic_file>(weights_path);
   if (!r.metrics.empty()) metrics_file = std::make_unique<atomic_file>(r.metrics);
 

@@ -43,6 +43,9 @@ expect_error "unknown target" "unknown target 'nosuch' \(known: gaussian" "${bas
 expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" "${base[@]}" --target funnel --sampler ula --device tpu
 # the native preset builds without CUDA; a CUDA build on a machine without a GPU says so instead
 expect_error "device cuda unavailable" "(this dmt was built without CUDA \(configure with -DDMT_CUDA=ON, e.g. cmake --preset cuda\)|--device cuda: no CUDA device available)$" "${base[@]}" --target funnel --sampler ula --device cuda
+expect_error "dalmc degrees of freedom" "dalmc: df must be positive" "${base[@]}" --target gmm25 --sampler dalmc --sampler-param noise=student_t --sampler-param df=0
+expect_error "dalmc exact score unavailable" "dalmc: score 'exact' needs Gaussian noise" "${base[@]}" --target funnel --sampler dalmc --sampler-param score=exact
+expect_error "dalmc has no weights" "sampler 'dalmc' has no weights to write" "${base[@]}" --target gmm25 --sampler dalmc --weights out/w.npy
 expect_error "unknown sampler" "unknown sampler 'hmc'" "${base[@]}" --target funnel --sampler hmc
 expect_error "unknown target parameter" "unknown parameter 'dim' for target gmm25" "${base[@]}" --target gmm25 --target-param dim=3 --sampler mala
 expect_error "wrong dimension (odd manywell)" "manywell: dim must be even" "${base[@]}" --target manywell --target-param dim=31 --sampler mala

@@ -1,6 +1,7 @@
 #include "dmt/samplers/particle_sampler.hpp"
 
 #include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 
@@ -10,6 +11,7 @@ std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name,
                                                         std::size_t particles, std::uint64_t seed,
                                                         const executor& exec) {
   if (name == "smc") return std::make_unique<smc_sampler>(t, parse_smc(p), particles, seed, exec);
+  if (name == "dalmc") return std::make_unique<dalmc_sampler>(t, parse_dalmc(p), particles, seed, exec);
   if (name == "jala") return std::make_unique<jala_sampler>(t, parse_jala(p), particles, seed, exec);
   return std::make_unique<sampler>(t, parse_sampler(name, p), particles, seed, exec);
 }

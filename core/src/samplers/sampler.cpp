@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -115,6 +115,19 @@ std::vector<component_doc> sampler_docs() {
         {"betas", "[]", "given: increasing temperatures in (0, 1], the last 1"},
         {"reference_scale", "1", "standard deviation s of the Gaussian reference"},
         {"simd", "true", "false: the moves run the scalar reference path"}}},
+      {"dalmc",
+       "annealed Langevin on the diffusion path Law(sqrt(l) X + sqrt(1 - l) Z) from noise to the target (DALMC); a step "
+       "is a Langevin step",
+       {{"noise", "gaussian", "Z: gaussian or student_t"},
+        {"df", "3", "Student-t degrees of freedom"},
+        {"schedule", "linear", "lambda over the levels: linear or cosine"},
+        {"levels", "100", "levels from lambda_min to 1 (then ULA steps on the target)"},
+        {"steps_per_level", "1", "Langevin steps per level"},
+        {"lambda_min", "0.01", "lambda at the start"},
+        {"step_size", "0.01", "Langevin step size h"},
+        {"score", "auto", "exact (Gaussian noise; Gaussian or mixture targets), tweedie or dem (Monte Carlo); auto: exact "
+                          "where it exists"},
+        {"inner_samples", "64", "K, importance samples per particle and step of the Monte-Carlo scores"}}},
       {"jala", "Jarzynski-adjusted Langevin: ULA on the tempered path with exact path weights, resampling, log Z",
        {{"step_size", "0.05", "ULA step size h"},
         {"levels", "100", "linear schedule b_k = k / levels (then steps at the target)"},

@@ -1,0 +1,229 @@
+// DALMC (core/include/dmt/samplers/dalmc.hpp): the exact-score path on a Gaussian target ends at
+// the target (mean and covariance of ULA's stationary law, a closed form), the Monte-Carlo scores
+// converge to the exact mixture score at the K^-1/2 rate, the Student-t forms agree with a
+// quadrature of the convolved density, the path covers gmm25's modes, thread independence, errors.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/samplers/dalmc.hpp"
+#include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/targets/registry.hpp"
+
+namespace {
+
+dmt::dalmc_settings settings(const dmt::params& p) { return dmt::parse_dalmc(p); }
+
+// Seed 3; N = 40000. The reference is ULA's stationary law on N(m, S): mean m, covariance
+// (P - h P^2 / 2)^-1 with P = S^-1 (closed form of the linear recursion). Tolerance: 5 standard
+// errors of the sample mean / covariance entries, plus 0.01 for the path's lag (the annealing ends
+// 500 steps before; measured lag 0.002-0.004).
+TEST(Dalmc, ExactScorePathEndsAtTheGaussianTarget) {
+  const auto t = dmt::make_target("gaussian", dmt::params()
+                                                  .set("dim", 2.0)
+                                                  .set("mean", std::vector<double>{1.0, -1.0})
+                                                  .set("cov", std::vector<double>{2.0, 0.6, 0.6, 1.0}));
+  const double h = 0.01;
+  dmt::dalmc_sampler s(*t,
+                       settings(dmt::params().set("score", std::string("exact")).set("levels", 500.0)
+                                    .set("steps_per_level", 4.0).set("step_size", h)),
+                       40000, 3);
+  EXPECT_EQ(s.score().kind(), "exact");
+  s.run(2500);
+  const auto& x = s.particles();
+  const std::size_t n = s.size();
+  Eigen::Vector2d mean = Eigen::Vector2d::Zero();
+  for (std::size_t i = 0; i < n; ++i) mean += Eigen::Vector2d(x[2 * i], x[2 * i + 1]);
+  mean /= double(n);
+  Eigen::Matrix2d cov = Eigen::Matrix2d::Zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector2d r = Eigen::Vector2d(x[2 * i], x[2 * i + 1]) - mean;
+    cov += r * r.transpose();
+  }
+  cov /= double(n - 1);
+  Eigen::Matrix2d S;
+  S << 2.0, 0.6, 0.6, 1.0;
+  const Eigen::Matrix2d P = S.inverse();
+  const Eigen::Matrix2d ula = (P - 0.5 * h * P * P).inverse();
+  std::printf("[ dalmc    ] seed 3: mean (%.4f, %.4f) vs (1, -1); cov [%.4f %.4f; %.4f] vs ULA's [%.4f %.4f; %.4f]\n",
+              mean(0), mean(1), cov(0, 0), cov(0, 1), cov(1, 1), ula(0, 0), ula(0, 1), ula(1, 1));
+  for (int j = 0; j < 2; ++j) EXPECT_NEAR(mean(j), j == 0 ? 1.0 : -1.0, 5.0 * std::sqrt(ula(j, j) / n));
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) {
+      const double se = std::sqrt((ula(a, a) * ula(b, b) + ula(a, b) * ula(a, b)) / n);
+      EXPECT_NEAR(cov(a, b), ula(a, b), 5.0 * se + 0.01) << a << b;
+    }
+}
+
+// RMS error of the Monte-Carlo score against the exact one on gmm25 at lambda = 0.5, over 12 points
+// drawn from mu_t and 16 seeds, for K = 16 .. 1024: the fitted log-log slope must be near -1/2
+// (self-normalised importance sampling; accepted [-0.75, -0.35]) and the error at K = 1024 below
+// 10% of the score's RMS size.
+void check_rate(const std::string& kind) {
+  const auto t = dmt::make_target("gmm25", {});
+  const double lambda = 0.5;
+  const dmt::diffusion_score exact(*t, settings(dmt::params().set("score", std::string("exact"))));
+  const int m = 12, d = 2;
+  std::vector<float> xs(m * d), noise(m * d);
+  t->sample_exact(21, m, xs.data());
+  dmt::philox_stream rng(dmt::make_philox_key(22), 0, 1);
+  for (int i = 0; i < m * d; ++i) xs[i] = float(std::sqrt(lambda) * xs[i] + std::sqrt(1 - lambda) * rng.normal());
+  std::vector<float> ref(m * d);
+  exact(lambda, xs.data(), m, dmt::make_philox_key(0), 0, 0, ref.data());
+  double size = 0.0;
+  for (float v : ref) size += double(v) * v;
+  size = std::sqrt(size / ref.size());
+  std::vector<double> lk, le;
+  for (int K : {16, 64, 256, 1024}) {
+    const dmt::diffusion_score mc(
+        *t, settings(dmt::params().set("score", kind).set("inner_samples", double(K))));
+    double sq = 0.0;
+    for (int seed = 0; seed < 16; ++seed) {
+      std::vector<float> est(m * d);
+      mc(lambda, xs.data(), m, dmt::make_philox_key(100 + seed), 7, 0, est.data());
+      for (int i = 0; i < m * d; ++i) sq += (double(est[i]) - ref[i]) * (double(est[i]) - ref[i]);
+    }
+    const double rms = std::sqrt(sq / (16.0 * m * d));
+    std::printf("[ dalmc    ] %s K %5d: RMS error %.4f (score RMS %.3f)\n", kind.c_str(), K, rms, size);
+    lk.push_back(std::log(double(K)));
+    le.push_back(std::log(rms));
+  }
+  const double mk = (lk[0] + lk[1] + lk[2] + lk[3]) / 4, me = (le[0] + le[1] + le[2] + le[3]) / 4;
+  double num = 0, den = 0;
+  for (int i = 0; i < 4; ++i) {
+    num += (lk[i] - mk) * (le[i] - me);
+    den += (lk[i] - mk) * (lk[i] - mk);
+  }
+  const double slope = num / den;
+  std::printf("[ dalmc    ] %s: slope %.3f\n", kind.c_str(), slope);
+  EXPECT_GE(slope, -0.75);
+  EXPECT_LE(slope, -0.35);
+  EXPECT_LT(std::exp(le.back()), 0.1 * size);
+}
+
+TEST(Dalmc, TweedieScoreConvergesToTheExactMixtureScore) { check_rate("tweedie"); }
+TEST(Dalmc, TargetScoreFormConvergesToTheExactMixtureScore) { check_rate("dem"); }
+
+// Student-t noise (df 3, scale sqrt(1 - lambda)) on N(0, 1), lambda = 0.6: the score of the
+// convolved density by the trapezoid rule on y in [-12, 12] (24 001 nodes) against the mean of 20
+// Monte-Carlo estimates with K = 4096 (seeds 200..219), within 4 standard errors + 2e-3 (the
+// self-normalised estimator's O(1/K) bias).
+TEST(Dalmc, StudentTScoresMatchQuadrature) {
+  const auto t = dmt::make_target("gaussian", dmt::params().set("dim", 1.0));
+  const double lambda = 0.6, df = 3.0, a = std::sqrt(lambda), s = std::sqrt(1 - lambda);
+  for (const std::string kind : {"tweedie", "dem"}) {
+    const dmt::diffusion_score mc(*t, settings(dmt::params()
+                                                   .set("noise", std::string("student_t"))
+                                                   .set("df", df)
+                                                   .set("score", kind)
+                                                   .set("inner_samples", 4096.0)));
+    for (double x : {-2.0, -0.5, 0.7, 2.5}) {
+      double p = 0.0, dp = 0.0;
+      const int nodes = 24001;
+      for (int k = 0; k < nodes; ++k) {
+        const double y = -12.0 + 24.0 * k / (nodes - 1), wq = (k == 0 || k == nodes - 1) ? 0.5 : 1.0;
+        const double u = (x - a * y) / s;
+        const double tu = std::pow(1.0 + u * u / df, -(df + 1) / 2);
+        const double phi = std::exp(-0.5 * y * y);
+        p += wq * phi * tu;
+        dp += wq * phi * tu * (-(df + 1) * u / (df + u * u)) / s;
+      }
+      const double quad = dp / p;
+      double sum = 0.0, sum2 = 0.0;
+      const float xf = static_cast<float>(x);
+      for (int seed = 0; seed < 20; ++seed) {
+        float est;
+        mc(lambda, &xf, 1, dmt::make_philox_key(200 + seed), 0, 0, &est);
+        sum += est;
+        sum2 += double(est) * est;
+      }
+      const double mean = sum / 20, se = std::sqrt((sum2 / 20 - mean * mean) / 19);
+      std::printf("[ dalmc    ] student_t %s x %+.1f: quadrature %.5f, Monte Carlo %.5f +- %.5f\n", kind.c_str(), x,
+                  quad, mean, se);
+      EXPECT_NEAR(mean, quad, 4 * se + 2e-3);
+    }
+  }
+}
+
+// gmm25 from noise with the exact score (seed 5, N = 5000, 300 levels x 4 steps, h 0.02): every one
+// of the 25 modes holds at least half of its expected 200 particles (within 3 standard deviations).
+TEST(Dalmc, PathCoversEveryModeOfGmm25) {
+  const auto t = dmt::make_target("gmm25", {});
+  dmt::dalmc_sampler s(*t, settings(dmt::params().set("levels", 300.0).set("steps_per_level", 4.0).set("step_size", 0.02)),
+                       5000, 5);
+  s.run(1200);
+  const auto modes = t->mode_locations();
+  const double radius = t->mode_radius();
+  std::vector<int> counts(modes.size() / 2, 0);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      const double dx = s.particles()[2 * i] - modes[2 * k], dy = s.particles()[2 * i + 1] - modes[2 * k + 1];
+      if (dx * dx + dy * dy < radius * radius) ++counts[k];
+    }
+  int low = 1 << 30, total = 0;
+  for (int c : counts) {
+    low = std::min(low, c);
+    total += c;
+  }
+  std::printf("[ dalmc    ] gmm25: fewest particles on a mode %d, on modes %d / %zu\n", low, total, s.size());
+  EXPECT_GE(low, 100);
+  EXPECT_GE(total, 4900);
+}
+
+TEST(Dalmc, ThreadCountDoesNotChangeTheResult) {
+  const auto t = dmt::make_target("funnel", {});
+  const auto cfg = settings(dmt::params().set("levels", 10.0).set("inner_samples", 16.0).set("step_size", 0.005));
+  dmt::thread_pool one(1), three(3);
+  dmt::dalmc_sampler a(*t, cfg, 300, 4, one), b(*t, cfg, 300, 4, three);
+  a.run(15, one);
+  b.run(15, three);
+  EXPECT_EQ(a.particles(), b.particles());
+  EXPECT_EQ(a.energy_evaluations(), 300L * 10 * 16 + 300L * 5);
+  EXPECT_EQ(a.score().kind(), "tweedie");
+}
+
+TEST(Dalmc, BadParameters) {
+  auto message = [](const dmt::params& p) {
+    try {
+      dmt::parse_dalmc(p);
+    } catch (const dmt::input_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(dmt::params().set("noise", std::string("student_t")).set("df", 0.0)), "dalmc: df must be positive");
+  EXPECT_EQ(message(dmt::params().set("df", -1.0)), "dalmc: df must be positive");
+  EXPECT_EQ(message(dmt::params().set("noise", std::string("laplace"))),
+            "dalmc: noise must be gaussian or student_t (got 'laplace')");
+  EXPECT_EQ(message(dmt::params().set("schedule", std::string("sigmoid"))),
+            "dalmc: schedule must be linear or cosine (got 'sigmoid')");
+  EXPECT_EQ(message(dmt::params().set("lambda_min", 1.0)), "dalmc: lambda_min must be in (0, 1)");
+  EXPECT_EQ(message(dmt::params().set("levels", 0.0)), "dalmc: levels must be between 1 and 1e8");
+  EXPECT_EQ(message(dmt::params().set("inner_samples", 0.0)), "dalmc: inner_samples must be between 1 and 1e6");
+  EXPECT_EQ(message(dmt::params().set("score", std::string("sliced"))),
+            "dalmc: score must be auto, exact, tweedie or dem (got 'sliced')");
+  EXPECT_EQ(message(dmt::params().set("step_size", 0.0)), "dalmc: step_size must be positive");
+  const auto funnel = dmt::make_target("funnel", {});
+  try {
+    dmt::diffusion_score(*funnel, dmt::parse_dalmc(dmt::params().set("score", std::string("exact"))));
+    FAIL();
+  } catch (const dmt::input_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "dalmc: score 'exact' needs Gaussian noise and a Gaussian or Gaussian-mixture target (got gaussian "
+                 "noise, target funnel)");
+  }
+  const auto gmm = dmt::make_target("gmm25", {});
+  EXPECT_EQ(dmt::diffusion_score(*gmm, dmt::parse_dalmc(dmt::params().set("noise", std::string("student_t")))).kind(),
+            "tweedie");
+}
+
+TEST(Dalmc, CosineScheduleRunsFromLambdaMinToOne) {
+  const auto s = settings(dmt::params().set("schedule", std::string("cosine")).set("lambda_min", 0.05));
+  EXPECT_DOUBLE_EQ(dmt::dalmc_lambda(s, 0.0), 0.05);
+  EXPECT_DOUBLE_EQ(dmt::dalmc_lambda(s, 1.0), 1.0);
+  EXPECT_NEAR(dmt::dalmc_lambda(s, 0.5), 0.05 + 0.95 * 0.5, 1e-12);
+}
+
+}  // namespace
