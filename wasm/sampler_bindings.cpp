@@ -8,6 +8,7 @@
 #include "dmt/metrics/chain_ess.hpp"
 #include "dmt/native/json_params.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/sampler.hpp"
 #include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
@@ -44,8 +45,14 @@ class js_sampler {
       auto t = make_target(tj["name"].get<std::string>(), params_from_json(tj, "target", {"name"}));
       params sp = params_from_json(sj, "sampler", {"name"});
       const std::string name = sj["name"].get<std::string>();
-      // a live view traces a few chains only (the trace grows by one row per step)
-      if (name != "smc" && name != "jala" && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
+      // a live view traces a few chains only (the trace grows by one row per step), where the
+      // sampler has the parameter
+      const auto docs = sampler_docs();
+      const bool traces = std::any_of(docs.begin(), docs.end(), [&](const component_doc& d) {
+        return d.name == name && std::any_of(d.parameters.begin(), d.parameters.end(),
+                                             [](const param_doc& q) { return q.name == "trace_particles"; });
+      });
+      if (traces && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
       auto s = make_particle_sampler(name, sp, *t, static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
       if (c.contains("init")) {
         const auto x0 = floats(config["init"], static_cast<std::size_t>(t->dim()), "init");

@@ -166,6 +166,13 @@ test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async ()
     assert.strictEqual(jala.stats().beta, 1);
     assert.ok(Math.abs(jala.stats().logZ) < 0.3, `jala log Z ${jala.stats().logZ}`);
     jala.delete();
+    // a sampler without trace_particles (dalmc) runs through the same Sampler
+    const dalmc = new dmt.Sampler();
+    dalmc.init({ target: 'gmm25', sampler: { name: 'dalmc', levels: 20 }, particles: 200, seed: 2 });
+    dalmc.step(25);
+    assert.strictEqual(dalmc.particles().length, 400);
+    assert.ok(dalmc.stats().energyEvaluations > 0);
+    dalmc.delete();
     const mala = new dmt.Sampler();
     mala.init({ target: 'gmm25', particles: 10 });
     assert.strictEqual(mala.weights(), null);
