@@ -58,8 +58,8 @@ TEST(GaussianOt, SmallRegularisationApproachesBuresWasserstein) {
   for (int d : {1, 3, 10}) {
     const auto a = random_gaussian(d, gen), b = random_gaussian(d, gen);
     const Eigen::MatrixXd bh = dmt::spd_sqrt(b.cov);
-    const double bures = (a.mean - b.mean).squaredNorm() + a.cov.trace() + b.cov.trace() -
-                         2 * dmt::spd_sqrt(bh * a.cov * bh).trace();
+    const double bures =
+        (a.mean - b.mean).squaredNorm() + a.cov.trace() + b.cov.trace() - 2 * dmt::spd_sqrt(bh * a.cov * bh).trace();
     const auto exact = dmt::gaussian_entropic_ot(a, b, 0.0);
     EXPECT_NEAR(exact.cost, bures, 1e-10 * (1 + bures));
     // s = 1e-6: the entropic terms are O(s^2 ln s) ~ 3e-11 d: no cancellation
@@ -93,8 +93,10 @@ TEST(GaussianOt, BadInputIsRefused) {
     }
     return std::string();
   };
-  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, b, 1.0); }), "the second Gaussian: the covariance is not positive definite (smallest eigenvalue -1)");
-  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, a, -1.0); }), "the regularisation s must be finite and non-negative");
+  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, b, 1.0); }),
+            "the second Gaussian: the covariance is not positive definite (smallest eigenvalue -1)");
+  EXPECT_EQ(msg([&] { dmt::gaussian_entropic_ot(a, a, -1.0); }),
+            "the regularisation s must be finite and non-negative");
   EXPECT_EQ(msg([&] { dmt::gaussian_sinkhorn(a, a, 0.0, 10); }), "Gaussian Sinkhorn needs s > 0");
 }
 
@@ -115,7 +117,6 @@ TEST(GaussianSinkhorn, RiccatiRecursionConvergesToTheClosedForm) {
 }
 
 }  // namespace
-
 
 namespace {
 
@@ -139,8 +140,7 @@ TEST(GaussianBridge, MarginalsSolveTheMomentEquationsOfTheDrift) {
         br.drift(t, J, c);
         const Eigen::VectorXd dm = (mp.mean - mm.mean) / (2 * h);
         const Eigen::MatrixXd dS = (mp.cov - mm.cov) / (2 * h);
-        const Eigen::MatrixXd lyapunov =
-            J * m0.cov + m0.cov * J.transpose() + s * s * Eigen::MatrixXd::Identity(d, d);
+        const Eigen::MatrixXd lyapunov = J * m0.cov + m0.cov * J.transpose() + s * s * Eigen::MatrixXd::Identity(d, d);
         EXPECT_LT((dm - (J * m0.mean + c)).norm(), 1e-7 * (1 + dm.norm())) << "d " << d << " t " << t;
         EXPECT_LT((dS - lyapunov).norm(), 1e-6 * (1 + dS.norm())) << "d " << d << " t " << t;
       }
@@ -196,7 +196,7 @@ TEST(GaussianBridge, SampledPathsHaveTheClosedFormMarginals) {
 // The batched closed form (float64 and float32) against the single-pair function.
 TEST(GaussianOtBatch, MatchesTheSinglePairFunction) {
   std::mt19937 gen(21);
-  for (int d : {1, 2, 5, 16})
+  for (int d : {1, 2, 3, 4, 5, 8, 16})
     for (double s : {0.0, 1e-6, 0.3, 2.0}) {
       const std::size_t n = 37;
       std::vector<double> ma(n * d), mb(n * d), ca(n * d * d), cb(n * d * d), cost(n), cross(n * d * d);
@@ -227,6 +227,73 @@ TEST(GaussianOtBatch, MatchesTheSinglePairFunction) {
           for (int k = 0; k < d; ++k) EXPECT_NEAR(cross[(p * d + i) * d + k], r.cross(i, k), 1e-9);
       }
     }
+}
+
+// Spectra that exercise the eigensolvers' corner cases (cyclic Jacobi for d <= 3, Householder +
+// tridiagonal QR above): W = L^T B L with exact zeros off the diagonal (identity and diagonal
+// covariances: every lane deflates at once), repeated eigenvalues, block-diagonal matrices (a zero
+// in the middle of the tridiagonal form, so a lane's bulge chase starts below the top), eigenvalues
+// spread over 8 decades, and lanes of one SIMD group mixing these cases. Reference: the single-pair
+// function (Eigen's SelfAdjointEigenSolver).
+TEST(GaussianOtBatch, HandlesDegenerateAndClusteredSpectra) {
+  std::mt19937 gen(29);
+  std::normal_distribution<double> nd;
+  for (int d : {3, 4, 7, 8, 16}) {
+    std::vector<dmt::gaussian> ga, gb;
+    for (int kind = 0; kind < 6; ++kind)
+      for (int rep = 0; rep < 3; ++rep) {
+        dmt::gaussian a, b;
+        a.mean = Eigen::VectorXd::Zero(d);
+        b.mean = Eigen::VectorXd::Constant(d, 0.5);
+        a.cov = b.cov = Eigen::MatrixXd::Identity(d, d);
+        if (kind == 1) {  // diagonal, values repeated in pairs
+          for (int i = 0; i < d; ++i) b.cov(i, i) = 1.0 + (i / 2);
+        } else if (kind == 2) {  // block diagonal: two random blocks
+          const auto r1 = random_gaussian(d / 2, gen), r2 = random_gaussian(d - d / 2, gen);
+          b.cov.topLeftCorner(d / 2, d / 2) = r1.cov;
+          b.cov.bottomRightCorner(d - d / 2, d - d / 2) = r2.cov;
+        } else if (kind == 3) {  // random rotation of a spectrum spread over 8 decades
+          Eigen::HouseholderQR<Eigen::MatrixXd> qr(Eigen::MatrixXd::NullaryExpr(d, d, [&] { return nd(gen); }));
+          const Eigen::MatrixXd q = qr.householderQ();
+          Eigen::VectorXd ev(d);
+          for (int i = 0; i < d; ++i) ev(i) = std::pow(10.0, -4.0 + 8.0 * i / std::max(1, d - 1));
+          b.cov = q * ev.asDiagonal() * q.transpose();
+          b.cov = 0.5 * (b.cov + b.cov.transpose()).eval();
+        } else if (kind == 4) {  // B = 3 A: every eigenvalue of W the same
+          a = random_gaussian(d, gen);
+          b.cov = 3.0 * a.cov;
+        } else if (kind == 5) {
+          a = random_gaussian(d, gen);
+          b = random_gaussian(d, gen);
+        }
+        ga.push_back(a);
+        gb.push_back(b);
+      }
+    const std::size_t n = ga.size();
+    std::vector<double> ma(n * d), mb(n * d), ca(n * d * d), cb(n * d * d), cost(n), cross(n * d * d);
+    for (std::size_t p = 0; p < n; ++p)
+      for (int i = 0; i < d; ++i) {
+        ma[p * d + i] = ga[p].mean(i);
+        mb[p * d + i] = gb[p].mean(i);
+        for (int k = 0; k < d; ++k) {
+          ca[(p * d + i) * d + k] = ga[p].cov(i, k);
+          cb[(p * d + i) * d + k] = gb[p].cov(i, k);
+        }
+      }
+    for (double s : {0.0, 0.3}) {
+      dmt::gaussian_entropic_ot_batch<double>(n, d, ma.data(), ca.data(), mb.data(), cb.data(), s, cost.data(),
+                                              cross.data());
+      for (std::size_t p = 0; p < n; ++p) {
+        const auto r = dmt::gaussian_entropic_ot(ga[p], gb[p], s);
+        const double scale = 1 + r.cross.cwiseAbs().maxCoeff();
+        EXPECT_NEAR(cost[p], r.cost, 1e-9 * (1 + std::abs(r.cost))) << "d " << d << " pair " << p << " s " << s;
+        for (int i = 0; i < d; ++i)
+          for (int k = 0; k < d; ++k)
+            EXPECT_NEAR(cross[(p * d + i) * d + k], r.cross(i, k), 1e-8 * scale)
+                << "d " << d << " pair " << p << " s " << s << " entry " << i << "," << k;
+      }
+    }
+  }
 }
 
 // Mallasto, Gerolin and Minh (2021), Theorem 2, with eps = 2 s^2:

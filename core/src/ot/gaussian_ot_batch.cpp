@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,10 +15,12 @@ namespace dmt {
 namespace {
 
 // One SIMD lane per pair. With A = L L^T (Cholesky), A^(1/2) B A^(1/2) is similar to
-// W = L^T B L, so one symmetric eigendecomposition W = V diag(lambda) V^T (cyclic Jacobi, the same
-// rotations in every lane) gives tr D = sum sqrt(4 lambda + s^4) and ln det(D + s^2 I); and since
+// W = L^T B L, so one symmetric eigendecomposition W = V diag(lambda) V^T (the same operations in
+// every lane: cyclic Jacobi for d <= 3, Householder tridiagonalisation and implicit QR above) gives tr D = sum sqrt(4 lambda + s^4) and ln det(D + s^2 I); and since
 // A^(1/2) D A^(-1/2) = (4 A B + s^4 I)^(1/2) = L V diag(sqrt(4 lambda + s^4)) V^T L^-1,
 //   C = 1/2 (L V) diag(sqrt(4 lambda + s^4)) (L^-T V)^T - s^2/2 I.
+constexpr int kJacobiMaxDim = 3;  // cyclic Jacobi up to here, Householder + tridiagonal QR above
+
 template <class T, int D>
 struct lane_group {
   using B = xsimd::batch<T>;
@@ -26,9 +29,14 @@ struct lane_group {
   static constexpr int d = D;
   static constexpr int M = D + (D & 1), H = M / 2;  // round-robin players (even) and slots
   mat a, b, l, w, v, tmp;
-  explicit lane_group(int) {}
 
   static B& at(mat& m, int i, int j) { return m[i * D + j]; }
+
+  // The dot products below run R at a time (rows or columns sharing one operand), so that R
+  // independent FMA chains hide the FMA latency; indices past the end are clamped to d - 1 (the
+  // duplicate lanes recompute the last one and are not stored).
+  static constexpr int R = 4;
+  static int clamp(int i) { return i < D ? i : D - 1; }
 
   void cholesky() {  // l = lower factor of a
     for (int j = 0; j < d; ++j) {
@@ -37,29 +45,186 @@ struct lane_group {
       const B ljj = xsimd::sqrt(s);
       at(l, j, j) = ljj;
       const B inv = B(T(1)) / ljj;
-      for (int i = j + 1; i < d; ++i) {
-        B t = at(a, i, j);
-        for (int k = 0; k < j; ++k) t = xsimd::fnma(at(l, i, k), at(l, j, k), t);
-        at(l, i, j) = t * inv;
+      for (int i0 = j + 1; i0 < d; i0 += R) {
+        B t[R];
+        for (int r = 0; r < R; ++r) t[r] = at(a, clamp(i0 + r), j);
+        for (int k = 0; k < j; ++k) {
+          const B ljk = at(l, j, k);
+          for (int r = 0; r < R; ++r) t[r] = xsimd::fnma(at(l, clamp(i0 + r), k), ljk, t[r]);
+        }
+        for (int r = 0; r < R && i0 + r < d; ++r) at(l, i0 + r, j) = t[r] * inv;
       }
       for (int i = 0; i < j; ++i) at(l, i, j) = B(T(0));
     }
   }
 
-  void form_w() {  // tmp = B L, w = L^T tmp
+  void form_w() {  // tmp = B L, w = L^T tmp (L's upper part is zero)
     for (int i = 0; i < d; ++i)
-      for (int j = 0; j < d; ++j) {
-        B s(T(0));
-        for (int k = j; k < d; ++k) s = xsimd::fma(at(b, i, k), at(l, k, j), s);
-        at(tmp, i, j) = s;
+      for (int j0 = 0; j0 < d; j0 += R) {
+        B t[R];
+        for (int r = 0; r < R; ++r) t[r] = B(T(0));
+        for (int k = j0; k < d; ++k) {
+          const B bik = at(b, i, k);
+          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(bik, at(l, k, clamp(j0 + r)), t[r]);
+        }
+        for (int r = 0; r < R && j0 + r < d; ++r) at(tmp, i, j0 + r) = t[r];
       }
     for (int i = 0; i < d; ++i)
-      for (int j = i; j < d; ++j) {
-        B s(T(0));
-        for (int k = i; k < d; ++k) s = xsimd::fma(at(l, k, i), at(tmp, k, j), s);
-        at(w, i, j) = s;
-        at(w, j, i) = s;
+      for (int j0 = i; j0 < d; j0 += R) {
+        B t[R];
+        for (int r = 0; r < R; ++r) t[r] = B(T(0));
+        for (int k = i; k < d; ++k) {
+          const B lki = at(l, k, i);
+          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(lki, at(tmp, k, clamp(j0 + r)), t[r]);
+        }
+        for (int r = 0; r < R && j0 + r < d; ++r) {
+          at(w, i, j0 + r) = t[r];
+          at(w, j0 + r, i) = t[r];
+        }
       }
+  }
+
+  // Householder reduction W = Q T Q^T to tridiagonal form (diagonal dd, off-diagonal e), Q in v;
+  // the reflector's sign chosen per lane (alpha = -sign(x0) |x|), so no cancellation in x0 - alpha
+  std::array<B, D> dd, e, lam;
+  void tridiagonalise(bool vectors) {
+    for (int i = 0; i < d; ++i)
+      for (int j = 0; j < d; ++j) at(v, i, j) = B(T(i == j ? 1 : 0));
+    for (int k = 0; k + 2 < d; ++k) {
+      B u[D], p[D];
+      B sigma(T(0));
+      for (int i = k + 1; i < d; ++i) {
+        u[i] = at(w, i, k);
+        sigma = xsimd::fma(u[i], u[i], sigma);
+      }
+      const B x0 = u[k + 1], norm = xsimd::sqrt(sigma);
+      const B alpha = xsimd::select(x0 > B(T(0)), -norm, norm);
+      u[k + 1] = x0 - alpha;
+      const B uu = xsimd::fma(u[k + 1], u[k + 1], xsimd::fnma(x0, x0, sigma));
+      const B beta = xsimd::select(uu > B(T(0)), B(T(2)) / uu, B(T(0)));
+      dd[k] = at(w, k, k);
+      e[k] = alpha;
+      for (int i0 = k + 1; i0 < d; i0 += R) {
+        B t[R];
+        for (int r = 0; r < R; ++r) t[r] = B(T(0));
+        for (int j = k + 1; j < d; ++j)
+          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(at(w, clamp(i0 + r), j), u[j], t[r]);
+        for (int r = 0; r < R && i0 + r < d; ++r) p[i0 + r] = beta * t[r];
+      }
+      B up(T(0));
+      for (int i = k + 1; i < d; ++i) up = xsimd::fma(u[i], p[i], up);
+      const B half_k = B(T(0.5)) * beta * up;
+      for (int i = k + 1; i < d; ++i) p[i] = xsimd::fnma(half_k, u[i], p[i]);  // q = p - K u
+      for (int i = k + 1; i < d; ++i)
+        for (int j = k + 1; j <= i; ++j) {
+          const B t = xsimd::fnma(u[i], p[j], xsimd::fnma(p[i], u[j], at(w, i, j)));
+          at(w, i, j) = t;
+          at(w, j, i) = t;
+        }
+      // v <- v (I - beta u u^T); row 0 of v stays e_0 (every reflector acts on indices >= 1)
+      for (int i0 = 1; i0 < d && vectors; i0 += R) {
+        B t[R];
+        for (int r = 0; r < R; ++r) t[r] = B(T(0));
+        for (int j = k + 1; j < d; ++j)
+          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(at(v, clamp(i0 + r), j), u[j], t[r]);
+        for (int r = 0; r < R && i0 + r < d; ++r) {
+          const B tb = t[r] * beta;
+          for (int j = k + 1; j < d; ++j) at(v, i0 + r, j) = xsimd::fnma(tb, u[j], at(v, i0 + r, j));
+        }
+      }
+    }
+    if (d >= 2) {
+      dd[d - 2] = at(w, d - 2, d - 2);
+      e[d - 2] = at(w, d - 1, d - 2);
+    }
+    dd[d - 1] = at(w, d - 1, d - 1);
+  }
+
+  // Implicit symmetric QR with Wilkinson shifts on (dd, e), rotations accumulated into v's columns
+  // (Golub and Van Loan, Algorithm 8.3.2). The lanes run in lockstep: the trailing index m moves up
+  // once every lane has deflated it; each lane starts its bulge chase at its own unreduced block
+  // (the last negligible off-diagonal entry below m, set to zero), and the other positions of a
+  // lane get identity rotations.
+  static constexpr int kInterleave = D > kJacobiMaxDim ? 2 : 1;  // groups sharing one QR loop
+
+  // Implicit symmetric QR with Wilkinson shifts on (dd, e), rotations accumulated into v's columns
+  // (Golub and Van Loan, Algorithm 8.3.2). The lanes run in lockstep: the trailing index m moves up
+  // once every lane has deflated it; each lane starts its bulge chase at its own unreduced block
+  // (the last negligible off-diagonal entry below m, set to zero), and the other positions of a
+  // lane get identity rotations. kInterleave groups go through one loop: each rotation is a chain
+  // of dependent square root, division and FMAs, and independent chains side by side hide latency.
+  static void tridiagonal_qr(lane_group* const* gs, bool vectors) {
+    constexpr int N = kInterleave;
+    const B eps(std::numeric_limits<T>::epsilon());
+    for (int m = D - 1; m >= 1; --m) {
+      for (int iter = 0; iter < 40 * D; ++iter) {
+        B start[N], mu[N];
+        bool all_done = true;
+        for (int n = 0; n < N; ++n) {
+          auto& dd = gs[n]->dd;
+          auto& e = gs[n]->e;
+          start[n] = B(T(0));
+          for (int k = 0; k < m; ++k) {
+            const auto neg = xsimd::abs(e[k]) <= eps * (xsimd::abs(dd[k]) + xsimd::abs(dd[k + 1]));
+            e[k] = xsimd::select(neg, B(T(0)), e[k]);
+            if (k + 1 < m) start[n] = xsimd::select(neg, B(T(k + 1)), start[n]);
+          }
+          const auto done = e[m - 1] == B(T(0));
+          all_done = all_done && xsimd::all(done);
+          start[n] = xsimd::select(done, B(T(m)), start[n]);  // deflated lanes: identity everywhere
+          // Wilkinson shift from the trailing 2 x 2 block
+          const B td = B(T(0.5)) * (dd[m - 1] - dd[m]), em = e[m - 1];
+          const B h = xsimd::sqrt(xsimd::fma(td, td, em * em));
+          const B den = td + xsimd::select(td >= B(T(0)), h, -h);
+          mu[n] = dd[m] - xsimd::select(den != B(T(0)), em * em / den, B(T(0)));
+        }
+        if (all_done) break;
+        B x[N], z[N], cs[N][D], ss[N][D];
+        for (int n = 0; n < N; ++n) x[n] = z[n] = B(T(0));
+        for (int k = 0; k < m; ++k) {
+          const B kk = B(T(k));
+          for (int n = 0; n < N; ++n) {
+            auto& dd = gs[n]->dd;
+            auto& e = gs[n]->e;
+            const auto first = start[n] == kk, active = start[n] <= kk;
+            x[n] = xsimd::select(first, dd[k] - mu[n], x[n]);
+            z[n] = xsimd::select(first, e[k], z[n]);
+            const B r = xsimd::sqrt(xsimd::fma(x[n], x[n], z[n] * z[n]));
+            const auto use = active && r > B(T(0));
+            const B c = xsimd::select(use, x[n] / r, B(T(1))), sn = xsimd::select(use, -z[n] / r, B(T(0)));
+            const B sdk = xsimd::fma(sn, dd[k], c * e[k]), dkp1 = xsimd::fma(sn, e[k], c * dd[k + 1]);
+            dd[k] = xsimd::fms(c, xsimd::fms(c, dd[k], sn * e[k]), sn * xsimd::fms(c, e[k], sn * dd[k + 1]));
+            dd[k + 1] = xsimd::fma(sn, sdk, c * dkp1);
+            e[k] = xsimd::fms(c, sdk, sn * dkp1);
+            if (k > 0) e[k - 1] = xsimd::select(active && !first, xsimd::fms(c, e[k - 1], sn * z[n]), e[k - 1]);
+            x[n] = e[k];
+            if (k + 1 < m) {
+              z[n] = -sn * e[k + 1];
+              e[k + 1] = c * e[k + 1];
+            }
+            cs[n][k] = c;
+            ss[n][k] = sn;
+          }
+        }
+        // v <- v G_0 G_1 ... G_(m-1), row by row (LAPACK's dlasr): a row's entry k+1 stays in a
+        // register from one rotation to the next, and the rows are independent
+        if (vectors)
+          for (int n = 0; n < N; ++n) {
+            mat& v = gs[n]->v;
+            for (int i = 0; i < D; ++i) {
+              B carry = at(v, i, 0);
+              for (int k = 0; k < m; ++k) {
+                const B next = at(v, i, k + 1);
+                at(v, i, k) = xsimd::fms(cs[n][k], carry, ss[n][k] * next);
+                carry = xsimd::fma(ss[n][k], carry, cs[n][k] * next);
+              }
+              at(v, i, m) = carry;
+            }
+          }
+      }
+    }
+    for (int n = 0; n < N; ++n)
+      for (int i = 0; i < D; ++i) gs[n]->lam[i] = gs[n]->dd[i];
   }
 
   void jacobi(bool vectors) {
@@ -151,57 +316,92 @@ void batch_d(std::size_t pairs, const T* mean_a, const T* cov_a, const T* mean_b
   const T s2 = T(s * s), s4 = s2 * s2;
   const T entropic = s > 0 ? T(d * s * s * (1.0 - std::log(2.0 * s * s))) : T(0);
   const std::size_t groups = (pairs + L - 1) / L, per_task = 16;
+  // cost and cross-covariance of one group from its eigendecomposition
+  const auto finish = [&](G& g, std::size_t p0, T* lane, const auto& gather) {
+    B c(T(0)), logs(T(0));
+    std::array<B, D> root;
+    for (int i = 0; i < d; ++i) {
+      const B lam = xsimd::max(g.lam[i], B(T(0)));
+      root[i] = xsimd::sqrt(xsimd::fma(B(T(4)), lam, B(s4)));
+      c += g.at(g.a, i, i) + g.at(g.b, i, i) - root[i];
+      if (s > 0) logs += xsimd::log(root[i] + B(s2));
+      const B dm = gather(mean_a, d, p0, i) - gather(mean_b, d, p0, i);
+      c = xsimd::fma(dm, dm, c);
+    }
+    c += B(entropic) + B(s2) * logs;
+    c.store_aligned(lane);
+    for (std::size_t l = 0; l < L && p0 + l < pairs; ++l) cost[p0 + l] = lane[l];
+    if (!cross) return;
+    // left = L V; right = L^-T V (back substitution); C = 1/2 left diag(root) right^T - s^2/2 I
+    for (int i = 0; i < d; ++i)
+      for (int j0 = 0; j0 < d; j0 += G::R) {
+        B t[G::R];
+        for (int r = 0; r < G::R; ++r) t[r] = B(T(0));
+        for (int k = 0; k <= i; ++k) {
+          const B lik = g.at(g.l, i, k);
+          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fma(lik, g.at(g.v, k, G::clamp(j0 + r)), t[r]);
+        }
+        for (int r = 0; r < G::R && j0 + r < d; ++r) g.at(g.tmp, i, j0 + r) = t[r] * root[j0 + r];
+      }
+    std::array<B, D> inv_diag;
+    for (int i = 0; i < d; ++i) inv_diag[i] = B(T(1)) / g.at(g.l, i, i);
+    for (int j0 = 0; j0 < d; j0 += G::R)  // solve L^T y = v_j, R columns at a time
+      for (int i = d - 1; i >= 0; --i) {
+        B t[G::R];
+        for (int r = 0; r < G::R; ++r) t[r] = g.at(g.v, i, G::clamp(j0 + r));
+        for (int k = i + 1; k < d; ++k) {
+          const B lki = g.at(g.l, k, i);
+          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fnma(lki, g.at(g.w, G::clamp(j0 + r), k), t[r]);
+        }
+        for (int r = 0; r < G::R; ++r) g.at(g.w, G::clamp(j0 + r), i) = t[r] * inv_diag[i];  // w holds y^T
+      }
+    for (int i = 0; i < d; ++i)
+      for (int j0 = 0; j0 < d; j0 += G::R) {
+        B t[G::R];
+        for (int r = 0; r < G::R; ++r) t[r] = B(T(0));
+        for (int k = 0; k < d; ++k) {
+          const B tik = g.at(g.tmp, i, k);
+          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fma(tik, g.at(g.w, k, G::clamp(j0 + r)), t[r]);
+        }
+        for (int r = 0; r < G::R && j0 + r < d; ++r) {
+          const int j = j0 + r;
+          const B c = B(T(0.5)) * t[r] - B(i == j ? T(0.5) * s2 : T(0));
+          c.store_aligned(lane);
+          for (std::size_t q = 0; q < L && p0 + q < pairs; ++q) cross[(p0 + q) * dd + i * d + j] = lane[q];
+        }
+      }
+  };
   const auto body = [&](std::size_t task) {
-    G g(d);
+    constexpr int N = G::kInterleave;
+    G gs[N];
+    G* ptrs[N];
+    for (int n = 0; n < N; ++n) ptrs[n] = &gs[n];
     alignas(64) T lane[L];
     const auto gather = [&](const T* src, std::size_t stride, std::size_t p0, std::size_t idx) {
       for (std::size_t l = 0; l < L; ++l) lane[l] = src[std::min(p0 + l, pairs - 1) * stride + idx];
       return B::load_aligned(lane);
     };
-    for (std::size_t grp = task * per_task; grp < std::min(groups, (task + 1) * per_task); ++grp) {
-      const std::size_t p0 = grp * L;
-      for (std::size_t e = 0; e < dd; ++e) {
-        g.a[e] = gather(cov_a, dd, p0, e);
-        g.b[e] = gather(cov_b, dd, p0, e);
+    const std::size_t end = std::min(groups, (task + 1) * per_task);
+    for (std::size_t grp0 = task * per_task; grp0 < end; grp0 += N) {
+      // a group past the end recomputes the last pair (gather clamps) and stores nothing
+      for (int n = 0; n < N; ++n) {
+        G& g = gs[n];
+        const std::size_t p0 = (grp0 + n) * L;
+        for (std::size_t e = 0; e < dd; ++e) {
+          g.a[e] = gather(cov_a, dd, p0, e);
+          g.b[e] = gather(cov_b, dd, p0, e);
+        }
+        g.cholesky();
+        g.form_w();
+        if constexpr (D <= kJacobiMaxDim) {
+          g.jacobi(cross != nullptr);
+          for (int i = 0; i < d; ++i) g.lam[i] = g.at(g.w, i, i);
+        } else {
+          g.tridiagonalise(cross != nullptr);
+        }
       }
-      g.cholesky();
-      g.form_w();
-      g.jacobi(cross != nullptr);
-      B c(T(0)), logs(T(0));
-      std::array<B, D> root;
-      for (int i = 0; i < d; ++i) {
-        const B lam = xsimd::max(g.at(g.w, i, i), B(T(0)));
-        root[i] = xsimd::sqrt(xsimd::fma(B(T(4)), lam, B(s4)));
-        c += g.at(g.a, i, i) + g.at(g.b, i, i) - root[i];
-        if (s > 0) logs += xsimd::log(root[i] + B(s2));
-        const B dm = gather(mean_a, d, p0, i) - gather(mean_b, d, p0, i);
-        c = xsimd::fma(dm, dm, c);
-      }
-      c += B(entropic) + B(s2) * logs;
-      c.store_aligned(lane);
-      for (std::size_t l = 0; l < L && p0 + l < pairs; ++l) cost[p0 + l] = lane[l];
-      if (!cross) continue;
-      // left = L V; right = L^-T V (back substitution); C = 1/2 left diag(root) right^T - s^2/2 I
-      for (int i = 0; i < d; ++i)
-        for (int j = 0; j < d; ++j) {
-          B t(T(0));
-          for (int k = 0; k <= i; ++k) t = xsimd::fma(g.at(g.l, i, k), g.at(g.v, k, j), t);
-          g.at(g.tmp, i, j) = t * root[j];
-        }
-      for (int j = 0; j < d; ++j)
-        for (int i = d - 1; i >= 0; --i) {  // solve L^T y = v_j
-          B t = g.at(g.v, i, j);
-          for (int k = i + 1; k < d; ++k) t = xsimd::fnma(g.at(g.l, k, i), g.at(g.w, k, j), t);
-          g.at(g.w, i, j) = t / g.at(g.l, i, i);  // w is free now: it holds y
-        }
-      for (int i = 0; i < d; ++i)
-        for (int j = 0; j < d; ++j) {
-          B t(T(0));
-          for (int k = 0; k < d; ++k) t = xsimd::fma(g.at(g.tmp, i, k), g.at(g.w, j, k), t);
-          t = B(T(0.5)) * t - B(i == j ? T(0.5) * s2 : T(0));
-          t.store_aligned(lane);
-          for (std::size_t l = 0; l < L && p0 + l < pairs; ++l) cross[(p0 + l) * dd + i * d + j] = lane[l];
-        }
+      if constexpr (D > kJacobiMaxDim) G::tridiagonal_qr(ptrs, cross != nullptr);
+      for (int n = 0; n < N && grp0 + n < end; ++n) finish(gs[n], (grp0 + n) * L, lane, gather);
     }
   };
   (exec ? *exec : serial_executor()).parallel_for((groups + per_task - 1) / per_task, body);
@@ -217,7 +417,8 @@ void gaussian_entropic_ot_batch(std::size_t pairs, int d, const T* mean_a, const
   if (!(s >= 0.0) || !std::isfinite(s)) throw input_error("the regularisation s must be finite and non-negative");
   [&]<int... I>(std::integer_sequence<int, I...>) {
     ((d == I + 1 ? batch_d<T, I + 1>(pairs, mean_a, cov_a, mean_b, cov_b, s, cost, cross, exec) : void()), ...);
-  }(std::make_integer_sequence<int, kGaussianBatchMaxDim>{});
+  }
+  (std::make_integer_sequence<int, kGaussianBatchMaxDim>{});
 }
 
 template void gaussian_entropic_ot_batch<float>(std::size_t, int, const float*, const float*, const float*,

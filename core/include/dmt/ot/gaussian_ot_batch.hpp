@@ -1,6 +1,7 @@
 // Many small closed-form Gaussian entropic OT problems at once (float64 or float32), the formulas
-// of gaussian_entropic_ot.hpp with two symmetric eigendecompositions per pair (A, then
-// A^(1/2) B A^(1/2)) on fixed-capacity stack matrices (d <= 16), pairs spread over the executor.
+// of gaussian_entropic_ot.hpp through a Cholesky factor A = L L^T and one symmetric
+// eigendecomposition per pair (of L^T B L), one SIMD lane per pair, on fixed-capacity stack matrices
+// (d <= 16), groups of pairs spread over the executor.
 // Arrays are pair-major: means pairs x d, covariances pairs x d x d (row-major, symmetric
 // positive definite; not re-checked here: the single-pair function validates).
 #pragma once
