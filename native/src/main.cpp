@@ -81,6 +81,11 @@ int main(int argc, char** argv) {
   sample->add_option("--threads", threads, "worker threads (default: all cores; results do not depend on it)");
   sample->add_option("--device", device, "cpu (default) or cuda (ula, mala, underdamped, skrock; builds with DMT_CUDA)");
   sample->add_option("--reference-samples", reference, "exact samples drawn for the metrics (default 20000)");
+  long repeats = 1;
+  auto* repeats_opt = sample->add_option(
+      "--repeats", repeats,
+      "weighted samplers (smc, jala): K independent runs (seeds SEED .. SEED+K-1); the metrics gain log Z's mean and "
+      "standard error (samples and weights are the first run's)");
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
   sample->add_option("--metrics", metrics, "metrics output, JSON");
@@ -247,6 +252,7 @@ int main(int argc, char** argv) {
       }
       if (threads != -1) r.threads = threads;
       if (reference != -1) r.reference_samples = reference;
+      if (repeats_opt->count() > 0) r.repeats = repeats;
       if (!out.empty()) r.out = out;
       if (!metrics.empty()) r.metrics = metrics;
       if (!init.empty()) r.init = init;

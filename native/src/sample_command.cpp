@@ -69,7 +69,8 @@ sample_request read_sample_config(const std::string& path) {
   }
   if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");
   static const char* known[] = {"target",  "sampler",           "particles", "steps",   "seed",
-                                "threads", "reference_samples", "out",       "metrics", "init", "weights", "device"};
+                                "threads", "reference_samples", "out",       "metrics", "init", "weights", "device",
+                                "repeats"};
   for (auto it = c.begin(); it != c.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) ==
         std::end(known))
@@ -84,6 +85,7 @@ sample_request read_sample_config(const std::string& path) {
   r.seed = static_cast<std::uint64_t>(seed);
   r.threads = config_number<int>(c, "threads", r.threads);
   r.reference_samples = config_number<long>(c, "reference_samples", r.reference_samples);
+  r.repeats = config_number<long>(c, "repeats", r.repeats);
   for (const char* k : {"out", "metrics", "init", "weights", "device"})
     if (c.contains(k)) {
       if (!c[k].is_string()) throw input_error(std::string("config key '") + k + "' must be a string");
@@ -120,6 +122,11 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   const bool weighted = sampler_name == "smc" || sampler_name == "jala";
   if (weighted && !r.init.empty())
     throw input_error(sampler_name + " starts from its Gaussian reference; it takes no --init");
+  if (r.repeats < 1 || r.repeats > 100000)
+    throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");
+  if (r.repeats > 1 && !weighted)
+    throw input_error("--repeats estimates log Z's standard error; sampler '" + sampler_name +
+                      "' has no log Z (smc, jala have)");
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
   // place only after everything succeeded.
@@ -201,6 +208,38 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     if (const auto* jala = dynamic_cast<const jala_sampler*>(&s)) {
       m["final_beta"] = jala->beta();
       m["resamplings"] = jala->resamplings();
+    }
+    if (r.repeats > 1) {
+      // independent runs with the next seeds; samples, weights and the other metrics are the
+      // first run's. The standard error is that of the mean of log Z over the runs.
+      std::vector<double> log_zs = {s.log_z() ? *s.log_z() : std::nan("")};
+      std::vector<std::uint64_t> seeds = {r.seed};
+      long evaluations = s.energy_evaluations();
+      for (long k = 1; k < r.repeats; ++k) {
+        const std::uint64_t seed_k = r.seed + static_cast<std::uint64_t>(k);
+        const auto sk = make_sampler_on(r.device, sampler_name, sampler_params, *tgt,
+                                        static_cast<std::size_t>(r.particles), seed_k, pool);
+        progress_bar rep_bar(r.steps, sampler_name + " on " + target_name + ", repeat " + std::to_string(k + 1) +
+                                          " of " + std::to_string(r.repeats));
+        sk->run(r.steps, pool, [&](long done) { rep_bar.update(done); });
+        rep_bar.finish();
+        log_zs.push_back(sk->log_z() ? *sk->log_z() : std::nan(""));
+        seeds.push_back(seed_k);
+        evaluations += sk->energy_evaluations();
+      }
+      double mean = 0.0, var = 0.0;
+      for (double v : log_zs) mean += v / double(log_zs.size());
+      for (double v : log_zs) var += (v - mean) * (v - mean) / double(log_zs.size() - 1);
+      m["repeats"] = r.repeats;
+      m["repeat_seeds"] = seeds;
+      m["log_z_repeats"] = log_zs;
+      m["log_z_mean"] = std::isfinite(mean) ? nlohmann::json(mean) : nlohmann::json(nullptr);
+      m["log_z_standard_error"] = std::isfinite(var) ? nlohmann::json(std::sqrt(var / double(log_zs.size())))
+                                                     : nlohmann::json(nullptr);
+      if (std::isfinite(mean) && tgt->log_normaliser()) m["log_z_mean_error"] = mean - *tgt->log_normaliser();
+      m["energy_evaluations_all_repeats"] = evaluations;
+      m["wall_time_all_repeats_s"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     // the metrics against exact samples see an equally weighted set: a systematic resample
     resampled.resize(n * d);

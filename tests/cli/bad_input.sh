@@ -59,6 +59,8 @@ expect_error "smc threshold above 1" "smc: resample_threshold must be in \(0, 1\
 expect_error "smc non-monotone schedule" "smc: betas must increase strictly" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,0.2,1]'
 expect_error "smc schedule outside [0, 1]" "smc: betas must lie in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,1.2]'
 expect_error "smc with --init" "smc starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler smc --init out/none.npy
+expect_error "repeats 0" "repeats must be between 1 and 100000 \(got 0\)" "${base[@]}" --target gmm25 --sampler smc --repeats 0
+expect_error "repeats without log Z" "--repeats estimates log Z's standard error; sampler 'mala' has no log Z" "${base[@]}" --target gmm25 --sampler mala --repeats 3
 expect_error "jala zero step" "jala: step_size must be positive" "${base[@]}" --target gmm25 --sampler jala --sampler-param step_size=0
 expect_error "jala non-monotone schedule" "jala: betas must increase strictly" "${base[@]}" --target gmm25 --sampler jala --sampler-param 'betas=[0.5,0.5,1]'
 expect_error "jala with --init" "jala starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler jala --init out/none.npy

@@ -65,6 +65,29 @@ assert m["energy_evaluations"] == 1000 * (1 + 40 * 3), m["energy_evaluations"]
 PY
 checks=$((checks + 1))
 
+# --repeats K: K independent runs on seeds SEED .. SEED+K-1; the first run's samples and log Z, the
+# K log Z values (the second must equal a separate run with the next seed), their mean and the
+# standard error of the mean (sample standard deviation / sqrt(K), recomputed here)
+"$DMT" sample --target gmm25 --sampler smc --sampler-param reference_scale=8 --particles 500 --steps 20 --seed 7 \
+  --repeats 4 --out rep.npy --metrics rep.json --threads 2 2>/dev/null || fail "dmt sample --repeats"
+"$DMT" sample --target gmm25 --sampler smc --sampler-param reference_scale=8 --particles 500 --steps 20 --seed 8 \
+  --metrics rep8.json --threads 1 2>/dev/null || fail "dmt sample --seed 8"
+"$DMT" sample --target gmm25 --sampler smc --sampler-param reference_scale=8 --particles 500 --steps 20 --seed 7 \
+  --out one.npy --metrics one.json --threads 1 2>/dev/null || fail "dmt sample --seed 7"
+/usr/bin/python3 - <<'PY' || fail "--repeats metrics"
+import json, numpy as np
+m, m8, one = (json.load(open(f)) for f in ("rep.json", "rep8.json", "one.json"))
+z = np.array(m["log_z_repeats"])
+assert m["repeats"] == 4 and m["repeat_seeds"] == [7, 8, 9, 10], m["repeat_seeds"]
+assert z[0] == m["log_z"] == one["log_z"] and z[1] == m8["log_z"], (z, m8["log_z"], one["log_z"])
+assert len(set(z.tolist())) == 4
+assert abs(m["log_z_mean"] - z.mean()) < 1e-12 and abs(m["log_z_mean_error"] - z.mean()) < 1e-12
+assert abs(m["log_z_standard_error"] - z.std(ddof=1) / 2) < 1e-12, (m["log_z_standard_error"], z.std(ddof=1) / 2)
+assert m["energy_evaluations_all_repeats"] == 4 * m["energy_evaluations"]
+assert (np.load("rep.npy") == np.load("one.npy")).all()
+PY
+checks=$((checks + 1))
+
 "$DMT" targets | grep -q '^lgcp ' || fail "dmt targets does not list lgcp"
 "$DMT" samplers | grep -q '^skrock ' || fail "dmt samplers does not list skrock"
 "$DMT" samplers | grep -q '^smc ' || fail "dmt samplers does not list smc"

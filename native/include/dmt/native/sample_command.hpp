@@ -18,6 +18,7 @@ struct sample_request {
   std::string out, metrics, init;  // output paths; optional initial particles (NPY)
   std::string weights;             // weighted samplers: the weights' NPY (default: OUT_weights.npy beside --out)
   std::string device = "cpu";      // cpu | cuda (the Langevin family; needs a build with DMT_CUDA and a GPU)
+  long repeats = 1;                // weighted samplers: independent runs (seeds seed .. seed + repeats - 1) for log Z's spread
 };
 
 // Reads a config file (the same keys as sample_request, with "target"/"sampler" as objects or names).
