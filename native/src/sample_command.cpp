@@ -23,6 +23,7 @@
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/jala.hpp"
+#include "dmt/samplers/pnais.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
 
@@ -114,19 +115,23 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
   const auto tgt = make_target(target_name, target_params);
   // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
-  const bool langevin = sampler_name != "smc" && sampler_name != "jala" && sampler_name != "dalmc";
+  const bool langevin =
+      sampler_name != "smc" && sampler_name != "jala" && sampler_name != "dalmc" && sampler_name != "pnais";
   const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
   if (sampler_name == "smc") parse_smc(sampler_params);
   if (sampler_name == "jala") parse_jala(sampler_params);
   if (sampler_name == "dalmc") parse_dalmc(sampler_params);
-  const bool weighted = sampler_name == "smc" || sampler_name == "jala";
+  if (sampler_name == "pnais") parse_pnais(sampler_params);
+  const bool weighted = sampler_name == "smc" || sampler_name == "jala" || sampler_name == "pnais";
   if (weighted && !r.init.empty())
-    throw input_error(sampler_name + " starts from its Gaussian reference; it takes no --init");
+    throw input_error(sampler_name + (sampler_name == "pnais" ? " draws its particles from its proposals"
+                                                              : " starts from its Gaussian reference") +
+                      "; it takes no --init");
   if (r.repeats < 1 || r.repeats > 100000)
     throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");
   if (r.repeats > 1 && !weighted)
     throw input_error("--repeats estimates log Z's standard error; sampler '" + sampler_name +
-                      "' has no log Z (smc, jala have)");
+                      "' has no log Z (smc, jala, pnais have)");
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
   // place only after everything succeeded.

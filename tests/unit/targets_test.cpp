@@ -123,7 +123,7 @@ TEST(Targets, ConstructionErrorsNameTheProblem) {
   };
   EXPECT_EQ(message("nosuch", {}),
             "unknown target 'nosuch' (known: gaussian, gmm25, gmm9, gmm40, funnel, manywell, doublewell, "
-            "student_t, student_t_mixture, banana, blr, lgcp)");
+            "student_t, student_t_mixture, banana, blr, lgcp, box_gaussian, lasso_regression)");
   EXPECT_EQ(message("gmm25", dmt::params().set("dim", 3.0)), "unknown parameter 'dim' for target gmm25");
   EXPECT_EQ(message("manywell", dmt::params().set("dim", 31.0)), "manywell: dim must be even, in [2, 4096]");
   EXPECT_EQ(message("funnel", dmt::params().set("dim", 2.5)), "parameter 'dim' must be an integer");
@@ -141,6 +141,17 @@ TEST(Targets, ConstructionErrorsNameTheProblem) {
   EXPECT_EQ(message("blr", dmt::params().set("prior_scale", 0.0)), "blr: prior_scale must be positive");
   EXPECT_EQ(message("lgcp", dmt::params().set("grid", 100.0)), "lgcp: grid must be in [2, 64]");
   EXPECT_EQ(message("gmm40", dmt::params().set("seed", -1.0)), "gmm40: seed must be non-negative");
+  EXPECT_EQ(message("box_gaussian", dmt::params().set("lower", std::vector<double>{0, 2})),
+            "box_gaussian: lower must be below upper in every coordinate (coordinate 1: lower 2.000000, upper 1.500000)");
+  EXPECT_EQ(message("box_gaussian", dmt::params().set("upper", std::vector<double>{1})),
+            "box_gaussian: upper has 1 entries, expected dim = 2");
+  EXPECT_EQ(message("box_gaussian", dmt::params().set("covariance", std::vector<double>{1, 2, 2, 1})),
+            "box_gaussian: covariance must be symmetric positive definite");
+  EXPECT_EQ(message("lasso_regression", dmt::params().set("lambda", -0.5)),
+            "lasso_regression: lambda (the L1 weight) must be finite and non-negative (got -0.500000)");
+  EXPECT_EQ(message("lasso_regression", dmt::params().set("noise", 0.0)), "lasso_regression: noise must be positive");
+  EXPECT_EQ(message("lasso_regression", dmt::params().set("lambda", 0.0).set("rows", 3.0)),
+            "lasso_regression: lambda = 0 (flat prior) needs rows >= dim for a proper posterior");
 }
 
 }  // namespace

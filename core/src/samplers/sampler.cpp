@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, pnais)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -134,6 +134,15 @@ std::vector<component_doc> sampler_docs() {
         {"betas", "[]", "or given temperatures, increasing in (0, 1], the last 1"},
         {"resample_threshold", "0.5", "systematic resampling (and weight reset) when ESS < threshold x N"},
         {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
+      {"pnais",
+       "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
+       "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",
+       {{"proposals", "10", "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"},
+        {"gamma", "0.5", "proximal Newton step, in (0, 1]"},
+        {"cov_scale", "1", "proposal covariance S_j = cov_scale H_j^-1"},
+        {"min_curvature", "0.001", "floor of the Hessian's eigenvalues"},
+        {"init_scale", "3", "initial means: init_scale x standard normal draws"},
+        {"burn_in", "10", "iterations left out of the pooled log Z"}}},
   };
 }
 

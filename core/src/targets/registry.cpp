@@ -1,11 +1,13 @@
 #include "dmt/targets/registry.hpp"
 
 #include "dmt/targets/banana.hpp"
+#include "dmt/targets/box_gaussian.hpp"
 #include "dmt/targets/cox_process.hpp"
 #include "dmt/targets/doublewell.hpp"
 #include "dmt/targets/funnel.hpp"
 #include "dmt/targets/gaussian.hpp"
 #include "dmt/targets/gaussian_mixture.hpp"
+#include "dmt/targets/lasso_regression.hpp"
 #include "dmt/targets/logistic_regression.hpp"
 #include "dmt/targets/manywell.hpp"
 #include "dmt/targets/student_t.hpp"
@@ -32,6 +34,8 @@ const std::vector<entry>& entries() {
       {make_banana, banana_doc},
       {make_logistic_regression, logistic_regression_doc},
       {make_cox_process, cox_process_doc},
+      {make_box_gaussian, box_gaussian_doc},
+      {make_lasso_regression, lasso_regression_doc},
   };
   return all;
 }
