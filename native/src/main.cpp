@@ -84,13 +84,13 @@ int main(int argc, char** argv) {
   long repeats = 1;
   auto* repeats_opt = sample->add_option(
       "--repeats", repeats,
-      "weighted samplers (smc, jala): K independent runs (seeds SEED .. SEED+K-1); the metrics gain log Z's mean and "
+      "weighted samplers (smc, jala, pnais): K independent runs (seeds SEED .. SEED+K-1); the metrics gain log Z's mean and "
       "standard error (samples and weights are the first run's)");
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
   sample->add_option("--metrics", metrics, "metrics output, JSON");
   sample->add_option("--weights", weights,
-                     "weighted samplers (smc): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
+                     "weighted samplers (smc, jala, pnais): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
   std::string model;
   sample->add_option("--model", model, "sample a trained diffusion sampler (model.dmt) instead of a sampler");
 
