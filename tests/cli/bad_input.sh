@@ -63,6 +63,7 @@ expect_error "lasso negative L1 weight" "lasso_regression: lambda \(the L1 weigh
 expect_error "box lower above upper" "box_gaussian: lower must be below upper in every coordinate \(coordinate 0: lower 2.000000, upper 1.000000\)" "${base[@]}" --target box_gaussian --target-param 'lower=[2,0]' --target-param 'upper=[1,1]' --sampler pnais
 expect_error "pnais particles not a multiple" "pnais: the particle count \(105\) must be a multiple of proposals \(10\)" sample --steps 2 --out out/s.npy --metrics out/m.json --target box_gaussian --sampler pnais --particles 105
 expect_error "pnais gamma" "pnais: gamma must be in \(0, 1\] \(got 2.000000\)" sample --steps 2 --out out/s.npy --metrics out/m.json --target box_gaussian --sampler pnais --sampler-param gamma=2
+expect_error "multalmc fast chains" "multalmc: fast_chains must be between 1 and 4096" "${base[@]}" --target gmm25 --sampler multalmc --sampler-param fast_chains=0
 expect_error "repeats 0" "repeats must be between 1 and 100000 \(got 0\)" "${base[@]}" --target gmm25 --sampler smc --repeats 0
 expect_error "repeats without log Z" "--repeats estimates log Z's standard error; sampler 'mala' has no log Z" "${base[@]}" --target gmm25 --sampler mala --repeats 3
 expect_error "jala zero step" "jala: step_size must be positive" "${base[@]}" --target gmm25 --sampler jala --sampler-param step_size=0

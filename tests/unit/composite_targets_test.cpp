@@ -154,12 +154,9 @@ TEST(BoxGaussian, LogNormaliserAndDensityMatchQuadrature) {
 // midpoint rule in each coordinate separately (4000 points).
 TEST(BoxGaussian, DiagonalLogNormaliser) {
   const std::vector<double> mean = {0.5, -1, 2}, var = {1, 0.25, 4}, lo = {-1, -1.5, 0}, hi = {0.5, 3, 1};
-  const auto t = dmt::make_target("box_gaussian", dmt::params()
-                                                      .set("dim", 3.0)
-                                                      .set("mean", mean)
-                                                      .set("covariance", var)
-                                                      .set("lower", lo)
-                                                      .set("upper", hi));
+  const auto t = dmt::make_target(
+      "box_gaussian",
+      dmt::params().set("dim", 3.0).set("mean", mean).set("covariance", var).set("lower", lo).set("upper", hi));
   double lz = 0.0;
   for (int i = 0; i < 3; ++i) {
     const int m = 4000;

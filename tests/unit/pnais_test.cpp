@@ -2,6 +2,8 @@
 // exact value (the standard error from 8 seeds' estimates, printed; a 1e-6 floor covers float
 // rounding when the proposals match the target exactly), posterior means against quadrature,
 // thread independence, parameter errors.
+#include "dmt/samplers/pnais.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -10,7 +12,6 @@
 
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
-#include "dmt/samplers/pnais.hpp"
 #include "dmt/targets/registry.hpp"
 #include "test_support.hpp"
 
@@ -68,10 +69,12 @@ TEST(Pnais, BoxGaussianLogZAndMean) {
   const auto s = run_seeds(*t, {}, 2000, 30);
   const double exact = *t->log_normaliser();
   double g[2];
-  const auto [qz, qmean] = quadrature_2d([&](const double* x) { return t->evaluate_double(x, g); }, 0, 1.5, 0, 1.5, 1500);
-  std::printf("[ pnais    ] box_gaussian seeds 100..107: log Z %.5f +- %.5f (exact %.5f, quadrature %.5f); mean (%.4f, %.4f) "
-              "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
-              s.log_z_mean, s.log_z_se, exact, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
+  const auto [qz, qmean] =
+      quadrature_2d([&](const double* x) { return t->evaluate_double(x, g); }, 0, 1.5, 0, 1.5, 1500);
+  std::printf(
+      "[ pnais    ] box_gaussian seeds 100..107: log Z %.5f +- %.5f (exact %.5f, quadrature %.5f); mean (%.4f, %.4f) "
+      "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
+      s.log_z_mean, s.log_z_se, exact, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
   EXPECT_NEAR(s.log_z_mean, exact, 3 * s.log_z_se + 1e-6);
   // the posterior mean: relative error below 0.5% (its Monte-Carlo standard error over the 8 seeds
   // is about 0.1%; 64 seeds of the CLI gave log Z -1.03798 +- 0.00081, so no bias at this level)
@@ -87,9 +90,10 @@ TEST(Pnais, LassoEvidenceAndMean) {
   double g[2];
   const auto [qz, qmean] = quadrature_2d([&](const double* x) { return t->evaluate_double(x, g); }, -6, 6, -6, 6, 2400);
   const auto s = run_seeds(*t, dmt::params().set("cov_scale", 1.5), 2000, 30);
-  std::printf("[ pnais    ] lasso_regression seeds 100..107: log Z %.5f +- %.5f (quadrature %.5f); mean (%.4f, %.4f) "
-              "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
-              s.log_z_mean, s.log_z_se, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
+  std::printf(
+      "[ pnais    ] lasso_regression seeds 100..107: log Z %.5f +- %.5f (quadrature %.5f); mean (%.4f, %.4f) "
+      "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
+      s.log_z_mean, s.log_z_se, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
   EXPECT_NEAR(s.log_z_mean, qz, 3 * s.log_z_se + 1e-4);  // 1e-4: the float32-stored kernel and the quadrature
   EXPECT_NEAR(s.mean[0], qmean[0], 4 * s.mean_se[0] + 1e-3);
   EXPECT_NEAR(s.mean[1], qmean[1], 4 * s.mean_se[1] + 1e-3);
@@ -141,7 +145,8 @@ TEST(Pnais, ParameterErrors) {
   EXPECT_EQ(message(dmt::params().set("proposals", 0.0)), "pnais: proposals must be between 1 and 100000");
   EXPECT_EQ(message(dmt::params().set("cov_scale", -1.0)), "pnais: cov_scale must be positive");
   EXPECT_EQ(message(dmt::params().set("burn_in", -1.0)), "pnais: burn_in must be non-negative");
-  EXPECT_EQ(message({}, 105), "pnais: the particle count (105) must be a multiple of proposals (10), at least 2 per proposal");
+  EXPECT_EQ(message({}, 105),
+            "pnais: the particle count (105) must be a multiple of proposals (10), at least 2 per proposal");
   EXPECT_EQ(message(dmt::params().set("steps", 3.0)), "unknown parameter 'steps' for sampler pnais");
   dmt::pnais_sampler s(*t, dmt::parse_pnais({}), 100, 1);
   EXPECT_EQ(dmt_test::error_message([&] { s.set_particles(std::vector<float>(200), dmt::serial_executor()); }),

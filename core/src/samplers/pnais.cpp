@@ -26,7 +26,8 @@ pnais_settings parse_pnais(const params& p) {
   s.proposals = p.integer("proposals", s.proposals);
   if (s.proposals < 1 || s.proposals > 100000) throw input_error("pnais: proposals must be between 1 and 100000");
   s.gamma = p.number("gamma", s.gamma);
-  if (!(s.gamma > 0 && s.gamma <= 1)) throw input_error("pnais: gamma must be in (0, 1] (got " + std::to_string(s.gamma) + ")");
+  if (!(s.gamma > 0 && s.gamma <= 1))
+    throw input_error("pnais: gamma must be in (0, 1] (got " + std::to_string(s.gamma) + ")");
   s.cov_scale = p.number("cov_scale", s.cov_scale);
   if (!(s.cov_scale > 0) || !std::isfinite(s.cov_scale)) throw input_error("pnais: cov_scale must be positive");
   s.min_curvature = p.number("min_curvature", s.min_curvature);
@@ -141,8 +142,9 @@ void pnais_sampler::iterate(const executor& exec) {
   });
   evaluations_ += static_cast<long>(n_);
   const double lse = log_sum_exp(log_w);
-  if (!std::isfinite(lse)) throw input_error("pnais: every importance weight of iteration " + std::to_string(step_) +
-                                                 " is zero or not finite (no draw inside the target's support?)");
+  if (!std::isfinite(lse))
+    throw input_error("pnais: every importance weight of iteration " + std::to_string(step_) +
+                      " is zero or not finite (no draw inside the target's support?)");
   log_w_norm_.resize(n_);
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(d_);
   double ess_inv = 0.0;

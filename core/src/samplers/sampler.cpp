@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, pnais)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, pnais)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -134,6 +134,17 @@ std::vector<component_doc> sampler_docs() {
         {"betas", "[]", "or given temperatures, increasing in (0, 1], the last 1"},
         {"resample_threshold", "0.5", "systematic resampling (and weight reset) when ESS < threshold x N"},
         {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
+      {"multalmc",
+       "multiscale annealed Langevin: DALMC's Gaussian path with the score from fast Langevin chains on the "
+       "posterior of the clean sample (exponential Euler); a step is a slow Langevin step",
+       {{"schedule", "linear", "lambda over the levels: linear or cosine"},
+        {"levels", "100", "levels from lambda_min to 1 (then ULA steps on the target)"},
+        {"steps_per_level", "1", "slow steps per level"},
+        {"lambda_min", "0.01", "lambda at the start"},
+        {"step_size", "0.01", "slow Langevin step size h"},
+        {"fast_chains", "4", "M, fast chains per particle"},
+        {"fast_steps", "5", "fast steps per slow step"},
+        {"fast_step_size", "0.05", "fast step size (fast time)"}}},
       {"pnais",
        "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
        "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",

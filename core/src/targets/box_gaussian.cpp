@@ -38,8 +38,7 @@ double box_probability_2d(const Eigen::VectorXd& m, const Eigen::MatrixXd& c, co
 
 class box_gaussian_target final : public kernel_target<box_gaussian_kernel>, public composite_target {
  public:
-  box_gaussian_target(int dim, Eigen::VectorXd mean, Eigen::MatrixXd cov, Eigen::VectorXd lower,
-                      Eigen::VectorXd upper)
+  box_gaussian_target(int dim, Eigen::VectorXd mean, Eigen::MatrixXd cov, Eigen::VectorXd lower, Eigen::VectorXd upper)
       : kernel_target("box_gaussian", dim),
         mean_d_(std::move(mean)),
         cov_(std::move(cov)),

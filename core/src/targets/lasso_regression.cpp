@@ -18,8 +18,8 @@ lasso_dataset lasso_data(std::uint64_t seed, int rows, int dim, double noise) {
   d.x.resize(static_cast<std::size_t>(rows) * dim);
   d.y.resize(rows);
   for (int i = 0; i < rows; ++i) {
-    philox_stream xs(make_philox_key(seed), static_cast<std::uint32_t>(i), 1), es(make_philox_key(seed),
-                                                                                 static_cast<std::uint32_t>(i), 2);
+    philox_stream xs(make_philox_key(seed), static_cast<std::uint32_t>(i), 1),
+        es(make_philox_key(seed), static_cast<std::uint32_t>(i), 2);
     double yi = 0.0;
     for (int j = 0; j < dim; ++j) {
       d.x[i * dim + j] = xs.normal();
@@ -38,7 +38,7 @@ class lasso_target final : public kernel_target<lasso_regression_kernel>, public
       : kernel_target("lasso_regression", data.dim), weight_(weight) {
     const int d = data.dim;
     const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(data.x.data(),
-                                                                                                       data.rows, d);
+                                                                                                     data.rows, d);
     const Eigen::Map<const Eigen::VectorXd> y(data.y.data(), data.rows);
     gram_d_ = x.transpose() * x / (noise * noise);
     linear_d_ = x.transpose() * y / (noise * noise);
@@ -84,8 +84,11 @@ std::unique_ptr<target> make_lasso_regression(const params& p) {
   if (weight == 0 && rows < dim)
     throw input_error("lasso_regression: lambda = 0 (flat prior) needs rows >= dim for a proper posterior");
   params resolved;
-  resolved.set("dim", double(dim)).set("rows", double(rows)).set("seed", double(seed)).set("noise", noise).set("lambda",
-                                                                                                              weight);
+  resolved.set("dim", double(dim))
+      .set("rows", double(rows))
+      .set("seed", double(seed))
+      .set("noise", noise)
+      .set("lambda", weight);
   return std::make_unique<lasso_target>(
       lasso_data(static_cast<std::uint64_t>(seed), static_cast<int>(rows), static_cast<int>(dim), noise), noise, weight,
       resolved);

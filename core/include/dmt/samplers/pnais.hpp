@@ -31,12 +31,12 @@ namespace dmt {
 class composite_target;
 
 struct pnais_settings {
-  long proposals = 10;        // J
-  double gamma = 0.5;         // proximal Newton step, in (0, 1]
-  double cov_scale = 1.0;     // S_j = cov_scale H_j^-1
+  long proposals = 10;     // J
+  double gamma = 0.5;      // proximal Newton step, in (0, 1]
+  double cov_scale = 1.0;  // S_j = cov_scale H_j^-1
   double min_curvature = 1e-3;
   double init_scale = 3.0;
-  long burn_in = 10;          // iterations left out of the pooled log Z
+  long burn_in = 10;  // iterations left out of the pooled log Z
 };
 
 pnais_settings parse_pnais(const params& p);
@@ -45,7 +45,8 @@ class pnais_sampler : public particle_sampler {
  public:
   pnais_sampler(const target& t, pnais_settings settings, std::size_t particles, std::uint64_t seed,
                 const executor& exec = serial_executor());
-  void run(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {}) override;
+  void run(long steps, const executor& exec = serial_executor(),
+           const std::function<void(long)>& progress = {}) override;
   void set_particles(const std::vector<float>&, const executor&) override;
   const std::vector<float>& particles() const override { return x_; }
   const std::vector<float>& log_densities() const override { return log_r_; }

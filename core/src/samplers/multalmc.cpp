@@ -1,0 +1,184 @@
+#include "dmt/samplers/multalmc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "dmt/rng/stream.hpp"
+#include "dmt/samplers/sampler.hpp"
+
+namespace dmt {
+namespace {
+
+constexpr std::uint32_t kInitPurpose = 0x3A0001u, kSlowPurpose = 0x3A0002u,
+                        kFastPurpose = 0x3B000000u;  // + chain index (< 2^20)
+constexpr std::size_t kParticlesPerTask = 32;
+
+}  // namespace
+
+multalmc_settings parse_multalmc(const params& p) {
+  multalmc_settings s;
+  // the path's parameters are DALMC's (Gaussian noise, the exact / Monte-Carlo scores unused)
+  params path;
+  for (const char* k : {"schedule", "levels", "steps_per_level", "lambda_min", "step_size"})
+    if (p.has(k)) {
+      path.set(k, p.values().at(k));
+      if (std::string(k) == "schedule")
+        p.string(k, "");
+      else
+        p.number(k, 0.0);  // marks the key used (and rejects a non-number)
+    }
+  try {
+    s.path = parse_dalmc(path);
+  } catch (const input_error& e) {
+    std::string m = e.what();
+    if (m.rfind("dalmc: ", 0) == 0) m = "multalmc: " + m.substr(7);
+    throw input_error(m);
+  }
+  s.fast_chains = p.integer("fast_chains", s.fast_chains);
+  if (s.fast_chains < 1 || s.fast_chains > 4096) throw input_error("multalmc: fast_chains must be between 1 and 4096");
+  s.fast_steps = p.integer("fast_steps", s.fast_steps);
+  if (s.fast_steps < 1 || s.fast_steps > 100000) throw input_error("multalmc: fast_steps must be between 1 and 1e5");
+  s.fast_step_size = p.number("fast_step_size", s.fast_step_size);
+  if (!(s.fast_step_size > 0) || !std::isfinite(s.fast_step_size))
+    throw input_error("multalmc: fast_step_size must be positive");
+  p.reject_unused("sampler multalmc");
+  return s;
+}
+
+multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, std::size_t particles,
+                                   std::uint64_t seed, const executor&)
+    : target_(t), settings_(std::move(settings)), n_(particles), d_(t.dim()), key_(make_philox_key(seed)) {
+  if (n_ == 0) throw input_error("particle count must be positive");
+  if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  x_.resize(n_ * d_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    philox_stream rng(key_, static_cast<std::uint32_t>(i), kInitPurpose);
+    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(rng.normal());
+  }
+  score_.assign(n_ * d_, 0.0f);
+  init_chains(lambda_at(0));
+}
+
+void multalmc_sampler::init_chains(double lambda) {
+  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains);
+  y_.resize(n_ * m * d_);
+  // at the centre of rho's likelihood factor N(y; x / sqrt(lambda), (1 - lambda) / lambda I): the
+  // chains start spread like x / sqrt(lambda_0), wide at small lambda_0, and fall into the modes
+  // of pi near them
+  const double a = 1.0 / std::sqrt(lambda);
+  for (std::size_t i = 0; i < n_; ++i)
+    for (std::size_t c = 0; c < m; ++c)
+      for (int j = 0; j < d_; ++j) y_[(i * m + c) * d_ + j] = static_cast<float>(a * x_[i * d_ + j]);
+}
+
+void multalmc_sampler::set_particles(const std::vector<float>& x, const executor&) {
+  if (x.size() != n_ * static_cast<std::size_t>(d_))
+    throw input_error("expected " + std::to_string(n_) + " x " + std::to_string(d_) + " particles, got " +
+                      std::to_string(x.size()) + " numbers");
+  x_ = x;
+  init_chains(lambda_at(step_));
+  log_r_stale_ = true;
+}
+
+double multalmc_sampler::lambda_at(long k) const {
+  const auto& p = settings_.path;
+  const long total = p.levels * p.steps_per_level;
+  if (k >= total) return 1.0;
+  const long level = k / p.steps_per_level + 1;
+  return dalmc_lambda(p, double(level) / double(p.levels));
+}
+
+// `steps` exponential-Euler steps of the chains of particles [begin, end) at lambda < 1, then
+// their score estimates; the noise of fast step f is keyed by (particle, chain, fast counter).
+void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter,
+                                  long steps) {
+  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains), rows = (end - begin) * m;
+  const double kappa = lambda / (1.0 - lambda), a = std::sqrt(lambda), del = settings_.fast_step_size;
+  const double decay = std::exp(-kappa * del);
+  const double drift_gain = -std::expm1(-kappa * del) / kappa;  // (1 - e^{-kappa d}) / kappa -> d as kappa -> 0
+  const double noise = std::sqrt(-std::expm1(-2 * kappa * del) / kappa);
+  std::vector<float> lr(rows), g(rows * d_);
+  float* y = y_.data() + begin * m * d_;
+  for (long f = 0; f < steps; ++f) {
+    target_.evaluate(y, rows, lr.data(), g.data());
+    for (std::size_t i = begin; i < end; ++i)
+      for (std::size_t c = 0; c < m; ++c) {
+        philox_stream rng(key_, static_cast<std::uint32_t>(i), kFastPurpose + static_cast<std::uint32_t>(c),
+                          counter + static_cast<std::uint32_t>(f));
+        const std::size_t r = (i - begin) * m + c;
+        for (int j = 0; j < d_; ++j) {
+          const double centre = x_[i * d_ + j] / a;
+          const double yj = y[r * d_ + j];
+          // c + g/kappa + e^{-kappa d}(y - c - g/kappa) = c + e^{-kappa d}(y - c) + drift_gain g
+          y[r * d_ + j] =
+              static_cast<float>(centre + decay * (yj - centre) + drift_gain * g[r * d_ + j] + noise * rng.normal());
+        }
+      }
+  }
+  for (std::size_t i = begin; i < end; ++i)
+    for (int j = 0; j < d_; ++j) {
+      double mean = 0.0;
+      for (std::size_t c = 0; c < m; ++c) mean += y_[((i * m) + c) * d_ + j];
+      mean /= double(m);
+      score_[i * d_ + j] = static_cast<float>((a * mean - x_[i * d_ + j]) / (1.0 - lambda));
+    }
+}
+
+void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec) {
+  if (!(lambda > 0 && lambda < 1)) throw input_error("multalmc: run_fast needs lambda in (0, 1)");
+  const std::size_t tasks = (n_ + kParticlesPerTask - 1) / kParticlesPerTask;
+  const std::uint32_t counter = 0x80000000u + static_cast<std::uint32_t>(fast_done_);
+  exec.parallel_for(tasks, [&](std::size_t task) {
+    const std::size_t begin = task * kParticlesPerTask, end = std::min(n_, begin + kParticlesPerTask);
+    fast_block(lambda, begin, end, counter, steps);
+  });
+  fast_done_ += steps;
+  evaluations_ += static_cast<long>(n_) * settings_.fast_chains * steps;
+}
+
+void multalmc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
+  if (steps < 0) throw input_error("step count must be non-negative");
+  const std::size_t tasks = (n_ + kParticlesPerTask - 1) / kParticlesPerTask;
+  const double h = settings_.path.step_size, noise = std::sqrt(2.0 * h);
+  for (long k = 0; k < steps; ++k) {
+    const double lambda = lambda_at(step_);
+    const std::uint32_t step = static_cast<std::uint32_t>(step_);
+    std::vector<long> bad(tasks, -1);
+    exec.parallel_for(tasks, [&](std::size_t task) {
+      const std::size_t begin = task * kParticlesPerTask, end = std::min(n_, begin + kParticlesPerTask);
+      if (lambda < 1.0) {
+        fast_block(lambda, begin, end, step * static_cast<std::uint32_t>(settings_.fast_steps), settings_.fast_steps);
+      } else {  // ULA on the target
+        std::vector<float> lr(end - begin);
+        target_.evaluate(x_.data() + begin * d_, end - begin, lr.data(), score_.data() + begin * d_);
+      }
+      for (std::size_t i = begin; i < end; ++i) {
+        philox_stream rng(key_, static_cast<std::uint32_t>(i), kSlowPurpose, step);
+        for (int j = 0; j < d_; ++j) {
+          float& v = x_[i * d_ + j];
+          v = static_cast<float>(v + h * score_[i * d_ + j] + noise * rng.normal());
+          if (!std::isfinite(v) && bad[task] < 0) bad[task] = static_cast<long>(i);
+        }
+      }
+    });
+    for (long b : bad)
+      if (b >= 0) throw nonfinite_error(step_, b);
+    evaluations_ += static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps);
+    ++step_;
+    log_r_stale_ = true;
+    if (progress) progress(k + 1);
+  }
+}
+
+const std::vector<float>& multalmc_sampler::log_densities() const {
+  if (log_r_stale_) {
+    log_r_.resize(n_);
+    target_.evaluate(x_.data(), n_, log_r_.data(), nullptr);
+    log_r_stale_ = false;
+  }
+  return log_r_;
+}
+
+}  // namespace dmt

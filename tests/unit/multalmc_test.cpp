@@ -1,0 +1,84 @@
+// MultALMC: the fast chains' score estimate against the exact score of the Gaussian path on a
+// Gaussian target (where rho_{lambda,x} is Gaussian and the exponential Euler recursion's
+// stationary mean is its exact mean, so only Monte-Carlo error remains), thread independence, the
+// evaluation count and the parameter errors. Its sampling run on gmm25 is in tests/heavy/.
+#include "dmt/samplers/multalmc.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <cstdio>
+
+#include "dmt/native/thread_pool.hpp"
+#include "dmt/targets/registry.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+// N(m, S) in 2-D, lambda = 0.6, every particle at the same x: the score of mu_lambda at x is
+// -(lambda S + (1 - lambda) I)^-1 (x - sqrt(lambda) m). 400 particles x 16 chains after 300 fast
+// steps (the chains forget their start in about 30: the slowest rate is about lambda / (1 - lambda)
+// + 1 / s_max); tolerance 5 standard errors of the mean over the particles. Seed 17.
+TEST(Multalmc, FastChainsEstimateTheExactScore) {
+  const Eigen::Vector2d m(1.0, -0.5);
+  Eigen::Matrix2d s;
+  s << 2.0, 0.6, 0.6, 1.0;
+  const auto t = dmt::make_target("gaussian", dmt::params()
+                                                  .set("dim", 2.0)
+                                                  .set("mean", std::vector<double>{m[0], m[1]})
+                                                  .set("covariance", std::vector<double>{2.0, 0.6, 0.6, 1.0}));
+  const std::size_t n = 400;
+  dmt::multalmc_sampler sp(*t, dmt::parse_multalmc(dmt::params().set("fast_chains", 16.0).set("fast_step_size", 0.1)),
+                           n, 17);
+  const Eigen::Vector2d x(0.8, 0.9);
+  std::vector<float> xs(2 * n);
+  for (std::size_t i = 0; i < n; ++i) xs[2 * i] = float(x[0]), xs[2 * i + 1] = float(x[1]);
+  sp.set_particles(xs);
+  const double lambda = 0.6;
+  sp.run_fast(lambda, 300);
+  const Eigen::Vector2d exact =
+      -(lambda * s + (1 - lambda) * Eigen::Matrix2d::Identity()).inverse() * (x - std::sqrt(lambda) * m);
+  Eigen::Vector2d mean = Eigen::Vector2d::Zero(), sq = Eigen::Vector2d::Zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector2d v(sp.last_scores()[2 * i], sp.last_scores()[2 * i + 1]);
+    mean += v / double(n);
+    sq += v.cwiseAbs2() / double(n);
+  }
+  const Eigen::Vector2d se = ((sq - mean.cwiseAbs2()) / double(n - 1)).cwiseSqrt();
+  std::printf("[ multalmc ] seed 17: score (%.4f, %.4f) +- (%.4f, %.4f), exact (%.4f, %.4f)\n", mean[0], mean[1], se[0],
+              se[1], exact[0], exact[1]);
+  EXPECT_NEAR(mean[0], exact[0], 5 * se[0]);
+  EXPECT_NEAR(mean[1], exact[1], 5 * se[1]);
+  EXPECT_EQ(sp.energy_evaluations(), long(n) * 16 * 300);
+}
+
+TEST(Multalmc, DeterministicAcrossThreadCountsAndCountsEvaluations) {
+  const auto t = dmt::make_target("gmm25", {});
+  const auto settings =
+      dmt::parse_multalmc(dmt::params().set("levels", 10.0).set("fast_chains", 3.0).set("fast_steps", 2.0));
+  dmt::thread_pool one(1), three(3);
+  dmt::multalmc_sampler a(*t, settings, 300, 4, one), b(*t, settings, 300, 4, three);
+  a.run(14, one);
+  b.run(14, three);
+  EXPECT_EQ(a.particles(), b.particles());
+  EXPECT_EQ(a.chains(), b.chains());
+  // the 10th level is lambda = 1 (as in DALMC): 9 annealing steps of 3 x 2 fast evaluations, then
+  // 5 ULA steps on the target of one each
+  EXPECT_LT(a.lambda_at(8), 1.0);
+  EXPECT_EQ(a.lambda_at(9), 1.0);
+  EXPECT_EQ(a.energy_evaluations(), 300L * (9 * 3 * 2 + 5));
+}
+
+TEST(Multalmc, ParameterErrors) {
+  const auto message = [](const dmt::params& p) { return dmt_test::error_message([&] { dmt::parse_multalmc(p); }); };
+  EXPECT_EQ(message(dmt::params().set("fast_chains", 0.0)), "multalmc: fast_chains must be between 1 and 4096");
+  EXPECT_EQ(message(dmt::params().set("fast_steps", 0.0)), "multalmc: fast_steps must be between 1 and 1e5");
+  EXPECT_EQ(message(dmt::params().set("fast_step_size", -1.0)), "multalmc: fast_step_size must be positive");
+  EXPECT_EQ(message(dmt::params().set("lambda_min", 1.0)), "multalmc: lambda_min must be in (0, 1)");
+  EXPECT_EQ(message(dmt::params().set("schedule", std::string("cubic"))),
+            "multalmc: schedule must be linear or cosine (got 'cubic')");
+  EXPECT_EQ(message(dmt::params().set("inner_samples", 3.0)), "unknown parameter 'inner_samples' for sampler multalmc");
+}
+
+}  // namespace
