@@ -119,6 +119,33 @@ TEST(ExactSamplers, Manywell) {
     EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, j), [](double v) { return dmt_test::normal_cdf(v); }));
 }
 
+// doublewell(10, 5, 3) and a negative delta (one well): KS tests of a double-well coordinate
+// against the CDF from cumulative Simpson quadrature of exp(-(x^2 - delta)^2), and of a Gaussian one.
+TEST(ExactSamplers, Doublewell) {
+  for (double delta : {3.0, -1.0}) {
+    const auto seed = dmt_test::test_seed(delta > 0 ? 107 : 108);
+    int d;
+    const auto x = draw("doublewell", dmt::params().set("delta", delta), seed, &d);
+    const int n = 20000;
+    const double a = -6, h = 12.0 / n;
+    std::vector<double> cdf(n + 1, 0.0);
+    auto f = [&](double v) { return std::exp(-(v * v - delta) * (v * v - delta)); };
+    for (int i = 0; i < n; ++i) {
+      const double v0 = a + i * h;
+      cdf[i + 1] = cdf[i] + h / 6 * (f(v0) + 4 * f(v0 + h / 2) + f(v0 + h));
+    }
+    auto well_cdf = [&](double v) {
+      if (v <= a) return 0.0;
+      if (v >= a + n * h) return 1.0;
+      const double pos = (v - a) / h;
+      const int i = static_cast<int>(pos);
+      return (cdf[i] + (pos - i) * (cdf[i + 1] - cdf[i])) / cdf[n];
+    };
+    for (int j : {0, 4}) EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, j), well_cdf)) << "delta " << delta;
+    EXPECT_TRUE(dmt_test::ks_accepts(dmt_test::column(x, d, 7), [](double v) { return dmt_test::normal_cdf(v); }));
+  }
+}
+
 TEST(ExactSamplers, StudentT) {
   const auto seed = dmt_test::test_seed(106);
   int d;
