@@ -70,6 +70,55 @@ TEST(Multalmc, DeterministicAcrossThreadCountsAndCountsEvaluations) {
   EXPECT_EQ(a.energy_evaluations(), 300L * (9 * 3 * 2 + 5));
 }
 
+// slow = underdamped with levels = 1 runs OBABO on the target itself. On N(m, diag(1, 2)) its
+// stationary law is known in closed form: velocity Verlet conserves p^2/2 + (1 - h^2 w^2/4) w^2 x^2/2
+// and the O steps keep p ~ N(0, 1), so x_j ~ N(m_j, s_j^2 / (1 - h^2 / (4 s_j^2))) (checked by a
+// separate numpy simulation: 1.0678 vs 1.0667 at h = 0.5, s^2 = 1). Seed 21, N = 20000, h = 0.5,
+// 200 steps; 5 standard errors (mean: s / sqrt(N); variance: var sqrt(2 / N)). The target's own
+// variances (1, 2) are 6.3 and 4.4 standard errors away.
+TEST(Multalmc, UnderdampedStepsHaveTheObaboStationaryLaw) {
+  const auto t = dmt::make_target("gaussian", dmt::params()
+                                                  .set("dim", 2.0)
+                                                  .set("mean", std::vector<double>{0.5, -1.0})
+                                                  .set("covariance", std::vector<double>{1.0, 2.0}));
+  const double h = 0.5;
+  const std::size_t n = 20000;
+  dmt::multalmc_sampler sp(
+      *t,
+      dmt::parse_multalmc(dmt::params().set("slow", std::string("underdamped")).set("levels", 1.0).set("step_size", h)),
+      n, 21);
+  EXPECT_EQ(sp.lambda_at(0), 1.0);
+  sp.run(200);
+  const double m[2] = {0.5, -1.0}, var[2] = {1.0, 2.0};
+  for (int j = 0; j < 2; ++j) {
+    double mean = 0, sq = 0;
+    for (std::size_t i = 0; i < n; ++i) mean += sp.particles()[2 * i + j] / double(n);
+    for (std::size_t i = 0; i < n; ++i) sq += std::pow(sp.particles()[2 * i + j] - mean, 2) / double(n - 1);
+    const double predicted = var[j] / (1 - h * h / (4 * var[j]));
+    std::printf("[ multalmc ] OBABO coordinate %d: mean %.4f (target %.1f), variance %.4f (predicted %.4f)\n", j, mean,
+                m[j], sq, predicted);
+    EXPECT_NEAR(mean, m[j], 5 * std::sqrt(predicted / double(n)));
+    EXPECT_NEAR(sq, predicted, 5 * predicted * std::sqrt(2.0 / double(n)));
+  }
+  EXPECT_EQ(sp.energy_evaluations(), long(n) * 201);  // one gradient per step, one more at the start
+}
+
+TEST(Multalmc, UnderdampedIsDeterministicAcrossThreadCounts) {
+  const auto t = dmt::make_target("gmm25", {});
+  const auto settings = dmt::parse_multalmc(dmt::params()
+                                                .set("slow", std::string("underdamped"))
+                                                .set("levels", 6.0)
+                                                .set("fast_chains", 2.0)
+                                                .set("fast_steps", 2.0));
+  dmt::thread_pool one(1), three(3);
+  dmt::multalmc_sampler a(*t, settings, 200, 8, one), b(*t, settings, 200, 8, three);
+  a.run(9, one);
+  b.run(9, three);
+  EXPECT_EQ(a.particles(), b.particles());
+  // 5 annealing steps of 2 x 2 fast evaluations (+ one more estimate at the start), 4 at the target
+  EXPECT_EQ(a.energy_evaluations(), 200L * (6 * 4 + 4));
+}
+
 TEST(Multalmc, ParameterErrors) {
   const auto message = [](const dmt::params& p) { return dmt_test::error_message([&] { dmt::parse_multalmc(p); }); };
   EXPECT_EQ(message(dmt::params().set("fast_chains", 0.0)), "multalmc: fast_chains must be between 1 and 4096");
@@ -79,6 +128,9 @@ TEST(Multalmc, ParameterErrors) {
   EXPECT_EQ(message(dmt::params().set("schedule", std::string("cubic"))),
             "multalmc: schedule must be linear or cosine (got 'cubic')");
   EXPECT_EQ(message(dmt::params().set("inner_samples", 3.0)), "unknown parameter 'inner_samples' for sampler multalmc");
+  EXPECT_EQ(message(dmt::params().set("slow", std::string("fast"))),
+            "multalmc: slow must be overdamped or underdamped (got 'fast')");
+  EXPECT_EQ(message(dmt::params().set("friction", 0.0)), "multalmc: friction must be positive");
 }
 
 }  // namespace

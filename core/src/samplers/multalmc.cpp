@@ -11,7 +11,7 @@
 namespace dmt {
 namespace {
 
-constexpr std::uint32_t kInitPurpose = 0x3A0001u, kSlowPurpose = 0x3A0002u,
+constexpr std::uint32_t kInitPurpose = 0x3A0001u, kSlowPurpose = 0x3A0002u, kVelocityPurpose = 0x3A0004u,
                         kFastPurpose = 0x3B000000u;  // + chain index (< 2^20)
 constexpr std::size_t kParticlesPerTask = 32;
 
@@ -43,6 +43,11 @@ multalmc_settings parse_multalmc(const params& p) {
   s.fast_step_size = p.number("fast_step_size", s.fast_step_size);
   if (!(s.fast_step_size > 0) || !std::isfinite(s.fast_step_size))
     throw input_error("multalmc: fast_step_size must be positive");
+  s.slow = p.string("slow", s.slow);
+  if (s.slow != "overdamped" && s.slow != "underdamped")
+    throw input_error("multalmc: slow must be overdamped or underdamped (got '" + s.slow + "')");
+  s.friction = p.number("friction", s.friction);
+  if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
   p.reject_unused("sampler multalmc");
   return s;
 }
@@ -58,6 +63,13 @@ multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, 
     for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(rng.normal());
   }
   score_.assign(n_ * d_, 0.0f);
+  if (settings_.slow == "underdamped") {  // velocities N(0, I)
+    v_.resize(n_ * d_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key_, static_cast<std::uint32_t>(i), kVelocityPurpose);
+      for (int j = 0; j < d_; ++j) v_[i * d_ + j] = static_cast<float>(rng.normal());
+    }
+  }
   init_chains(lambda_at(0));
 }
 
@@ -79,6 +91,7 @@ void multalmc_sampler::set_particles(const std::vector<float>& x, const executor
                       std::to_string(x.size()) + " numbers");
   x_ = x;
   init_chains(lambda_at(step_));
+  score_valid_ = false;
   log_r_stale_ = true;
 }
 
@@ -138,34 +151,69 @@ void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec)
   evaluations_ += static_cast<long>(n_) * settings_.fast_chains * steps;
 }
 
+void multalmc_sampler::score_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter) {
+  if (lambda < 1.0) {
+    fast_block(lambda, begin, end, counter, settings_.fast_steps);
+  } else {  // the target's own score
+    std::vector<float> lr(end - begin);
+    target_.evaluate(x_.data() + begin * d_, end - begin, lr.data(), score_.data() + begin * d_);
+  }
+}
+
 void multalmc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
   if (steps < 0) throw input_error("step count must be non-negative");
   const std::size_t tasks = (n_ + kParticlesPerTask - 1) / kParticlesPerTask;
   const double h = settings_.path.step_size, noise = std::sqrt(2.0 * h);
+  const bool underdamped = settings_.slow == "underdamped";
+  const double a = std::exp(-0.5 * settings_.friction * h), b = std::sqrt(-std::expm1(-settings_.friction * h));
+  const auto per_score = [&](double lambda) {
+    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps);
+  };
   for (long k = 0; k < steps; ++k) {
     const double lambda = lambda_at(step_);
     const std::uint32_t step = static_cast<std::uint32_t>(step_);
+    const std::uint32_t counter = step * static_cast<std::uint32_t>(settings_.fast_steps);
+    const bool initial = underdamped && !score_valid_;
     std::vector<long> bad(tasks, -1);
     exec.parallel_for(tasks, [&](std::size_t task) {
       const std::size_t begin = task * kParticlesPerTask, end = std::min(n_, begin + kParticlesPerTask);
-      if (lambda < 1.0) {
-        fast_block(lambda, begin, end, step * static_cast<std::uint32_t>(settings_.fast_steps), settings_.fast_steps);
-      } else {  // ULA on the target
-        std::vector<float> lr(end - begin);
-        target_.evaluate(x_.data() + begin * d_, end - begin, lr.data(), score_.data() + begin * d_);
+      if (!underdamped) {
+        score_block(lambda, begin, end, counter);
+        for (std::size_t i = begin; i < end; ++i) {
+          philox_stream rng(key_, static_cast<std::uint32_t>(i), kSlowPurpose, step);
+          for (int j = 0; j < d_; ++j) {
+            float& v = x_[i * d_ + j];
+            v = static_cast<float>(v + h * score_[i * d_ + j] + noise * rng.normal());
+            if (!std::isfinite(v) && bad[task] < 0) bad[task] = static_cast<long>(i);
+          }
+        }
+        return;
       }
+      // OBABO: O, half kick with the score at x (the previous step's estimate, or a fresh one on the
+      // first step), drift, the score at the new x, half kick, O
+      if (initial) score_block(lambda, begin, end, 0xC0000000u);
       for (std::size_t i = begin; i < end; ++i) {
         philox_stream rng(key_, static_cast<std::uint32_t>(i), kSlowPurpose, step);
         for (int j = 0; j < d_; ++j) {
-          float& v = x_[i * d_ + j];
-          v = static_cast<float>(v + h * score_[i * d_ + j] + noise * rng.normal());
-          if (!std::isfinite(v) && bad[task] < 0) bad[task] = static_cast<long>(i);
+          float& v = v_[i * d_ + j];
+          v = static_cast<float>(a * v + b * rng.normal() + 0.5 * h * score_[i * d_ + j]);
+          x_[i * d_ + j] = static_cast<float>(x_[i * d_ + j] + h * v);
+        }
+      }
+      score_block(lambda, begin, end, counter);
+      for (std::size_t i = begin; i < end; ++i) {
+        philox_stream rng(key_, static_cast<std::uint32_t>(i), kSlowPurpose + 1, step);
+        for (int j = 0; j < d_; ++j) {
+          float& v = v_[i * d_ + j];
+          v = static_cast<float>(a * (v + 0.5 * h * score_[i * d_ + j]) + b * rng.normal());
+          if (!(std::isfinite(v) && std::isfinite(x_[i * d_ + j])) && bad[task] < 0) bad[task] = static_cast<long>(i);
         }
       }
     });
-    for (long b : bad)
-      if (b >= 0) throw nonfinite_error(step_, b);
-    evaluations_ += static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps);
+    for (long bi : bad)
+      if (bi >= 0) throw nonfinite_error(step_, bi);
+    evaluations_ += per_score(lambda) * (initial ? 2 : 1);
+    score_valid_ = underdamped;
     ++step_;
     log_r_stale_ = true;
     if (progress) progress(k + 1);

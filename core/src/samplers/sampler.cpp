@@ -144,7 +144,9 @@ std::vector<component_doc> sampler_docs() {
         {"step_size", "0.01", "slow Langevin step size h"},
         {"fast_chains", "4", "M, fast chains per particle"},
         {"fast_steps", "5", "fast steps per slow step"},
-        {"fast_step_size", "0.05", "fast step size (fast time)"}}},
+        {"fast_step_size", "0.05", "fast step size (fast time)"},
+        {"slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)"},
+        {"friction", "1", "underdamped: friction gamma"}}},
       {"pnais",
        "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
        "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",

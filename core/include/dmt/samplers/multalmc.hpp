@@ -11,11 +11,17 @@
 // The slow particle then takes the overdamped step x <- x + h s + sqrt(2h) xi with the score
 // estimate s = (1/M) sum_m (sqrt(lambda) Y^m - x) / (1 - lambda) (Tweedie's formula over the chains'
 // current states: stochastic averaging). After the last level the steps are ULA on the target.
+// slow = underdamped: unit-mass OBABO steps instead (friction gamma, velocities from N(0, I)):
+//   v <- e^(-gamma h / 2) v + sqrt(1 - e^(-gamma h)) xi + h/2 s(x);  x <- x + h v;
+//   v <- e^(-gamma h / 2) (v + h/2 s(x)) + sqrt(1 - e^(-gamma h)) xi',
+// one score estimate per step (the first half kick reuses the previous step's, computed at the
+// same x; the first step computes one more).
 // Particles start from N(0, I), their chains at x / sqrt(lambda_0) (the centre of rho's Gaussian
 // factor: spread wide at small lambda_0, they fall into the modes of pi near them). Every random
 // number is keyed by (seed, particle, chain, step): deterministic, independent of the threads.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dmt/rng/philox.hpp"
@@ -25,10 +31,12 @@
 namespace dmt {
 
 struct multalmc_settings {
-  dalmc_settings path;           // schedule, levels, steps_per_level, lambda_min, step_size (slow h)
-  long fast_chains = 4;          // M per slow particle
-  long fast_steps = 5;           // fast steps per slow step
-  double fast_step_size = 0.05;  // d, in fast time
+  dalmc_settings path;              // schedule, levels, steps_per_level, lambda_min, step_size (slow h)
+  long fast_chains = 4;             // M per slow particle
+  long fast_steps = 5;              // fast steps per slow step
+  double fast_step_size = 0.05;     // d, in fast time
+  std::string slow = "overdamped";  // overdamped | underdamped (OBABO)
+  double friction = 1.0;            // underdamped: gamma
 };
 
 multalmc_settings parse_multalmc(const params& p);
@@ -60,6 +68,7 @@ class multalmc_sampler : public particle_sampler {
  private:
   void init_chains(double lambda);
   void fast_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t step, long steps);
+  void score_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter);
   const target& target_;
   multalmc_settings settings_;
   std::size_t n_;
@@ -67,7 +76,8 @@ class multalmc_sampler : public particle_sampler {
   philox_key key_;
   long step_ = 0, fast_done_ = 0;
   long evaluations_ = 0;
-  std::vector<float> x_, y_, score_, empty_;
+  std::vector<float> x_, v_, y_, score_, empty_;
+  bool score_valid_ = false;  // underdamped: score_ holds the estimate at the current x
   mutable std::vector<float> log_r_;
   mutable bool log_r_stale_ = true;
 };
