@@ -81,35 +81,39 @@ TEST(Dalmc, PathCoversEveryModeOfGmm25) {
   EXPECT_GE(total, 4900);
 }
 
-// MultALMC on gmm25 from noise (seed 5, N = 2000, 300 levels x 3 slow steps, h 0.05; 4 fast chains x
-// 5 exponential-Euler steps of 0.2 per slow step): every mode holds at least half of its expected
-// 80 particles.
+// MultALMC on gmm25 from noise, overdamped and underdamped (seed 5, N = 2000, 300 levels x 3 slow
+// steps, h 0.05; 4 fast chains x 5 exponential-Euler steps of 0.2 per slow step): every mode holds at
+// least half of its expected 80 particles.
 TEST(Multalmc, PathCoversEveryModeOfGmm25) {
   const auto t = dmt::make_target("gmm25", {});
-  dmt::multalmc_sampler s(*t,
-                          dmt::parse_multalmc(dmt::params()
-                                                  .set("levels", 300.0)
-                                                  .set("steps_per_level", 3.0)
-                                                  .set("step_size", 0.05)
-                                                  .set("fast_step_size", 0.2)),
-                          2000, 5);
-  s.run(1000);
-  const auto modes = t->mode_locations();
-  const double radius = t->mode_radius();
-  std::vector<int> counts(modes.size() / 2, 0);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    for (std::size_t k = 0; k < counts.size(); ++k) {
-      const double dx = s.particles()[2 * i] - modes[2 * k], dy = s.particles()[2 * i + 1] - modes[2 * k + 1];
-      if (dx * dx + dy * dy < radius * radius) ++counts[k];
+  for (const char* slow : {"overdamped", "underdamped"}) {
+    dmt::multalmc_sampler s(*t,
+                            dmt::parse_multalmc(dmt::params()
+                                                    .set("levels", 300.0)
+                                                    .set("steps_per_level", 3.0)
+                                                    .set("step_size", 0.05)
+                                                    .set("fast_step_size", 0.2)
+                                                    .set("slow", std::string(slow))),
+                            2000, 5);
+    s.run(1000);
+    const auto modes = t->mode_locations();
+    const double radius = t->mode_radius();
+    std::vector<int> counts(modes.size() / 2, 0);
+    for (std::size_t i = 0; i < s.size(); ++i)
+      for (std::size_t k = 0; k < counts.size(); ++k) {
+        const double dx = s.particles()[2 * i] - modes[2 * k], dy = s.particles()[2 * i + 1] - modes[2 * k + 1];
+        if (dx * dx + dy * dy < radius * radius) ++counts[k];
+      }
+    int low = 1 << 30, total = 0;
+    for (int c : counts) {
+      low = std::min(low, c);
+      total += c;
     }
-  int low = 1 << 30, total = 0;
-  for (int c : counts) {
-    low = std::min(low, c);
-    total += c;
+    std::printf("[ multalmc ] gmm25, %s: fewest particles on a mode %d, on modes %d / %zu\n", slow, low, total,
+                s.size());
+    EXPECT_GE(low, 40) << slow;
+    EXPECT_GE(total, 1950) << slow;
   }
-  std::printf("[ multalmc ] gmm25: fewest particles on a mode %d, on modes %d / %zu\n", low, total, s.size());
-  EXPECT_GE(low, 40);
-  EXPECT_GE(total, 1950);
 }
 
 }  // namespace
