@@ -97,14 +97,16 @@ Eigen::MatrixXd pnais_sampler::hessian(const Eigen::VectorXd& x) const {
 
 void pnais_sampler::iterate(const executor& exec) {
   const std::size_t nj = mu_.size();
-  // 1. proposals: H_j floored to positive definite, S_j = c H_j^-1 = V diag(c / lambda) V^T
+  // 1. proposals: H_j made positive definite by the absolute values of its eigenvalues (saddle-free
+  // Newton: a step from a point of negative curvature moves downhill by a sensible amount), floored
+  // at min_curvature; S_j = c H_j^-1 = V diag(c / |lambda|) V^T
   std::vector<Eigen::MatrixXd> hs(nj), root(nj), prec(nj);
   std::vector<double> log_norm(nj);
   for (std::size_t j = 0; j < nj; ++j) {
     Eigen::MatrixXd h = hessian(mu_[j]);
     if (!h.allFinite()) throw input_error("pnais: the Hessian of f is not finite at a proposal mean");
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(h);
-    Eigen::VectorXd lam = es.eigenvalues().cwiseMax(settings_.min_curvature);
+    Eigen::VectorXd lam = es.eigenvalues().cwiseAbs().cwiseMax(settings_.min_curvature);
     hs[j] = es.eigenvectors() * lam.asDiagonal() * es.eigenvectors().transpose();
     root[j] = es.eigenvectors() * (settings_.cov_scale * lam.cwiseInverse()).cwiseSqrt().asDiagonal();
     prec[j] = hs[j] / settings_.cov_scale;

@@ -153,7 +153,7 @@ std::vector<component_doc> sampler_docs() {
        {{"proposals", "10", "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"},
         {"gamma", "0.5", "proximal Newton step, in (0, 1]"},
         {"cov_scale", "1", "proposal covariance S_j = cov_scale H_j^-1"},
-        {"min_curvature", "0.001", "floor of the Hessian's eigenvalues"},
+        {"min_curvature", "0.001", "floor of the Hessian eigenvalues (taken by absolute value)"},
         {"init_scale", "3", "initial means: init_scale x standard normal draws"},
         {"burn_in", "10", "iterations left out of the pooled log Z"}}},
   };

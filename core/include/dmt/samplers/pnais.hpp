@@ -3,8 +3,8 @@
 // penalty of lasso_regression, the box of box_gaussian); any other target is treated as g = 0 with
 // f = -log R and its Hessian from central differences of the gradient.
 // J Gaussian proposals q_j = N(mu_j, S_j). Each step (iteration t):
-//   1. H_j = the Hessian of f at mu_j with its eigenvalues floored at min_curvature (positive
-//      definite), S_j = cov_scale H_j^-1;
+//   1. H_j = the Hessian of f at mu_j with its eigenvalues replaced by their absolute values,
+//      floored at min_curvature (positive definite; saddle-free Newton), S_j = cov_scale H_j^-1;
 //   2. K = N / J draws from each q_j (Philox keyed by (seed, particle, t));
 //   3. deterministic-mixture weights w = R(x) / ((1/J) sum_i q_i(x)) (exp(-inf) = 0 outside g's
 //      domain);
