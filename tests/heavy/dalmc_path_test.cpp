@@ -14,6 +14,24 @@ namespace {
 
 dmt::dalmc_settings settings(const dmt::params& p) { return dmt::parse_dalmc(p); }
 
+// The fewest particles within a mode's radius over gmm25's 25 modes, and the total on modes.
+std::pair<int, int> mode_counts(const dmt::target& t, const std::vector<float>& x) {
+  const auto modes = t.mode_locations();
+  const double radius = t.mode_radius();
+  std::vector<int> counts(modes.size() / 2, 0);
+  for (std::size_t i = 0; i < x.size() / 2; ++i)
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      const double dx = x[2 * i] - modes[2 * k], dy = x[2 * i + 1] - modes[2 * k + 1];
+      if (dx * dx + dy * dy < radius * radius) ++counts[k];
+    }
+  int low = 1 << 30, total = 0;
+  for (int c : counts) {
+    low = std::min(low, c);
+    total += c;
+  }
+  return {low, total};
+}
+
 // Seed 3; N = 40000. The reference is ULA's stationary law on N(m, S): mean m, covariance
 // (P - h P^2 / 2)^-1 with P = S^-1 (closed form of the linear recursion). Tolerance: 5 standard
 // errors of the sample mean / covariance entries, plus 0.01 for the path's lag (the annealing ends
@@ -25,8 +43,11 @@ TEST(Dalmc, ExactScorePathEndsAtTheGaussianTarget) {
                                                   .set("covariance", std::vector<double>{2.0, 0.6, 0.6, 1.0}));
   const double h = 0.01;
   dmt::dalmc_sampler s(*t,
-                       settings(dmt::params().set("score", std::string("exact")).set("levels", 500.0)
-                                    .set("steps_per_level", 4.0).set("step_size", h)),
+                       settings(dmt::params()
+                                    .set("score", std::string("exact"))
+                                    .set("levels", 500.0)
+                                    .set("steps_per_level", 4.0)
+                                    .set("step_size", h)),
                        40000, 3);
   EXPECT_EQ(s.score().kind(), "exact");
   s.run(2500);
@@ -60,22 +81,10 @@ TEST(Dalmc, ExactScorePathEndsAtTheGaussianTarget) {
 // h = 0.02 the outer modes get too few, 57: the path must be followed slowly enough.)
 TEST(Dalmc, PathCoversEveryModeOfGmm25) {
   const auto t = dmt::make_target("gmm25", {});
-  dmt::dalmc_sampler s(*t, settings(dmt::params().set("levels", 300.0).set("steps_per_level", 10.0).set("step_size", 0.05)),
-                       5000, 5);
+  dmt::dalmc_sampler s(
+      *t, settings(dmt::params().set("levels", 300.0).set("steps_per_level", 10.0).set("step_size", 0.05)), 5000, 5);
   s.run(3000);
-  const auto modes = t->mode_locations();
-  const double radius = t->mode_radius();
-  std::vector<int> counts(modes.size() / 2, 0);
-  for (std::size_t i = 0; i < s.size(); ++i)
-    for (std::size_t k = 0; k < counts.size(); ++k) {
-      const double dx = s.particles()[2 * i] - modes[2 * k], dy = s.particles()[2 * i + 1] - modes[2 * k + 1];
-      if (dx * dx + dy * dy < radius * radius) ++counts[k];
-    }
-  int low = 1 << 30, total = 0;
-  for (int c : counts) {
-    low = std::min(low, c);
-    total += c;
-  }
+  const auto [low, total] = mode_counts(*t, s.particles());
   std::printf("[ dalmc    ] gmm25: fewest particles on a mode %d, on modes %d / %zu\n", low, total, s.size());
   EXPECT_GE(low, 100);
   EXPECT_GE(total, 4900);
@@ -96,19 +105,7 @@ TEST(Multalmc, PathCoversEveryModeOfGmm25) {
                                                     .set("slow", std::string(slow))),
                             2000, 5);
     s.run(1000);
-    const auto modes = t->mode_locations();
-    const double radius = t->mode_radius();
-    std::vector<int> counts(modes.size() / 2, 0);
-    for (std::size_t i = 0; i < s.size(); ++i)
-      for (std::size_t k = 0; k < counts.size(); ++k) {
-        const double dx = s.particles()[2 * i] - modes[2 * k], dy = s.particles()[2 * i + 1] - modes[2 * k + 1];
-        if (dx * dx + dy * dy < radius * radius) ++counts[k];
-      }
-    int low = 1 << 30, total = 0;
-    for (int c : counts) {
-      low = std::min(low, c);
-      total += c;
-    }
+    const auto [low, total] = mode_counts(*t, s.particles());
     std::printf("[ multalmc ] gmm25, %s: fewest particles on a mode %d, on modes %d / %zu\n", slow, low, total,
                 s.size());
     EXPECT_GE(low, 40) << slow;

@@ -4,19 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
 namespace {
-
-double log_sum_exp(const std::vector<double>& v) {
-  double m = -std::numeric_limits<double>::infinity();
-  for (double x : v) m = std::max(m, x);
-  if (!std::isfinite(m)) return m;
-  double s = 0.0;
-  for (double x : v) s += std::exp(x - m);
-  return m + std::log(s);
-}
 
 constexpr std::uint32_t kInitPurpose = 0x7A1A0001u, kResamplePurpose = 0x7A1A0002u, kNoisePurpose = 0x40000000u;
 
@@ -38,7 +30,8 @@ jala_settings parse_jala(const params& p) {
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("jala: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
   s.reference_scale = p.number("reference_scale", s.reference_scale);
-  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale)) throw input_error("jala: reference_scale must be positive");
+  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale))
+    throw input_error("jala: reference_scale must be positive");
   p.reject_unused("sampler jala");
   return s;
 }
@@ -163,7 +156,8 @@ void jala_sampler::run(long steps, const executor& exec, const std::function<voi
     ess_history_.push_back(e);
     if (e < settings_.resample_threshold * double(n_)) resample();
     for (float v : x_)
-      if (!std::isfinite(v)) throw input_error("jala: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
+      if (!std::isfinite(v))
+        throw input_error("jala: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
     if (progress) progress(k + 1);
   }
 }

@@ -4,22 +4,11 @@
 #include <cmath>
 #include <string>
 
+#include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/composite_target.hpp"
 
 namespace dmt {
-namespace {
-
-double log_sum_exp(const std::vector<double>& v) {
-  double m = -std::numeric_limits<double>::infinity();
-  for (double x : v) m = std::max(m, x);
-  if (!std::isfinite(m)) return m;
-  double s = 0.0;
-  for (double x : v) s += std::exp(x - m);
-  return m + std::log(s);
-}
-
-}  // namespace
 
 pnais_settings parse_pnais(const params& p) {
   pnais_settings s;

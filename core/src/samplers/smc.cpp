@@ -4,20 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 
 namespace dmt {
 namespace {
-
-double log_sum_exp(const std::vector<double>& v) {
-  double m = -std::numeric_limits<double>::infinity();
-  for (double x : v) m = std::max(m, x);
-  if (!std::isfinite(m)) return m;
-  double s = 0.0;
-  for (double x : v) s += std::exp(x - m);
-  return m + std::log(s);
-}
 
 constexpr std::uint32_t kInitPurpose = 0x5C0001u, kResamplePurpose = 0x5C0002u;
 
@@ -39,7 +31,8 @@ smc_settings parse_smc(const params& p) {
     throw input_error("smc: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
   s.simd = p.boolean("simd", s.simd);
   s.reference_scale = p.number("reference_scale", s.reference_scale);
-  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale)) throw input_error("smc: reference_scale must be positive");
+  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale))
+    throw input_error("smc: reference_scale must be positive");
   s.betas = p.list("betas", {});
   s.schedule = p.string("schedule", s.betas.empty() ? s.schedule : "given");
   if (s.schedule == "adaptive") {
@@ -109,8 +102,7 @@ double smc_sampler::ess() const {
 }
 
 double smc_sampler::next_beta() const {
-  if (settings_.schedule == "linear")
-    return std::min(1.0, double(beta_history_.size()) / double(settings_.levels));
+  if (settings_.schedule == "linear") return std::min(1.0, double(beta_history_.size()) / double(settings_.levels));
   if (settings_.schedule == "given") return settings_.betas[beta_history_.size() - 1];
   // adaptive: the largest step whose conditional ESS, (sum W w)^2 / sum W w^2, stays >= ess_target
   auto cess = [&](double delta) {
@@ -212,7 +204,8 @@ void smc_sampler::move(const executor& exec) {
   if (settings_.move == "mala") {
     accepted_ += acc * double(n_) * settings_.moves;
     proposals_ += double(n_) * settings_.moves;
-    if (settings_.adapt_step && std::isfinite(acc)) h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
+    if (settings_.adapt_step && std::isfinite(acc))
+      h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
   }
   evaluate_base(exec);
 }
