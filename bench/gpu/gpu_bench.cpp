@@ -10,7 +10,12 @@
 //   Sinkhorn (d = 3, eps = 0.05, uniform weights): point pairs per second at N = M = 1e5, 3e5, 1e6;
 //     per pair 3 FMA + 2 adds = 8 FLOPs and one ex2 (not counted); both the kernel time alone
 //     (CUDA events) and the whole iteration (host preparation and transfers included).
-// Usage: dmt_gpu_bench [--quick]
+//   Training (dmt::cuda::trainer) on manywell-32, TB, T = 100, gfn-diffusion's network (2 joint
+//     layers, 64 harmonics) of hidden width 64 and 256: iterations per second at batch 300, 4096 and
+//     65 536; counted FLOPs = trainer::flops_per_iteration() (2 x multiply-adds of every layer for the
+//     forward pass and twice that for the backward pass, over B T columns; the time MLP, the element
+//     kernels and, above the recomputation threshold, the recomputed forward pass not counted).
+// Usage: dmt_gpu_bench [--quick] [--train-only]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +25,7 @@
 #include "dmt/cuda/device.hpp"
 #include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/smc_sampler.hpp"
+#include "dmt/cuda/trainer.hpp"
 #include "dmt/cuda/sinkhorn.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/registry.hpp"
@@ -48,6 +54,35 @@ double mala_particle_steps_per_s(std::size_t n, long steps) {
   return rates[1];
 }
 
+struct train_rate {
+  double iterations_per_s = 0, flops_per_iteration = 0;
+  bool recomputed = false;
+  std::size_t memory = 0;
+};
+
+train_rate training_rate(int batch, int hidden, int iterations) {
+  const auto t = dmt::make_target("manywell", {});
+  dmt::train_settings s;
+  s.model.dim = t->dim();
+  s.model.sigma2 = 1.0;
+  s.model.hidden = hidden;
+  s.grid.steps = 100;
+  s.batch = batch;
+  s.iterations = 1000000;
+  s.optimiser.group_lr["log_z"] = 0.1;
+  dmt::cuda::trainer tr(s, *t);
+  tr.step();  // warm-up (allocation, cuBLAS heuristics)
+  tr.step();
+  std::vector<double> per;
+  for (int i = 0; i < iterations; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    tr.step();  // ends with a device-to-host copy: the iteration is complete
+    per.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(per.begin(), per.end());
+  return {1.0 / per[per.size() / 2], tr.flops_per_iteration(), tr.recomputed(), tr.device_memory()};
+}
+
 dmt::weighted_cloud gaussian_cloud(std::size_t n, int d, double shift, std::uint32_t purpose) {
   dmt::weighted_cloud c;
   c.points.resize(static_cast<Eigen::Index>(n), d);
@@ -61,7 +96,11 @@ dmt::weighted_cloud gaussian_cloud(std::size_t n, int d, double shift, std::uint
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false, train_only = false;
+  for (int i = 1; i < argc; ++i) {
+    quick = quick || std::strcmp(argv[i], "--quick") == 0;
+    train_only = train_only || std::strcmp(argv[i], "--train-only") == 0;
+  }
   try {
     const auto dev = dmt::cuda::current_device();
     std::printf("device: %s, %d SMs, %.1f GiB; FP32 roofline taken as 67 TFLOP/s (H100 SXM)\n", dev.name.c_str(),
@@ -70,14 +109,14 @@ int main(int argc, char** argv) {
     const int d = 32;
     const double flops_per_step = 29.0 * d + 10.0;
     for (std::size_t n : {std::size_t(1000000), std::size_t(10000000), std::size_t(100000000)}) {
-      if (quick && n > 1000000) break;
+      if ((quick && n > 1000000) || train_only) break;
       const double r = mala_particle_steps_per_s(n, n >= 100000000 ? 10 : 50);
       std::printf("%-44s %14zu %12.3e %9.1f%%\n", "MALA manywell-32, particle-steps/s", n, r,
                   100.0 * r * flops_per_step / kFp32Peak);
       std::fflush(stdout);
     }
     for (std::size_t n : {std::size_t(100000), std::size_t(1000000)}) {
-      if (quick && n > 100000) break;
+      if ((quick && n > 100000) || train_only) break;
       const auto t = dmt::make_target("manywell", {});
       const auto s = dmt::parse_smc(dmt::params().set("schedule", std::string("linear")).set("levels", 100.0));
       const auto t0 = std::chrono::steady_clock::now();
@@ -89,7 +128,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
     for (std::size_t n : {std::size_t(100000), std::size_t(300000), std::size_t(1000000)}) {
-      if (quick && n > 100000) break;
+      if ((quick && n > 100000) || train_only) break;
       const auto x = gaussian_cloud(n, 3, 0.0, 1), y = gaussian_cloud(n, 3, 1.0, 2);
       const auto t = dmt::cuda::time_iterations(x, y, 0.05, 3);
       const double pairs = 2.0 * double(n) * double(n);
@@ -99,7 +138,17 @@ int main(int argc, char** argv) {
                   100.0 * pairs / t.wall * 8.0 / kFp32Peak);
       std::fflush(stdout);
     }
-    std::printf("%-44s %14s %12s %10s\n", "training manywell-32 (batch 300/4096/65536)", "-", "not on GPU", "-");
+    for (int hidden : {64, 256})
+      for (int batch : {300, 4096, 65536}) {
+        if (quick && batch > 4096) break;
+        const auto r = training_rate(batch, hidden, batch >= 65536 ? 5 : 20);
+        char what[64];
+        std::snprintf(what, sizeof what, "train manywell-32 T100 h%d, iterations/s", hidden);
+        std::printf("%-44s %14d %12.3e %9.1f%%   %.1f ms/it, %.0f MiB%s\n", what, batch, r.iterations_per_s,
+                    100.0 * r.iterations_per_s * r.flops_per_iteration / kFp32Peak, 1e3 / r.iterations_per_s,
+                    r.memory / 1048576.0, r.recomputed ? ", activations recomputed" : "");
+        std::fflush(stdout);
+      }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dmt_gpu_bench: %s\n", e.what());
     return 1;

@@ -3,6 +3,7 @@
 #ifdef DMT_HAVE_CUDA
 #include "dmt/cuda/device.hpp"
 #include "dmt/cuda/langevin_sampler.hpp"
+#include "dmt/cuda/trainer.hpp"
 #endif
 
 namespace dmt {
@@ -25,6 +26,15 @@ std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, con
   if (device == "cuda") return cuda::make_particle_sampler(name, p, t, particles, seed);
 #endif
   return make_particle_sampler(name, p, t, particles, seed, exec);
+}
+
+std::unique_ptr<trainer> make_trainer_on(const std::string& device, const train_settings& s, const target& t,
+                                         const executor& exec) {
+  check_device(device);
+#ifdef DMT_HAVE_CUDA
+  if (device == "cuda") return std::make_unique<cuda::trainer>(s, t, exec);
+#endif
+  return std::make_unique<trainer>(s, t, exec);
 }
 
 }  // namespace dmt

@@ -99,12 +99,14 @@ int main(int argc, char** argv) {
   bool resume = false;
   long train_iterations = -1;
   int train_threads = -1;
+  std::string train_device;
   train->add_option("config", train_config, "JSON config (see configs/)")->required();
   train->add_option("--out", train_out, "output directory (model.dmt, metrics.jsonl, loss.csv, samples.npy, report.svg)")
       ->required();
   train->add_flag("--resume", resume, "continue from the checkpoint in --out");
   train->add_option("--iterations", train_iterations, "override the config's iteration count");
   train->add_option("--threads", train_threads, "worker threads (default: all cores; results do not depend on it)");
+  train->add_option("--device", train_device, "cpu (default) or cuda (tb / vargrad losses; builds with DMT_CUDA)");
 
   auto* eval = app.add_subcommand("eval", "evaluate a trained diffusion sampler; prints JSON");
   std::string eval_model;
@@ -208,6 +210,7 @@ int main(int argc, char** argv) {
         if (train_threads < 0) throw dmt::input_error("thread count must be non-negative");
         r.threads = train_threads;
       }
+      if (!train_device.empty()) r.device = train_device;
       r.out_dir = train_out;
       r.resume = resume;
       dmt::run_train(r);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "dmt/native/atomic_file.hpp"
+#include "dmt/native/device_sampler.hpp"
 #include "dmt/native/json_params.hpp"
 #include "dmt/native/npy.hpp"
 #include "dmt/native/progress_bar.hpp"
@@ -124,7 +125,8 @@ void run_train(const train_request& r) {
   train_settings settings = r.settings;
   settings.model.dim = tgt->dim();
   thread_pool pool(thread_count(r.threads));
-  trainer tr(settings, *tgt, pool);
+  const std::unique_ptr<trainer> trp = make_trainer_on(r.device, settings, *tgt, pool);
+  trainer& tr = *trp;
   // only now that the config is known to be usable
   std::error_code ec;
   fs::create_directories(r.out_dir, ec);
@@ -156,6 +158,7 @@ void run_train(const train_request& r) {
     if (!f.has_optimiser) throw input_error("model file '" + model_path + "' holds no optimiser state to resume from");
     load_parameters(f, tr.model(), model_path);
     tr.optimiser() = f.optimiser;
+    tr.push();
     const long it = std::stol(f.header.at("iteration"));
     tr.set_iteration(it);
     // keep the history up to the checkpoint
@@ -201,6 +204,7 @@ void run_train(const train_request& r) {
   };
   long last_checkpoint = -1;
   auto checkpoint = [&]() {
+    tr.pull();
     std::string lines;
     for (const auto& l : metric_lines) lines += l + "\n";
     write_text(metrics_path, lines);
@@ -212,6 +216,7 @@ void run_train(const train_request& r) {
   long last_eval_iteration = -1;
   auto run_evaluation = [&](double window_loss) {
     const auto t0 = std::chrono::steady_clock::now();
+    tr.pull();
     last_eval = evaluate_sampler(tr.model(), *tgt, r.eval_samples, r.eval_steps, settings.seed + kReferenceSeedOffset,
                                  reference, pool);
     nlohmann::ordered_json j;
@@ -274,8 +279,11 @@ void run_train(const train_request& r) {
   write_text(report_path, training_report_svg(*tgt, last_eval.x.data(), last_eval.samples, loss_curve, evals,
                                               log_z_true, "dmt train: " + tname));
   const long done = tr.iteration() - start;
-  std::fprintf(stderr, "trained %ld iterations in %.1f s (%.2f ms/iteration, %d threads); final: %s\n", done, seconds,
-               done > 0 ? 1e3 * seconds / done : 0.0, pool.threads(), metric_lines.back().c_str());
+  const std::string where = r.device == "cuda" ? "on the GPU, " + std::to_string(tr.device_memory() >> 20) +
+                                                     " MiB of device memory"
+                                               : std::to_string(pool.threads()) + " threads";
+  std::fprintf(stderr, "trained %ld iterations in %.1f s (%.2f ms/iteration, %s); final: %s\n", done, seconds,
+               done > 0 ? 1e3 * seconds / done : 0.0, where.c_str(), metric_lines.back().c_str());
   std::fprintf(stderr, "wrote %s, %s, %s, %s, %s\n", model_path.c_str(), metrics_path.c_str(), loss_path.c_str(),
                samples_path.c_str(), report_path.c_str());
 }

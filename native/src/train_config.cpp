@@ -43,7 +43,7 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   check_keys(c,
              {"target", "sigma2", "steps", "grid", "batch", "iterations", "losses", "lr", "lr_log_z", "lr_flow",
               "optimizer", "weight_decay", "grad_clip", "seed", "network", "exploration", "exploration_iterations",
-              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads"},
+              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads", "device"},
              where);
   train_request r;
   nlohmann::ordered_json n;  // normalised: every default filled in
@@ -195,6 +195,10 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if (r.eval_samples <= 1 || r.eval_samples > 1000000) throw input_error("eval_samples must be between 2 and 1000000");
   if (r.eval_steps <= 0 || r.eval_steps >= 65536) throw input_error("eval_steps must be between 1 and 65535");
   if (r.threads < 0) throw input_error("thread count must be non-negative");
+  if (c.contains("device")) {
+    if (!c["device"].is_string()) throw input_error("'device' in " + where + " must be a string (cpu or cuda)");
+    r.device = c["device"].get<std::string>();  // like threads, not part of the stored config
+  }
   n["eval_every"] = r.eval_every;
   n["eval_samples"] = r.eval_samples;
   n["eval_steps"] = r.eval_steps;

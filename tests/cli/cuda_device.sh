@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `dmt sample --device cuda` (CUDA preset). Without a GPU: the one-line error, exit 2, nothing
-# written; ctest then reports the test as skipped (exit 77), never as passed. With a GPU: the
-# same request on cpu (scalar reference path) and cuda writes samples that agree
-# (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device.
+# `dmt sample --device cuda` and `dmt train --device cuda` (CUDA preset). Without a GPU: the
+# one-line error, exit 2, nothing written; ctest then reports the test as skipped (exit 77), never
+# as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
+# that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
+# 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
+# tolerance), and the GPU refuses the flow-network losses with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
 DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -42,3 +44,24 @@ e = ((a - b) ** 2).sum() / (a ** 2).sum()
 print(f"smc: log Z cpu {zc:.9f} cuda {zg:.9f}; samples NMSE {e:.3e}")
 assert abs(zc - zg) <= 1e-4 and e <= 1e-7
 PY
+cat >train.json <<'JSON'
+{"target": "gmm25", "sigma2": 5.0, "steps": 20, "batch": 256, "iterations": 40, "losses": ["tb"], "lr": 0.001,
+ "lr_log_z": 0.1, "seed": 3, "network": {"hidden": 64}, "eval_every": 0, "eval_samples": 500, "log_every": 1}
+JSON
+"$DMT" train train.json --out tcpu --device cpu 2>tcpu.log || { cat tcpu.log; exit 1; }
+"$DMT" train train.json --out tgpu --device cuda 2>tgpu.log || { cat tgpu.log; exit 1; }
+grep -q "on the GPU, [0-9]* MiB of device memory" tgpu.log || { echo "FAIL: no device memory report"; cat tgpu.log; exit 1; }
+python3 - <<'PY' || exit 1
+import numpy as np
+a = np.loadtxt("tcpu/loss.csv", delimiter=",", skiprows=1)
+b = np.loadtxt("tgpu/loss.csv", delimiter=",", skiprows=1)
+rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
+print(f"train: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
+assert len(a) == len(b) == 40 and rel.max() <= 1e-5
+PY
+sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
+"$DMT" train db.json --out tdb --device cuda 2>db.log
+rc=$?
+[[ $rc -eq 2 && $(wc -l <db.log) -eq 1 && ! -e tdb ]] && grep -q "does not train a flow network" db.log ||
+  { echo "FAIL: db on cuda: exit $rc: $(cat db.log)"; exit 1; }
+echo "db on cuda refused: $(cat db.log)"

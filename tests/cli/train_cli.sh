@@ -96,6 +96,11 @@ expect_error "unknown network key" "unknown config key 'width'" train bad8.json 
 echo '{"target": "gmm25",' >bad9.json
 expect_error "malformed JSON" "malformed JSON" train bad9.json --out out/r
 expect_error "missing config" "cannot read config" train nonexistent.json --out out/r
+config '{"device": "tpu"}' bad10.json
+expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" train bad10.json --out out/r
+config '{"device": 3}' bad11.json
+expect_error "device not a string" "'device' in 'bad11.json' must be a string" train bad11.json --out out/r
+expect_error "device cuda unavailable" "(this dmt was built without CUDA \(configure with -DDMT_CUDA=ON, e.g. cmake --preset cuda\)|--device cuda: no CUDA device available)$" train small.json --device cuda --out out/r
 rmdir out/r 2>/dev/null
 head -c 1000 a/model.dmt >trunc.dmt
 expect_error "truncated model" "is truncated" eval --model trunc.dmt

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dmt/diffusion/transition.hpp"
 #include "dmt/params.hpp"
 #include "dmt/rng/normal.hpp"
 
@@ -12,9 +13,7 @@ namespace {
 constexpr int kTile = 128;  // particles per task; fixed, so results do not depend on the thread count
 constexpr double kLog2Pi = 1.83787706640934548356;
 
-std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) {
-  return (kind << 24) | ((stream & 0xFFu) << 16) | static_cast<std::uint32_t>(k);
-}
+std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) { return trajectory_purpose(kind, stream, k); }
 
 template <class T>
 void start_batch(const diffusion_model<T>& model, const std::vector<double>& times, int batch, bool keep_cache,
@@ -83,38 +82,8 @@ void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajec
     }
 }
 
-// log p_F of one transition x -> x1 given the drift u and the raw log-variance outputs o_v.
-template <class T>
-T transition_log_pf(const model_config& c, const T* u, const T* o_v, const T* x, const T* x1, double dt) {
-  double s = 0.0;
-  if (!c.learned_variance) {  // one variance for every coordinate
-    const double var = c.sigma2 * dt;
-    for (int j = 0; j < c.dim; ++j) {
-      const double r = double(x1[j]) - double(x[j]) - double(u[j]) * dt;
-      s += r * r;
-    }
-    return T(-0.5 * (s / var + c.dim * (kLog2Pi + std::log(var))));
-  }
-  for (int j = 0; j < c.dim; ++j) {
-    const double lv = std::tanh(double(o_v[j])) * c.log_var_range;
-    const double var = c.sigma2 * std::exp(lv) * dt;
-    const double r = double(x1[j]) - double(x[j]) - double(u[j]) * dt;
-    s += r * r / var + kLog2Pi + std::log(var);
-  }
-  return T(-0.5 * s);
-}
-
-template <class T>
-T transition_log_pb(const model_config& c, const std::vector<T>& times, int k, const T* x, const T* x1) {
-  if (k == 0) return T(0);
-  const double ratio = double(times[k]) / double(times[k + 1]);
-  const double var = ratio * c.sigma2 * (double(times[k + 1]) - double(times[k]));
-  double s = 0.0;
-  for (int j = 0; j < c.dim; ++j) {
-    const double r = double(x[j]) - ratio * double(x1[j]);
-    s += r * r;
-  }
-  return T(-0.5 * (s / var + c.dim * (kLog2Pi + std::log(var))));
+transition_shape shape_of(const model_config& c) {
+  return transition_shape{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
 }
 
 template <class T>
@@ -140,6 +109,7 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
                       trajectory_batch<T>& out, double exploration, const executor& exec) {
   start_batch(model, times, batch, keep_cache, out);
   const model_config& c = model.config;
+  const transition_shape ts = shape_of(c);
   const int d = c.dim, tiles = (batch + kTile - 1) / kTile;
   for (int k = 0; k < out.steps; ++k) {
     const double dt = double(out.times[k + 1]) - double(out.times[k]);
@@ -156,13 +126,9 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
         const T* u = out.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
         const T* ov = variance_outputs(out, col);
         normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
-        for (int j = 0; j < d; ++j) {
-          const double lv = c.learned_variance ? std::tanh(double(ov[j])) * c.log_var_range : 0.0;
-          const double var = c.sigma2 * std::exp(lv) * dt + exploration * exploration;
-          xk1[b * d + j] = T(double(xk[b * d + j]) + double(u[j]) * dt + std::sqrt(var) * double(z[j]));
-        }
-        out.log_pf(b, k) = transition_log_pf(c, u, ov, xk + b * d, xk1 + b * d, dt);
-        out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
+        transition_sample(ts, u, ov, xk + b * d, z.data(), dt, exploration, xk1 + b * d);
+        out.log_pf(b, k) = transition_log_pf(ts, u, ov, xk + b * d, xk1 + b * d, dt);
+        out.log_pb(b, k) = transition_log_pb(ts, k, double(out.times[k]), double(out.times[k + 1]), xk + b * d, xk1 + b * d);
       }
     });
   }
@@ -173,6 +139,7 @@ template <class T>
 void score_states(const diffusion_model<T>& model, const reward<T>& log_reward, trajectory_batch<T>& out,
                   const executor& exec) {
   const model_config& c = model.config;
+  const transition_shape ts = shape_of(c);
   const int d = c.dim, T_ = out.steps, batch = out.batch, tiles = (batch + kTile - 1) / kTile;
   const bool keep_cache = out.cached;
   // refresh everything that depends on the parameters (the states stay)
@@ -190,9 +157,9 @@ void score_states(const diffusion_model<T>& model, const reward<T>& log_reward, 
       evaluate_policy(model, log_reward, out, k, b0, nb, col0, xk);
       for (int b = b0; b < b0 + nb; ++b) {
         const int col = col0 + b - b0;
-        out.log_pf(b, k) = transition_log_pf(c, out.drift.data() + static_cast<std::ptrdiff_t>(col) * d,
+        out.log_pf(b, k) = transition_log_pf(ts, out.drift.data() + static_cast<std::ptrdiff_t>(col) * d,
                                              variance_outputs(out, col), xk + b * d, xk1 + b * d, dt);
-        out.log_pb(b, k) = transition_log_pb(c, out.times, k, xk + b * d, xk1 + b * d);
+        out.log_pb(b, k) = transition_log_pb(ts, k, double(out.times[k]), double(out.times[k + 1]), xk + b * d, xk1 + b * d);
       }
     });
   }
@@ -273,6 +240,7 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
               T d_log_z, const executor& exec) {
   if (!traj.cached) throw std::logic_error("backprop needs trajectories simulated with keep_cache");
   const model_config& c = model.config;
+  const transition_shape ts = shape_of(c);
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
   const auto& cache = traj.policy_cache;
   typename trajectory_batch<T>::Mat d_out(n_out, static_cast<Eigen::Index>(B) * T_);
@@ -288,19 +256,13 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
       const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
       const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* dout = d_out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
-      for (int j = 0; j < d; ++j) {
-        const double th = c.learned_variance ? std::tanh(double(o[d + j])) : 0.0;
-        const double var = c.sigma2 * std::exp(th * c.log_var_range);
-        const double r = double(xk1[b * d + j]) - double(xk[b * d + j]) - double(u[j]) * dt;
-        double du = g * r / var;
-        if (c.langevin) {
+      transition_output_gradient(ts, u, o + d, xk + b * d, xk1 + b * d, dt, g, dout);
+      if (c.langevin)
+        for (int j = 0; j < d; ++j) {
           // u = clip(o + s g, +-drift_clip): no gradient where the clip is active
-          if (std::abs(double(u[j])) >= c.drift_clip) du = 0.0;
-          ds += du * double(traj.score(j, col));
+          if (std::abs(double(u[j])) >= c.drift_clip) dout[j] = T(0);
+          ds += double(dout[j]) * double(traj.score(j, col));
         }
-        dout[j] = T(du);
-        if (c.learned_variance) dout[d + j] = T(g * 0.5 * (r * r / (var * dt) - 1.0) * c.log_var_range * (1.0 - th * th));
-      }
     }
     if (c.langevin) d_scale[k] = T(ds);
   }

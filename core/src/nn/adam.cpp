@@ -5,6 +5,20 @@
 namespace dmt {
 
 template <class T>
+adam_coefficients<T> coefficients(const adam_settings& s, const std::string& group, double bc1, double bc2) {
+  adam_coefficients<T> a;
+  a.lr = T(s.lr_for(group));
+  a.step_size = T(double(a.lr) / bc1);
+  a.sqrt_bc2 = T(std::sqrt(bc2));
+  a.beta1 = T(s.beta1);
+  a.beta2 = T(s.beta2);
+  a.eps = T(s.eps);
+  a.weight_decay = T(s.weight_decay);
+  a.decoupled = s.decoupled;
+  return a;
+}
+
+template <class T>
 double adam<T>::step(parameter_store<T>& store, const adam_settings& s) {
   const std::size_t n = store.values.size();
   if (m.size() != n) {
@@ -21,29 +35,16 @@ double adam<T>::step(parameter_store<T>& store, const adam_settings& s) {
   ++steps;
   const double bc1 = 1.0 - std::pow(s.beta1, double(steps));
   const double bc2 = 1.0 - std::pow(s.beta2, double(steps));
-  const T b1 = T(s.beta1), b2 = T(s.beta2);
   for (const auto& t : store.tensors) {
-    const T lr = T(s.lr_for(t.group));
-    const T step_size = T(double(lr) / bc1);
-    const T sqrt_bc2 = T(std::sqrt(bc2));
-    for (std::size_t i = t.offset; i < t.offset + t.size(); ++i) {
-      T& p = store.values[i];
-      T g = store.grads[i];
-      if (s.weight_decay != 0.0) {
-        if (s.decoupled)
-          p *= T(1) - lr * T(s.weight_decay);
-        else
-          g += T(s.weight_decay) * p;
-      }
-      m[i] = b1 * m[i] + (T(1) - b1) * g;
-      v[i] = b2 * v[i] + (T(1) - b2) * g * g;
-      const T denom = std::sqrt(v[i]) / sqrt_bc2 + T(s.eps);
-      p -= step_size * (m[i] / denom);
-    }
+    const adam_coefficients<T> a = coefficients<T>(s, t.group, bc1, bc2);
+    for (std::size_t i = t.offset; i < t.offset + t.size(); ++i)
+      adam_update(a, store.grads[i], store.values[i], m[i], v[i]);
   }
   return norm;
 }
 
+template adam_coefficients<float> coefficients<float>(const adam_settings&, const std::string&, double, double);
+template adam_coefficients<double> coefficients<double>(const adam_settings&, const std::string&, double, double);
 template class adam<float>;
 template class adam<double>;
 

@@ -41,11 +41,21 @@ struct iteration_stats {
   double grad_norm = 0.0;
 };
 
+// The CPU trainer; backends (the CUDA trainer) derive from it, keep model() and optimiser() as the
+// host copy and run step() themselves.
 class trainer {
  public:
   trainer(const train_settings& s, const target& t, const executor& exec = serial_executor());
+  virtual ~trainer() = default;
   // Runs iteration `iteration()` and advances it.
-  iteration_stats step();
+  virtual iteration_stats step();
+  // Backends that keep the parameters elsewhere: pull() refreshes model() and optimiser() from
+  // there (before they are read: evaluation, checkpoints), push() sends them there (after they
+  // were changed: a resumed checkpoint). No-ops on the CPU.
+  virtual void pull() {}
+  virtual void push() {}
+  // Device memory in use (bytes; 0 on the CPU).
+  virtual std::size_t device_memory() const { return 0; }
   long iteration() const { return iteration_; }
   void set_iteration(long it) { iteration_ = it; }
   diffusion_model<float>& model() { return model_; }
@@ -56,7 +66,7 @@ class trainer {
   // Multiply-adds of the network work of one iteration (forward and backward), for GFLOP/s.
   double flops_per_iteration() const;
 
- private:
+ protected:
   train_settings settings_;
   const target& target_;
   const executor& exec_;

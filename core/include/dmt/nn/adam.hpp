@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dmt/nn/adam_update.hpp"
 #include "dmt/nn/parameter_store.hpp"
 
 namespace dmt {
@@ -22,6 +23,11 @@ struct adam_settings {
     return it == group_lr.end() ? lr : it->second;
   }
 };
+
+// The update coefficients of one parameter group at bias corrections bc1 = 1 - beta1^t,
+// bc2 = 1 - beta2^t, rounded to T as torch does.
+template <class T>
+adam_coefficients<T> coefficients(const adam_settings& s, const std::string& group, double bc1, double bc2);
 
 template <class T>
 class adam {

@@ -80,6 +80,15 @@ class diffusion_network {
   // Multiply-adds of one forward evaluation of one column (for GFLOP/s reports), time MLP excluded.
   double flops_per_column() const;
 
+  // Where the layers live in the parameter store (for backends that run the network themselves).
+  struct layout {
+    layer time1, time2, state, out;
+    std::vector<layer> joint;
+    std::size_t phase = 0;
+    std::vector<T> frequencies;
+  };
+  layout parts() const { return layout{time1_, time2_, state_, out_, joint_, phase_, frequencies_}; }
+
  private:
   network_shape shape_;
   layer time1_, time2_, state_, out_;

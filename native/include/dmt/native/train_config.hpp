@@ -18,6 +18,7 @@ struct train_request {
   long checkpoint_every = 1000;
   long log_every = 0;  // loss curve resolution (0: iterations / 500)
   int threads = 0;     // 0: all cores
+  std::string device = "cpu";  // cpu | cuda (a build with DMT_CUDA and a GPU)
   std::string out_dir;
   bool resume = false;
 };

@@ -1,0 +1,55 @@
+// dmt::trainer with its iterations on the GPU (`dmt train --device cuda`): the same iteration as
+// the CPU trainer (trainer.hpp) with the same Philox noise, so a CPU and a CUDA run with one seed
+// follow the same loss curve up to float rounding (tests/cuda/trainer_test.cpp).
+//   network: cuBLAS SGEMMs (FP32, no TF32) for every layer, element kernels for bias + activation;
+//   trajectories: the DMT_HD transition arithmetic of core (diffusion/transition.hpp), one thread
+//     per particle, noise from core's Philox normals; log R by the target's DMT_HD kernel;
+//   losses tb and vargrad reduced on the device (one block, double, fixed order);
+//   backward: d log p_F / d outputs per (particle, step) by core's transition_output_gradient,
+//     then back through the layers with SGEMMs (parameter gradients accumulated in place);
+//   Adam: core's adam_update per parameter after a fixed-order global-norm reduction.
+// Memory: the states (dim x B (T + 1)) and log p_F, log p_B (B T) stay on the device. The layer
+// activations, slopes and outputs of all B T columns are kept from the forward pass when they fit
+// in 3/4 of the free device memory; otherwise the backward pass recomputes them chunk by chunk
+// from the stored states (one more forward pass). The backward pass runs in chunks of whole steps,
+// kChunkColumns columns rounded down to whole steps (at least one step). In bytes,
+//   4 [dim B (T + 1) + 3 B T + A (2 (layers + 1) hidden + outputs) + C (2 hidden + outputs)] + parameters,
+// A = B T when kept, else C, the chunk's columns; device_memory() reports what is allocated. Kept
+// and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
+// Not on the device (refused with an input_error naming the alternative): the flow-network losses
+// db / subtb and the Langevin parametrisation.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "dmt/diffusion/trainer.hpp"
+
+namespace dmt::cuda {
+
+class trainer : public dmt::trainer {
+ public:
+  static constexpr long kChunkColumns = 1L << 18;
+
+  // Throws input_error for settings the device trainer does not support and cuda_error without a
+  // GPU or for a target without a device kernel.
+  // chunk_columns > 0 fixes the recomputation threshold and chunk size (tests use it); 0 chooses
+  // by free device memory as above.
+  trainer(const train_settings& s, const target& t, const executor& exec = serial_executor(),
+          long chunk_columns = 0);
+  ~trainer() override;
+  iteration_stats step() override;
+  void pull() override;
+  void push() override;
+  std::size_t device_memory() const override;
+  // Whether the last iteration recomputed the activations.
+  bool recomputed() const;
+  // The last iteration's parameter gradient (after clipping), as the CPU trainer leaves it in
+  // model().store.grads.
+  std::vector<float> gradients() const;
+
+ private:
+  struct device_state;
+  std::unique_ptr<device_state> dev_;
+};
+
+}  // namespace dmt::cuda

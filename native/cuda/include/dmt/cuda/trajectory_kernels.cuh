@@ -1,0 +1,29 @@
+// Per-particle kernels of the device trainer's trajectories; the arithmetic is core's
+// (diffusion/transition.hpp, rng/normal.hpp). States are dim x B (T + 1), column k B + b holding
+// x_k of trajectory b; log p_F and log p_B are stored step-major (k B + b).
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dmt/diffusion/transition.hpp"
+#include "dmt/rng/normal.hpp"
+
+namespace dmt::cuda {
+
+// Step k -> k + 1 of B trajectories from the policy outputs `out` (n_out x B, bias included):
+// noise for particle first_particle + b at `site`, x_{k+1} into states, log p_F and log p_B.
+void launch_transition(const transition_shape& shape, const float* out, int n_out, float* states, int k, int batch,
+                       double tk, double tk1, double exploration, rng_site site, std::uint32_t first_particle,
+                       float* log_pf, float* log_pb, cudaStream_t stream);
+// log w_b = log R_b + sum_k (log p_B - log p_F), summed in double in step order (as the CPU).
+void launch_log_weight(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
+                       float* log_w, cudaStream_t stream);
+// d_out (n_out x cols) for the cols = S B columns of steps k0 .. k0 + S - 1 whose outputs are in
+// `out`: g_b d log p_F / d (u, o_v) with g_b = d loss / d log p_F of trajectory b (any step).
+void launch_output_gradient(const transition_shape& shape, const float* out, int n_out, const float* states,
+                            const float* times, int k0, int batch, std::size_t cols, const float* g, float* d_out,
+                            cudaStream_t stream);
+
+}  // namespace dmt::cuda

@@ -1,0 +1,70 @@
+// loss_kernels.cuh's reduction: one block; every sum is a strided pass per thread then a tree in
+// shared memory, so the result does not depend on timing.
+#include "dmt/cuda/cuda_check.cuh"
+#include "dmt/cuda/loss_kernels.cuh"
+
+namespace dmt::cuda {
+namespace {
+
+constexpr int kThreads = 1024;
+
+__device__ double block_sum(double v, double* shared) {
+  shared[threadIdx.x] = v;
+  __syncthreads();
+  for (int s = kThreads / 2; s > 0; s >>= 1) {
+    if (static_cast<int>(threadIdx.x) < s) shared[threadIdx.x] += shared[threadIdx.x + s];
+    __syncthreads();
+  }
+  const double total = shared[0];
+  __syncthreads();
+  return total;
+}
+
+__global__ void trajectory_loss_kernel(loss_terms terms, const float* log_w, int batch, const float* log_z_ptr,
+                                       float* g, float* grad_log_z, double* stats) {
+  __shared__ double shared[kThreads];
+  const double inv_b = 1.0 / batch, log_z = *log_z_ptr;
+  double s = 0.0;
+  for (int b = threadIdx.x; b < batch; b += kThreads) {
+    s += double(log_w[b]) * inv_b;
+    g[b] = 0.0f;
+  }
+  const double mean = block_sum(s, shared);
+  double loss = 0.0;
+  float d_log_z = 0.0f;
+  for (int t = 0; t < terms.n; ++t) {
+    const double w = terms.weight[t];
+    double value = 0.0, dz = 0.0;
+    for (int b = threadIdx.x; b < batch; b += kThreads) {
+      if (terms.kind[t] == 0) {  // tb: 0.5 mean (log Z - log w)^2; d r / d log p_F = +1
+        const double r = log_z - double(log_w[b]);
+        value += 0.5 * r * r * inv_b;
+        dz += r * inv_b;
+        g[b] += float(w * r * inv_b);
+      } else {  // vargrad: mean (log w - mean)^2
+        const double r = double(log_w[b]) - mean;
+        value += r * r * inv_b;
+        g[b] += float(-2.0 * w * r * inv_b);
+      }
+    }
+    value = block_sum(value, shared);
+    dz = block_sum(dz, shared);
+    loss += w * value;
+    d_log_z += float(w * dz);
+  }
+  if (threadIdx.x == 0) {
+    stats[0] = loss;
+    stats[1] = mean;
+    *grad_log_z += d_log_z;
+  }
+}
+
+}  // namespace
+
+void launch_trajectory_loss(const loss_terms& terms, const float* log_w, int batch, const float* log_z, float* g,
+                            float* grad_log_z, double* stats, cudaStream_t stream) {
+  trajectory_loss_kernel<<<1, kThreads, 0, stream>>>(terms, log_w, batch, log_z, g, grad_log_z, stats);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+}  // namespace dmt::cuda

@@ -1,0 +1,78 @@
+// trajectory_kernels.cuh's kernels: indexing only; the arithmetic is core's DMT_HD code.
+#include "dmt/cuda/device_buffer.cuh"
+#include "dmt/cuda/trajectory_kernels.cuh"
+
+namespace dmt::cuda {
+namespace {
+
+constexpr unsigned kBlock = 128;
+
+__global__ void transition_kernel(transition_shape shape, const float* out, int n_out, float* states, int k, int batch,
+                                  double tk, double tk1, double exploration, rng_site site, std::uint32_t first,
+                                  float* log_pf, float* log_pb) {
+  const int b = blockIdx.x * blockDim.x + threadIdx.x;
+  if (b >= batch) return;
+  const int d = shape.dim;
+  const float* o = out + static_cast<std::size_t>(b) * n_out;
+  const float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
+  float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
+  const double dt = tk1 - tk;
+  normal_vector<float>(site, first + static_cast<std::uint32_t>(b), d, x1);  // z, overwritten by x1 below
+  transition_sample(shape, o, o + d, x, x1, dt, exploration, x1);
+  const std::size_t i = static_cast<std::size_t>(k) * batch + b;
+  log_pf[i] = transition_log_pf(shape, o, o + d, x, x1, dt);
+  log_pb[i] = transition_log_pb(shape, k, tk, tk1, x, x1);
+}
+
+__global__ void log_weight_kernel(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
+                                  float* log_w) {
+  const int b = blockIdx.x * blockDim.x + threadIdx.x;
+  if (b >= batch) return;
+  double lw = log_r[b];
+  for (int k = 0; k < steps; ++k) {
+    const std::size_t i = static_cast<std::size_t>(k) * batch + b;
+    lw += double(log_pb[i]) - double(log_pf[i]);
+  }
+  log_w[b] = float(lw);
+}
+
+__global__ void output_gradient_kernel(transition_shape shape, const float* out, int n_out, const float* states,
+                                       const float* times, int k0, int batch, std::size_t cols, const float* g,
+                                       float* d_out) {
+  const std::size_t c = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (c >= cols) return;
+  const int k = k0 + static_cast<int>(c / batch), b = static_cast<int>(c % batch);
+  const int d = shape.dim;
+  const float* o = out + c * n_out;
+  const float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
+  const float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
+  const double dt = double(times[k + 1]) - double(times[k]);
+  transition_output_gradient(shape, o, o + d, x, x1, dt, double(g[b]), d_out + c * n_out);
+}
+
+}  // namespace
+
+void launch_transition(const transition_shape& shape, const float* out, int n_out, float* states, int k, int batch,
+                       double tk, double tk1, double exploration, rng_site site, std::uint32_t first_particle,
+                       float* log_pf, float* log_pb, cudaStream_t stream) {
+  transition_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, k, batch, tk, tk1,
+                                                                       exploration, site, first_particle, log_pf, log_pb);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+void launch_log_weight(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
+                       float* log_w, cudaStream_t stream) {
+  log_weight_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(log_r, log_pf, log_pb, batch, steps, log_w);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+void launch_output_gradient(const transition_shape& shape, const float* out, int n_out, const float* states,
+                            const float* times, int k0, int batch, std::size_t cols, const float* g, float* d_out,
+                            cudaStream_t stream) {
+  if (cols == 0) return;
+  output_gradient_kernel<<<blocks_for(cols, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, times, k0, batch,
+                                                                            cols, g, d_out);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+}  // namespace dmt::cuda
