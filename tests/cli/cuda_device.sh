@@ -4,7 +4,8 @@
 # as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
 # that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
 # 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
-# tolerance), and the GPU refuses the flow-network losses with a one-line error.
+# tolerance), a resumed GPU run continues bit for bit, and the GPU refuses the flow-network losses
+# with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
 DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -59,6 +60,11 @@ rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
 print(f"train: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
 assert len(a) == len(b) == 40 and rel.max() <= 1e-5
 PY
+# --resume on the GPU continues exactly: 20 + 20 iterations give the uninterrupted run's loss curve
+"$DMT" train train.json --out tres --device cuda --iterations 20 2>/dev/null || exit 1
+"$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
+cmp tres/loss.csv tgpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
+echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
 sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
 "$DMT" train db.json --out tdb --device cuda 2>db.log
 rc=$?

@@ -11,7 +11,7 @@
 namespace dmt {
 namespace {
 
-constexpr std::uint32_t kInitPurpose = 0x5C0001u, kResamplePurpose = 0x5C0002u;
+constexpr std::uint32_t kResamplePurpose = 0x5C0002u;
 
 }  // namespace
 
@@ -58,7 +58,8 @@ smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t par
   evaluate_base(exec);
 }
 
-smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed, deferred)
+smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed,
+                         deferred how)
     : target_(t),
       settings_(std::move(settings)),
       tempered_(t, settings_.reference_scale),
@@ -68,11 +69,11 @@ smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t par
       h_(settings_.step_size) {
   if (n_ == 0) throw input_error("particle count must be positive");
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
-  x_.resize(n_ * d_);
-  const philox_key key = make_philox_key(seed);
-  for (std::size_t i = 0; i < n_; ++i) {
-    philox_stream rng(key, static_cast<std::uint32_t>(i), kInitPurpose);
-    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(settings_.reference_scale * rng.normal());
+  if (how.host_particles) {
+    x_.resize(n_ * d_);
+    const philox_key key = make_philox_key(seed);
+    for (std::size_t i = 0; i < n_; ++i)
+      smc_initial_particle(key, static_cast<std::uint32_t>(i), d_, settings_.reference_scale, x_.data() + i * d_);
   }
   log_w_.assign(n_, -std::log(double(n_)));
   beta_history_.push_back(0.0);
@@ -139,18 +140,27 @@ void smc_sampler::reweight(double b) {
   std::vector<double> a(n_);
   for (std::size_t i = 0; i < n_; ++i) a[i] = log_w_[i] + inc[i];
   const double lse = log_sum_exp(a);
+  if (std::isfinite(lse))
+    for (std::size_t i = 0; i < n_; ++i) log_w_[i] = a[i] - lse;
+  record_level(b, lse);
+}
+
+void smc_sampler::record_level(double b, double lse) {
   if (!std::isfinite(lse)) throw input_error("smc: every particle has weight zero at b = " + std::to_string(b));
   log_z_ += lse;
-  for (std::size_t i = 0; i < n_; ++i) log_w_[i] = a[i] - lse;
   beta_ = b;
   tempered_.set_beta(b);
   beta_history_.push_back(b);
 }
 
+double smc_sampler::resample_offset() const {
+  philox_stream rng(make_philox_key(seed_), static_cast<std::uint32_t>(step_), kResamplePurpose);
+  return rng.uniform() / double(n_);
+}
+
 void smc_sampler::resample() {
   // systematic: one uniform keyed by (seed, level)
-  philox_stream rng(make_philox_key(seed_), static_cast<std::uint32_t>(step_), kResamplePurpose);
-  const double u0 = rng.uniform() / double(n_);
+  const double u0 = resample_offset();
   std::vector<std::uint32_t> ancestors(n_);
   std::vector<float> lr(n_);
   std::vector<double> lref(n_);

@@ -1,4 +1,5 @@
 // Device side of the CUDA SMC (smc_sampler.hpp).
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -6,6 +7,7 @@
 #include "dmt/cuda/evaluate_kernel.cuh"
 #include "dmt/cuda/langevin_sweep.cuh"
 #include "dmt/cuda/smc_sampler.hpp"
+#include "dmt/cuda/weight_kernels.cuh"
 #include "dmt/samplers/sampler.hpp"
 
 namespace dmt::cuda {
@@ -32,6 +34,22 @@ __global__ void gather_kernel(const float* x, const std::uint32_t* ancestors, st
   out[e] = x[static_cast<std::size_t>(ancestors[k]) * dim + j];
 }
 
+template <class T>
+__global__ void gather_values_kernel(const T* v, const std::uint32_t* ancestors, std::size_t n, T* out) {
+  const std::size_t k = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (k < n) out[k] = v[ancestors[k]];
+}
+
+__global__ void fill_kernel(double* p, std::size_t n, double v) {
+  const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (i < n) p[i] = v;
+}
+
+__global__ void initial_kernel(philox_key key, std::size_t n, int dim, double scale, float* x) {
+  const std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (i < n) smc_initial_particle(key, static_cast<std::uint32_t>(i), dim, scale, x + i * dim);
+}
+
 __global__ void finite_kernel(const float* x, std::size_t count, int* bad) {
   const std::size_t e = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (e < count && !isfinite(x[e])) *bad = 1;
@@ -40,20 +58,26 @@ __global__ void finite_kernel(const float* x, std::size_t count, int* bad) {
 }  // namespace
 
 struct smc_sampler::device_state {
-  explicit device_state(const target& t) : target(t) {}
+  device_state(const target& t, std::size_t n) : target(t), weights(n) {}
   device_target target;
-  device_buffer<float> x, spare, grad, log_r, scratch;
-  device_buffer<double> log_ref;
+  weight_kernels weights;
+  device_buffer<float> x, spare, grad, log_r, log_r_spare, scratch;
+  device_buffer<double> log_ref, log_ref_spare, log_w;
   device_buffer<std::uint32_t> ancestors;
   device_buffer<unsigned long long> counters;
   device_buffer<int> flag;
 };
 
 smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed)
-    : dmt::smc_sampler(t, std::move(settings), particles, seed, deferred{}) {
-  dev_ = std::make_unique<device_state>(t);
-  dev_->x.upload(x_);
-  dev_->grad.resize(x_.size());
+    : dmt::smc_sampler(t, std::move(settings), particles, seed, deferred{false}) {
+  dev_ = std::make_unique<device_state>(t, n_);
+  dev_->x.resize(n_ * static_cast<std::size_t>(d_));
+  initial_kernel<<<blocks_for(n_, 128), 128>>>(make_philox_key(seed), n_, d_, settings_.reference_scale, dev_->x.data());
+  DMT_CUDA_LAUNCH_CHECK();
+  dev_->log_w.resize(n_);
+  fill_kernel<<<blocks_for(n_, 256), 256>>>(dev_->log_w.data(), n_, -std::log(double(n_)));
+  DMT_CUDA_LAUNCH_CHECK();
+  dev_->grad.resize(dev_->x.size());
   dev_->log_r.resize(n_);
   dev_->log_ref.resize(n_);
   dev_->counters.resize(2);
@@ -73,9 +97,73 @@ void smc_sampler::evaluate_base(const executor&) {
                                                   tempered_.reference_variance(), s.log_r.data(), s.log_ref.data());
     DMT_CUDA_LAUNCH_CHECK();
   });
-  log_r_ = s.log_r.download();
-  log_ref_ = s.log_ref.download();
+  log_r_stale_ = true;
   evaluations_ += static_cast<long>(n_);
+}
+
+double smc_sampler::next_beta() const {
+  if (settings_.schedule != "adaptive") return dmt::smc_sampler::next_beta();
+  // smc.cpp's bisection, each conditional ESS reduced on the device
+  device_state& s = *dev_;
+  const double max_v = s.weights.max_log_ratio(s.log_r.data(), s.log_ref.data());
+  auto cess = [&](double delta) {
+    return s.weights.conditional_ess(s.log_r.data(), s.log_ref.data(), s.log_w.data(), delta, max_v);
+  };
+  const double rest = 1.0 - beta_;
+  if (cess(rest) >= settings_.ess_target) return 1.0;
+  double lo = 0.0, hi = rest;
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (cess(mid) >= settings_.ess_target ? lo : hi) = mid;
+  }
+  return std::min(1.0, beta_ + std::max(lo, 1e-12 * rest + 1e-15));
+}
+
+void smc_sampler::reweight(double b) {
+  device_state& s = *dev_;
+  const double lse = s.weights.reweight(s.log_r.data(), s.log_ref.data(), b - beta_, s.log_w.data());
+  log_w_stale_ = true;
+  record_level(b, lse);
+}
+
+double smc_sampler::ess() const { return dev_->weights.ess(dev_->log_w.data()); }
+
+void smc_sampler::resample() {
+  device_state& s = *dev_;
+  s.ancestors.resize(n_);
+  s.weights.systematic_ancestors(s.log_w.data(), resample_offset(), s.ancestors.data());
+  s.spare.resize(s.x.size());
+  gather_kernel<<<blocks_for(s.x.size(), 256), 256>>>(s.x.data(), s.ancestors.data(), n_, d_, s.spare.data());
+  DMT_CUDA_LAUNCH_CHECK();
+  std::swap(s.x, s.spare);
+  s.log_r_spare.resize(n_);
+  s.log_ref_spare.resize(n_);
+  gather_values_kernel<<<blocks_for(n_, 256), 256>>>(s.log_r.data(), s.ancestors.data(), n_, s.log_r_spare.data());
+  DMT_CUDA_LAUNCH_CHECK();
+  gather_values_kernel<<<blocks_for(n_, 256), 256>>>(s.log_ref.data(), s.ancestors.data(), n_, s.log_ref_spare.data());
+  DMT_CUDA_LAUNCH_CHECK();
+  std::swap(s.log_r, s.log_r_spare);
+  std::swap(s.log_ref, s.log_ref_spare);
+  fill_kernel<<<blocks_for(n_, 256), 256>>>(s.log_w.data(), n_, -std::log(double(n_)));
+  DMT_CUDA_LAUNCH_CHECK();
+  stale_ = log_r_stale_ = log_w_stale_ = true;
+  ++resamplings_;
+}
+
+const std::vector<float>& smc_sampler::log_densities() const {
+  if (log_r_stale_) {
+    host_log_r_ = dev_->log_r.download();
+    log_r_stale_ = false;
+  }
+  return host_log_r_;
+}
+
+const std::vector<double>* smc_sampler::log_weights() const {
+  if (log_w_stale_) {
+    host_log_w_ = dev_->log_w.download();
+    log_w_stale_ = false;
+  }
+  return &host_log_w_;
 }
 
 void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {

@@ -14,10 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "dmt/rng/stream.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/samplers/tempered_target.hpp"
 
 namespace dmt {
+
+constexpr std::uint32_t kSmcInitPurpose = 0x5C0001u;
+
+// Particle i of SMC's initial draw from the reference N(0, scale^2 I) (CPU and CUDA).
+DMT_HD inline void smc_initial_particle(philox_key key, std::uint32_t i, int dim, double scale, float* x) {
+  philox_stream rng(key, i, kSmcInitPurpose);
+  for (int j = 0; j < dim; ++j) x[j] = static_cast<float>(scale * rng.normal());
+}
 
 struct smc_settings {
   std::string move = "mala";        // mala | ula
@@ -62,7 +71,9 @@ class smc_sampler : public particle_sampler {
   long resamplings() const { return resamplings_; }
 
  protected:
-  struct deferred {};
+  struct deferred {
+    bool host_particles = true;  // false: a backend draws the initial particles (smc_initial_particle) itself
+  };
   // Sets everything up but the particles' evaluation, which a backend's constructor then runs
   // (evaluate_base() is virtual).
   smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed, deferred);
@@ -76,10 +87,16 @@ class smc_sampler : public particle_sampler {
   virtual double langevin_moves(std::uint64_t seed, const executor& exec);
   virtual bool particles_finite() const;
 
-  double next_beta() const;
-  void reweight(double b);
-  void resample();
+  // The weight logic; the CUDA SMC runs it on the device (its weights stay there).
+  virtual double next_beta() const;
+  virtual void reweight(double b);
+  virtual void resample();
   void move(const executor& exec);
+  // After reweighting to b with log-sum-exp lse: log Z, beta and the temperature history
+  // (input_error when lse is not finite: every weight is zero).
+  void record_level(double b, double lse);
+  // Systematic resampling's offset u0 in [0, 1/n), keyed by (seed, level).
+  double resample_offset() const;
 
   const target& target_;
   smc_settings settings_;
