@@ -5,8 +5,9 @@
 //     acceptance 11 d + 10, Box-Muller 10 per normal (d): 29 d + 10 (Philox's integer work and the
 //     special-function unit's log/sqrt/sin/cos are not counted, so the percentage is a lower bound).
 //   SMC on manywell-32 (linear 100 temperatures, one MALA move each, step adaptation): particle-
-//     temperatures per second at 1e5 and 1e6 particles, and its log Z (exact 164.6957); the
-//     weights' host-side O(N) passes are included (bench/gpu/torch_peer.py runs bench/torch_smc.py).
+//     temperatures per second at 1e5 and 1e6 particles, and its log Z (exact 164.6957); the timed
+//     run includes construction (the initial draw on the device) (bench/gpu/torch_peer.py runs
+//     bench/torch_smc.py).
 //   Sinkhorn (d = 3, eps = 0.05, uniform weights): point pairs per second at N = M = 1e5, 3e5, 1e6;
 //     per pair 3 FMA + 2 adds = 8 FLOPs and one ex2 (not counted); both the kernel time alone
 //     (CUDA events) and the whole iteration (host preparation and transfers included).

@@ -140,6 +140,8 @@ void run_train(const train_request& r) {
   nlohmann::json stored = r.config;
   stored.erase("iterations");
   if (r.resume) {
+    if (settings.buffer.capacity > 0)
+      throw input_error("--resume: a run with a replay buffer cannot be resumed yet (the buffer is not checkpointed)");
     if (!fs::exists(model_path)) throw input_error("--resume: no checkpoint '" + model_path + "'");
     const model_file f = parse_model(read_file(model_path, "model file"), model_path);
     const model_config mc = read_model_config(f.header, model_path);

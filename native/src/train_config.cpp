@@ -43,7 +43,8 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   check_keys(c,
              {"target", "sigma2", "steps", "grid", "batch", "iterations", "losses", "lr", "lr_log_z", "lr_flow",
               "optimizer", "weight_decay", "grad_clip", "seed", "network", "exploration", "exploration_iterations",
-              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads", "device"},
+              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads", "device",
+              "buffer", "both_ways", "local_search"},
              where);
   train_request r;
   nlohmann::ordered_json n;  // normalised: every default filled in
@@ -183,6 +184,53 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if (s.exploration < 0 || s.exploration_iterations < 0)
     throw input_error("exploration and exploration_iterations must be non-negative");
   n["exploration"] = s.exploration;
+  // replay buffer, both-ways training, local search (in the stored config only when given, so that
+  // model files written before they existed still resume)
+  if (c.contains("buffer")) {
+    const auto& b = c["buffer"];
+    if (!b.is_object()) throw input_error("config key 'buffer' must be an object");
+    const std::string bwhere = "'buffer' of " + where;
+    check_keys(b, {"capacity", "priority", "rank_k"}, bwhere);
+    s.buffer.capacity = b.contains("capacity") ? integer_at(b, "capacity", bwhere) : 600000;
+    if (b.contains("priority")) {
+      if (!b["priority"].is_string()) throw input_error("buffer priority must be a name (rank, uniform, reward)");
+      s.buffer.priority = parse_buffer_priority(b["priority"].get<std::string>());
+    }
+    if (b.contains("rank_k")) s.buffer.rank_k = number_at(b, "rank_k", bwhere);
+    if (s.buffer.capacity <= 0)
+      throw input_error("buffer capacity must be positive (got " + std::to_string(s.buffer.capacity) + ")");
+    validate_buffer(s.buffer);
+    n["buffer"] = {{"capacity", s.buffer.capacity},
+                   {"priority", buffer_priority_name(s.buffer.priority)},
+                   {"rank_k", s.buffer.rank_k}};
+  }
+  if (c.contains("both_ways")) {
+    s.both_ways = flag_at(c, "both_ways", where);
+    n["both_ways"] = s.both_ways;
+  }
+  if (c.contains("local_search")) {
+    const auto& l = c["local_search"];
+    if (!l.is_object()) throw input_error("config key 'local_search' must be an object");
+    const std::string lwhere = "'local_search' of " + where;
+    check_keys(l, {"every", "steps", "burn_in", "step_size", "target_accept"}, lwhere);
+    auto& ls = s.local_search;
+    ls.every = l.contains("every") ? integer_at(l, "every", lwhere) : 100;
+    if (l.contains("steps")) ls.steps = integer_at(l, "steps", lwhere);
+    if (l.contains("burn_in")) ls.burn_in = integer_at(l, "burn_in", lwhere);
+    if (l.contains("step_size")) ls.step_size = number_at(l, "step_size", lwhere);
+    if (l.contains("target_accept")) ls.target_accept = number_at(l, "target_accept", lwhere);
+    if (!(ls.target_accept > 0 && ls.target_accept < 1))
+      throw input_error("local_search target_accept must be in (0, 1) (got " + std::to_string(ls.target_accept) + ")");
+    if (ls.every <= 0 || ls.steps <= 0 || ls.burn_in < 0 || ls.burn_in > ls.steps || !(ls.step_size > 0))
+      throw input_error("local_search needs every > 0, steps > 0, 0 <= burn_in <= steps and step_size > 0");
+    n["local_search"] = {{"every", ls.every},
+                         {"steps", ls.steps},
+                         {"burn_in", ls.burn_in},
+                         {"step_size", ls.step_size},
+                         {"target_accept", ls.target_accept}};
+  }
+  if ((s.both_ways || s.local_search.every > 0) && s.buffer.capacity == 0)
+    throw input_error("both_ways and local_search need a replay buffer (config key 'buffer')");
   n["exploration_iterations"] = s.exploration_iterations;
   r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : 1000;
   r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : 2000;

@@ -96,6 +96,19 @@ expect_error "unknown network key" "unknown config key 'width'" train bad8.json 
 echo '{"target": "gmm25",' >bad9.json
 expect_error "malformed JSON" "malformed JSON" train bad9.json --out out/r
 expect_error "missing config" "cannot read config" train nonexistent.json --out out/r
+config '{"buffer": {"capacity": 0}}' bad12.json
+expect_error "buffer capacity 0" "buffer capacity must be positive \(got 0\)" train bad12.json --out out/r
+config '{"buffer": {"priority": "best"}}' bad13.json
+expect_error "unknown buffer priority" "unknown buffer prioritisation 'best' \(rank, uniform, reward\)" train bad13.json --out out/r
+config '{"both_ways": 1}' bad14.json
+expect_error "both ways without a buffer" "need a replay buffer" train bad14.json --out out/r
+config '{"buffer": {}, "local_search": {"target_accept": 1.5}}' bad15.json
+expect_error "acceptance target outside (0, 1)" "target_accept must be in \(0, 1\) \(got 1.5" train bad15.json --out out/r
+config '{"exploration": -0.5}' bad16.json
+expect_error "negative exploration" "exploration and exploration_iterations must be non-negative" train bad16.json --out out/r
+config '{"buffer": {"capacity": 1000}, "both_ways": 1, "local_search": {"every": 5, "steps": 20, "burn_in": 10}}' ls.json
+if "$DMT" train ls.json --out ls --threads 2 2>ls.log; then ok "buffer + both ways + local search: $(grep -c . ls/loss.csv) loss lines"; else fail "buffer training: $(tail -1 ls.log)"; fi
+expect_error "resume with a buffer" "a run with a replay buffer cannot be resumed yet" train ls.json --out ls --resume
 config '{"device": "tpu"}' bad10.json
 expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" train bad10.json --out out/r
 config '{"device": 3}' bad11.json

@@ -127,4 +127,8 @@ TEST(CudaTrainer, RefusesWhatOnlyTheCpuTrains) {
   s = settings(2, false, dmt::loss_kind::tb);
   s.model.langevin = true;
   expect_error(s, "Langevin parametrisation");
+  s = settings(2, false, dmt::loss_kind::tb);
+  s.buffer.capacity = 1000;
+  s.both_ways = true;
+  expect_error(s, "replay buffer");
 }

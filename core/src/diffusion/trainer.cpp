@@ -28,7 +28,38 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
   for (const auto& l : s.losses)
     if (loss_needs_flow(l.kind) && !s.model.flow)
       throw std::logic_error(std::string(loss_name(l.kind)) + " needs a model with a flow network");
+  if (s.exploration < 0 || !std::isfinite(s.exploration))
+    throw input_error("exploration must be non-negative (got " + std::to_string(s.exploration) + ")");
+  validate_buffer(s.buffer);
+  const local_search_settings& ls = s.local_search;
+  if (s.both_ways && s.buffer.capacity == 0) throw input_error("both_ways training needs a replay buffer (\"buffer\")");
+  if (ls.every < 0) throw input_error("local_search every must be non-negative");
+  if (ls.every > 0) {
+    if (s.buffer.capacity == 0) throw input_error("local search needs a replay buffer (\"buffer\")");
+    if (!(ls.target_accept > 0 && ls.target_accept < 1))
+      throw input_error("local_search target_accept must be in (0, 1) (got " + std::to_string(ls.target_accept) + ")");
+    if (ls.steps <= 0 || ls.burn_in < 0 || ls.burn_in > ls.steps)
+      throw input_error("local_search needs steps > 0 and 0 <= burn_in <= steps");
+    if (!(ls.step_size > 0) || !std::isfinite(ls.step_size)) throw input_error("local_search step_size must be positive");
+  }
   model_.initialise(s.seed);
+  if (s.buffer.capacity > 0) buffer_.emplace(s.model.dim, s.buffer);
+  if (ls.every > 0) search_buffer_.emplace(s.model.dim, s.buffer);
+  search_step_ = ls.step_size;
+}
+
+namespace {
+constexpr std::uint32_t kBufferPurpose = 0x42000001u, kSearchPurpose = 0x42000002u;
+}
+
+void trainer::local_search(long it) {
+  const local_search_settings& ls = settings_.local_search;
+  const philox_key key = make_philox_key(settings_.seed);
+  const auto start = buffer_->gather(buffer_->sample(settings_.batch, key, static_cast<std::uint32_t>(it), kSearchPurpose));
+  const auto r = run_local_search(target_, start, ls, search_step_,
+                                  settings_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(it) + 7, exec_);
+  search_step_ = r.step_size;
+  search_buffer_->add(r.x.data(), r.log_r.data(), r.log_r.size());
 }
 
 dmt::reward<float> target_reward(const target& t, const executor& exec) {
@@ -47,8 +78,20 @@ iteration_stats trainer::step() {
   const philox_key key = make_philox_key(settings_.seed);
   const auto grid = make_time_grid(settings_.grid, key, static_cast<std::uint32_t>(it));
   const auto reward_fn = reward();
-  simulate_forward(model_, grid, settings_.batch, trajectory_rng{key, static_cast<std::uint32_t>(it), 0}, reward_fn,
-                   true, traj_, settings_.exploration_at(it), exec_);
+  // both ways: odd iterations train on backward trajectories from buffer states (the local-search
+  // buffer once it holds any)
+  const replay_buffer* source = search_buffer_ && search_buffer_->size() > 0 ? &*search_buffer_ : buffer();
+  if (settings_.both_ways && it % 2 == 1 && source && source->size() > 0) {
+    const auto terminal = source->gather(source->sample(settings_.batch, key, static_cast<std::uint32_t>(it), kBufferPurpose));
+    simulate_backward(model_, grid, terminal.data(), settings_.batch,
+                      trajectory_rng{key, static_cast<std::uint32_t>(it), 3}, reward_fn, true, traj_, exec_);
+  } else {
+    simulate_forward(model_, grid, settings_.batch, trajectory_rng{key, static_cast<std::uint32_t>(it), 0}, reward_fn,
+                     true, traj_, settings_.exploration_at(it), exec_);
+    if (buffer_) buffer_->add(traj_.state(traj_.steps), traj_.log_r.data(), static_cast<std::size_t>(traj_.batch));
+  }
+  if (settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_->size() > 0)
+    local_search(it);
   bool flows = false;
   for (const auto& l : settings_.losses) flows = flows || loss_needs_flow(l.kind);
   if (flows) compute_flows(model_, reward_fn, traj_);

@@ -34,6 +34,8 @@ void check_supported(const train_settings& s) {
     throw input_error("--device cuda does not train the Langevin parametrisation yet (\"langevin\": true); use the CPU");
   if (s.model.flow)
     throw input_error("--device cuda does not train a flow network (the db and subtb losses) yet; use the CPU");
+  if (s.buffer.capacity > 0 || s.both_ways || s.local_search.every > 0)
+    throw input_error("--device cuda does not train with a replay buffer, both ways or local search yet; use the CPU");
   if (static_cast<int>(s.losses.size()) > loss_terms::kMax)
     throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " losses");
   for (const auto& l : s.losses)

@@ -5,10 +5,13 @@
 // and a run resumed from a checkpoint continues exactly as the uninterrupted one.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "dmt/diffusion/local_search.hpp"
 #include "dmt/diffusion/losses.hpp"
+#include "dmt/diffusion/replay_buffer.hpp"
 #include "dmt/diffusion/time_grid.hpp"
 #include "dmt/nn/adam.hpp"
 #include "dmt/targets/target.hpp"
@@ -25,6 +28,9 @@ struct train_settings {
   std::uint64_t seed = 1;
   double exploration = 0.0;         // e_0: behaviour std sqrt(sigma^2 v dt + e^2)
   long exploration_iterations = 0;  // e decays linearly from e_0 to 0 over this many iterations
+  buffer_settings buffer;           // terminal states of forward batches (capacity 0: none)
+  bool both_ways = false;           // odd iterations train on backward trajectories from the buffer
+  local_search_settings local_search;
   double exploration_at(long iteration) const;
 };
 
@@ -75,6 +81,16 @@ class trainer {
   long iteration_ = 0;
   trajectory_batch<float> traj_;
   loss_gradient<float> grad_;
+  std::optional<replay_buffer> buffer_, search_buffer_;
+  double search_step_ = 0.0;
+
+ public:
+  const replay_buffer* buffer() const { return buffer_ ? &*buffer_ : nullptr; }
+  const replay_buffer* search_buffer() const { return search_buffer_ ? &*search_buffer_ : nullptr; }
+  double search_step_size() const { return search_step_; }
+
+ private:
+  void local_search(long iteration);
 };
 
 // A target as a reward: log R on batches (threads from exec), its gradient serially (inside tasks).
