@@ -109,6 +109,10 @@ expect_error "negative exploration" "exploration and exploration_iterations must
 config '{"buffer": {"capacity": 1000}, "both_ways": 1, "local_search": {"every": 5, "steps": 20, "burn_in": 10}}' ls.json
 if "$DMT" train ls.json --out ls --threads 2 2>ls.log; then ok "buffer + both ways + local search: $(grep -c . ls/loss.csv) loss lines"; else fail "buffer training: $(tail -1 ls.log)"; fi
 expect_error "resume with a buffer" "a run with a replay buffer cannot be resumed yet" train ls.json --out ls --resume
+config '{"losses": ["pis"], "network": {"langevin": 1}}' bad17.json
+expect_error "pis with the Langevin parametrisation" "needs Hessian-vector products of the energy" train bad17.json --out out/r
+config '{"losses": ["pis", "tb"]}' bad18.json
+expect_error "pis with another loss" "the pis loss is trained alone" train bad18.json --out out/r
 config '{"device": "tpu"}' bad10.json
 expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" train bad10.json --out out/r
 config '{"device": 3}' bad11.json

@@ -7,6 +7,10 @@
 #include <random>
 
 #include "dmt/diffusion/losses.hpp"
+#include "dmt/diffusion/pis.hpp"
+#include "dmt/diffusion/trainer.hpp"
+#include "dmt/params.hpp"
+#include "dmt/targets/registry.hpp"
 #include "dmt/diffusion/time_grid.hpp"
 #include "dmt/diffusion/trajectory.hpp"
 #include "test_support.hpp"
@@ -256,3 +260,71 @@ TEST(TimeGrid, BadGridsAreRejectedWithOneLine) {
 }
 
 }  // namespace
+
+// PIS: the pathwise gradient of -mean log w against central differences of the Monte-Carlo
+// objective with common random numbers (the same seed re-simulates the same noise z, so the
+// objective is a smooth function of the parameters), fixed and learned variance, double precision.
+double pis_objective(dmt::diffusion_model<double>& m, const std::vector<double>& grid, std::uint64_t seed) {
+  dmt::trajectory_batch<double> t;
+  dmt::simulate_forward(m, grid, 6, {dmt::make_philox_key(seed), 0, 0}, wavy_reward(m.config.dim), false, t);
+  double s = 0;
+  for (double lw : t.log_w) s -= lw / 6.0;
+  return s;
+}
+
+TEST(Losses, PisGradientMatchesCentralDifferencesWithCommonRandomNumbers) {
+  const std::uint64_t seed = dmt_test::test_seed(13);
+  for (int learned = 0; learned < 2; ++learned) {
+    dmt::model_config c;
+    c.dim = 2;
+    c.sigma2 = 1.3;
+    c.hidden = 5;
+    c.harmonics = 3;
+    c.layers = 1;
+    c.learned_variance = learned == 1;
+    dmt::diffusion_model<double> m(c);
+    m.initialise(seed);
+    std::mt19937 gen(seed);
+    std::normal_distribution<double> nd(0.0, 0.3);
+    for (auto& v : m.store.values) v += nd(gen);
+    const std::vector<double> grid = {0.0, 0.15, 0.4, 0.7, 1.0};
+    dmt::trajectory_batch<double> traj;
+    dmt::simulate_forward(m, grid, 6, {dmt::make_philox_key(seed), 0, 0}, wavy_reward(2), true, traj);
+    m.store.zero_grad();
+    const double value = dmt::pis_backprop(m, traj, wavy_reward(2));
+    EXPECT_NEAR(value, pis_objective(m, grid, seed), 1e-12);
+    const auto grads = m.store.grads;
+    const double h = 1e-6;
+    double worst = 0;
+    for (std::size_t i = 0; i < m.store.values.size(); ++i) {
+      const double v0 = m.store.values[i];
+      m.store.values[i] = v0 + h;
+      const double fp = pis_objective(m, grid, seed);
+      m.store.values[i] = v0 - h;
+      const double fm = pis_objective(m, grid, seed);
+      m.store.values[i] = v0;
+      const double fd = (fp - fm) / (2 * h);
+      worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
+      ASSERT_NEAR(grads[i], fd, 1e-6 * (1 + std::abs(fd))) << "learned variance " << learned << " parameter " << i;
+    }
+    std::printf("pis, learned variance %d: %zu parameters, worst relative error %.2e\n", learned,
+                m.store.values.size(), worst);
+  }
+}
+
+TEST(Losses, PisRefusesTheLangevinParametrisation) {
+  const auto t = dmt::make_target("gmm25", {});
+  dmt::train_settings s;
+  s.model.dim = 2;
+  s.model.langevin = true;
+  s.losses = {dmt::loss_spec{dmt::loss_kind::pis, 1.0, 2.0}};
+  try {
+    dmt::trainer tr(s, *t);
+    FAIL() << "no error";
+  } catch (const dmt::input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("Hessian-vector products"), std::string::npos) << e.what();
+  }
+  s.model.langevin = false;
+  s.exploration = 0.5;
+  EXPECT_THROW(dmt::trainer(s, *t), dmt::input_error);
+}

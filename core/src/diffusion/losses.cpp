@@ -1,6 +1,7 @@
 #include "dmt/diffusion/losses.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "dmt/params.hpp"
 
@@ -11,7 +12,8 @@ loss_kind parse_loss_kind(const std::string& name) {
   if (name == "vargrad") return loss_kind::vargrad;
   if (name == "db") return loss_kind::db;
   if (name == "subtb") return loss_kind::subtb;
-  throw input_error("unknown loss '" + name + "' (tb, vargrad, db, subtb)");
+  if (name == "pis") return loss_kind::pis;
+  throw input_error("unknown loss '" + name + "' (tb, vargrad, db, subtb, pis)");
 }
 
 const char* loss_name(loss_kind k) {
@@ -24,6 +26,8 @@ const char* loss_name(loss_kind k) {
       return "db";
     case loss_kind::subtb:
       return "subtb";
+    case loss_kind::pis:
+      return "pis";
   }
   return "?";
 }
@@ -36,6 +40,8 @@ double evaluate_loss(const loss_spec& spec, const trajectory_batch<T>& traj, T l
   const double w = spec.weight, inv_b = 1.0 / B;
   double value = 0.0;
   switch (spec.kind) {
+    case loss_kind::pis:
+      throw std::logic_error("pis is differentiated through the trajectory (pis_backprop), not by evaluate_loss");
     case loss_kind::tb: {
       double dz = 0.0;
       for (int b = 0; b < B; ++b) {

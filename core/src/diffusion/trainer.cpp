@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dmt/diffusion/pis.hpp"
 #include "dmt/metrics/importance_ess.hpp"
 #include "dmt/metrics/mmd.hpp"
 #include "dmt/metrics/mode_coverage.hpp"
@@ -31,6 +32,16 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
   if (s.exploration < 0 || !std::isfinite(s.exploration))
     throw input_error("exploration must be non-negative (got " + std::to_string(s.exploration) + ")");
   validate_buffer(s.buffer);
+  bool pis = false;
+  for (const auto& l : s.losses) pis = pis || l.kind == loss_kind::pis;
+  if (pis) {
+    if (s.losses.size() != 1) throw input_error("the pis loss is trained alone (it differentiates through the trajectory)");
+    if (s.exploration > 0 || s.both_ways)
+      throw input_error("the pis loss needs on-policy forward trajectories (no exploration, no both_ways)");
+    if (s.model.langevin)
+      throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
+                        "which dmt does not provide yet (use pis without langevin, or tb / vargrad with it)");
+  }
   const local_search_settings& ls = s.local_search;
   if (s.both_ways && s.buffer.capacity == 0) throw input_error("both_ways training needs a replay buffer (\"buffer\")");
   if (ls.every < 0) throw input_error("local_search every must be non-negative");
@@ -92,6 +103,20 @@ iteration_stats trainer::step() {
   }
   if (settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_->size() > 0)
     local_search(it);
+  if (settings_.losses.front().kind == loss_kind::pis) {  // alone (checked in the constructor)
+    model_.store.zero_grad();
+    iteration_stats st;
+    st.loss = pis_backprop(model_, traj_, reward_fn, exec_);
+    if (!std::isfinite(st.loss))
+      throw training_diverged(it, "the loss is not finite at iteration " + std::to_string(it));
+    for (float g : model_.store.grads)
+      if (!std::isfinite(g)) throw training_diverged(it, "a gradient is not finite at iteration " + std::to_string(it));
+    st.grad_norm = optimiser_.step(model_.store, settings_.optimiser);
+    st.mean_log_w = -st.loss;
+    st.log_z = model_.log_z();
+    ++iteration_;
+    return st;
+  }
   bool flows = false;
   for (const auto& l : settings_.losses) flows = flows || loss_needs_flow(l.kind);
   if (flows) compute_flows(model_, reward_fn, traj_);

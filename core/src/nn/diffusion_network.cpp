@@ -155,7 +155,7 @@ void diffusion_network<T>::forward(const parameter_store<T>& store, cache& c, in
 
 template <class T>
 void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x,
-                                    const executor& exec) const {
+                                    const executor& exec, int first) const {
   const int H = shape_.hidden, K = shape_.harmonics;
   // Column chunks small enough that a chunk's activations, slopes and gradients stay in L2
   // while they pass through every layer. Chunks are grouped (a fixed number per group, so the
@@ -181,7 +181,7 @@ void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, i
     const int g_end = std::min(n, static_cast<int>(g + 1) * group_cols);
     for (int c0 = static_cast<int>(g) * group_cols; c0 < g_end; c0 += kChunk) {
       const int nc = std::min(kChunk, g_end - c0);
-      const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(c0) * H;
+      const std::ptrdiff_t off = static_cast<std::ptrdiff_t>(first + c0) * H;  // in the cache
       const std::size_t len = static_cast<std::size_t>(H) * nc;
       auto times_slope = [&](const Mat& slope) {
         const T* sl = slope.data() + off;
@@ -197,10 +197,10 @@ void diffusion_network<T>::backward(parameter_store<T>& store, const cache& c, i
         affine_backward(store, grads, joint_[l], in.data() + off, nc, dh.data(), da.data());
       }
       times_slope(c.s0);
-      affine_backward(store, grads, state_, c.x.data() + static_cast<std::ptrdiff_t>(c0) * shape_.in, nc, dh.data(),
-                      d_x ? d_x + static_cast<std::ptrdiff_t>(c0) * shape_.in : nullptr);
+      affine_backward(store, grads, state_, c.x.data() + static_cast<std::ptrdiff_t>(first + c0) * shape_.in, nc,
+                      dh.data(), d_x ? d_x + static_cast<std::ptrdiff_t>(c0) * shape_.in : nullptr);
       // The time embedding was broadcast to every column at its time: sum the columns per time.
-      for (int j = 0; j < nc; ++j) d_emb.col(c.time_of[c0 + j]) += dh.col(j);
+      for (int j = 0; j < nc; ++j) d_emb.col(c.time_of[first + c0 + j]) += dh.col(j);
     }
   };
   exec.parallel_for(static_cast<std::size_t>(groups), run_group);

@@ -8,6 +8,8 @@
 //            with log F_0 = log Z and log F_T = log R(x_T)
 //   subtb    0.5 mean_b sum_{i<j} w_ij (log F_i + sum_{k=i}^{j-1} (log p_F,k - log p_B,k) - log F_j)^2,
 //            w_ij = lambda^(j-i) / sum_{j'>i} lambda^(j'-i)  (geometric weights normalised per start i)
+//   pis      -mean_b log w_b, differentiated through the trajectory (diffusion/pis.hpp; not by
+//            evaluate_loss, which works on trajectories held fixed)
 // The variance form of vargrad makes its gradient, for on-policy trajectories, exactly twice the
 // score-function estimate of grad KL(p_F || p_B R / Z) with the batch-mean baseline.
 #pragma once
@@ -18,7 +20,7 @@
 
 namespace dmt {
 
-enum class loss_kind { tb, vargrad, db, subtb };
+enum class loss_kind { tb, vargrad, db, subtb, pis };
 
 struct loss_spec {
   loss_kind kind = loss_kind::tb;

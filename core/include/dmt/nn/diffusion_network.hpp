@@ -71,11 +71,11 @@ class diffusion_network {
   void forward_time(const parameter_store<T>& store, const T* times, int nt, time_cache& tc) const;
   // Columns [c0, c0 + nc) of c.x, all at time column ti of c.time, into c.h*, c.a*, c.out.
   void forward(const parameter_store<T>& store, cache& c, int c0, int nc, int ti) const;
-  // Given d loss / d out for the first n columns (out x n), adds the parameter gradients to
-  // store.grads and, when d_x is given, writes d loss / d x (in x n).
+  // Given d loss / d out for the n columns from `first` on (out x n), adds the parameter gradients
+  // to store.grads and, when d_x is given, writes d loss / d x (in x n).
   // Column groups run as tasks of exec; the result does not depend on the number of threads.
   void backward(parameter_store<T>& store, const cache& c, int n, const T* d_out, T* d_x = nullptr,
-                const executor& exec = serial_executor()) const;
+                const executor& exec = serial_executor(), int first = 0) const;
 
   // Multiply-adds of one forward evaluation of one column (for GFLOP/s reports), time MLP excluded.
   double flops_per_column() const;

@@ -1,0 +1,80 @@
+#include "dmt/diffusion/pis.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "dmt/params.hpp"
+
+namespace dmt {
+
+template <class T>
+double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, const reward<T>& log_reward,
+                    const executor& exec) {
+  const model_config& c = model.config;
+  if (c.langevin)
+    throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
+                      "which dmt does not provide yet (use pis without langevin, or tb / vargrad with it)");
+  if (!traj.cached) throw std::logic_error("pis needs trajectories simulated with keep_cache");
+  if (!log_reward.gradient) throw input_error("the pis loss needs the target's gradient");
+  const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
+  const double inv_b = 1.0 / B;
+  // a = d L / d x_T: -(grad log R + d log p_B,T-1 / d x_T) / B
+  std::vector<T> lr(B), grad(static_cast<std::size_t>(B) * d);
+  log_reward.gradient(traj.state(T_), static_cast<std::size_t>(B), lr.data(), grad.data());
+  std::vector<double> a(static_cast<std::size_t>(B) * d);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = -double(grad[i]) * inv_b;
+  // d log p_B,k / d x_k and d x_{k+1} for step k >= 1
+  auto add_pb = [&](int k, std::vector<double>& into, bool wrt_next) {
+    if (k < 1) return;
+    const double tk = traj.times[k], tk1 = traj.times[k + 1], rho = tk / tk1;
+    const double var = rho * c.sigma2 * (tk1 - tk);
+    const T* x = traj.state(k);
+    const T* x1 = traj.state(k + 1);
+    for (int b = 0; b < B; ++b)
+      for (int j = 0; j < d; ++j) {
+        const double r = double(x[b * d + j]) - rho * double(x1[b * d + j]);
+        // L contains -log p_B
+        into[b * d + j] += wrt_next ? -(rho * r / var) * inv_b : (r / var) * inv_b;
+      }
+  };
+  add_pb(T_ - 1, a, true);
+  std::vector<T> d_out(static_cast<std::size_t>(B) * n_out), d_x(static_cast<std::size_t>(B) * d);
+  const auto& cache = traj.policy_cache;
+  for (int k = T_ - 1; k >= 0; --k) {
+    const double dt = double(traj.times[k + 1]) - double(traj.times[k]);
+    const T* x = traj.state(k);
+    const T* x1 = traj.state(k + 1);
+    for (int b = 0; b < B; ++b) {
+      const int col = k * B + b;
+      const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
+      T* g = d_out.data() + static_cast<std::ptrdiff_t>(b) * n_out;
+      for (int j = 0; j < d; ++j) {
+        const double ab = a[b * d + j];
+        g[j] = T(ab * dt);  // through u
+        if (c.learned_variance) {
+          const double th = std::tanh(double(o[d + j]));
+          const double dlogvar = c.log_var_range * (1.0 - th * th);  // d log s^2 / d o_v
+          const double s = std::sqrt(c.sigma2 * std::exp(th * c.log_var_range) * dt);
+          const double z = (double(x1[b * d + j]) - double(x[b * d + j]) - double(o[j]) * dt) / s;
+          // through s z, and log p_F's -0.5 log s^2 (L contains +log p_F)
+          g[d + j] = T(ab * z * s * 0.5 * dlogvar - 0.5 * dlogvar * inv_b);
+        }
+      }
+    }
+    model.policy.backward(model.store, cache, B, d_out.data(), d_x.data(), exec, k * B);
+    if (k == 0) break;  // x_0 is fixed
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] += double(d_x[i]);  // a_k = a_{k+1} (identity) + J^T a_{k+1}
+    add_pb(k, a, false);     // log p_B,k depends on x_k
+    add_pb(k - 1, a, true);  // log p_B,k-1 depends on x_k as its x_{k+1}
+  }
+  double loss = 0.0;
+  for (int b = 0; b < B; ++b) loss -= double(traj.log_w[b]) * inv_b;
+  return loss;
+}
+
+template double pis_backprop<float>(diffusion_model<float>&, const trajectory_batch<float>&, const reward<float>&,
+                                    const executor&);
+template double pis_backprop<double>(diffusion_model<double>&, const trajectory_batch<double>&, const reward<double>&,
+                                     const executor&);
+
+}  // namespace dmt
