@@ -119,6 +119,8 @@ void run_train(const train_request& r) {
   const std::string loss_path = (fs::path(r.out_dir) / "loss.csv").string();
   const std::string samples_path = (fs::path(r.out_dir) / "samples.npy").string();
   const std::string report_path = (fs::path(r.out_dir) / "report.svg").string();
+  const std::string buffer_path = (fs::path(r.out_dir) / "buffer.npy").string();
+  const std::string search_buffer_path = (fs::path(r.out_dir) / "search_buffer.npy").string();
 
   const std::string tname = r.target["name"].get<std::string>();
   const auto tgt = make_target(tname, params_from_json(r.target, "target", {"name"}));
@@ -140,8 +142,6 @@ void run_train(const train_request& r) {
   nlohmann::json stored = r.config;
   stored.erase("iterations");
   if (r.resume) {
-    if (settings.buffer.capacity > 0)
-      throw input_error("--resume: a run with a replay buffer cannot be resumed yet (the buffer is not checkpointed)");
     if (!fs::exists(model_path)) throw input_error("--resume: no checkpoint '" + model_path + "'");
     const model_file f = parse_model(read_file(model_path, "model file"), model_path);
     const model_config mc = read_model_config(f.header, model_path);
@@ -160,6 +160,22 @@ void run_train(const train_request& r) {
     if (!f.has_optimiser) throw input_error("model file '" + model_path + "' holds no optimiser state to resume from");
     load_parameters(f, tr.model(), model_path);
     tr.optimiser() = f.optimiser;
+    if (settings.buffer.capacity > 0) {  // the replay buffers as checkpointed beside the model
+      const int cols = tgt->dim() + 1;
+      auto rows_of = [&](const std::string& path) {
+        if (!fs::exists(path)) throw input_error("--resume: no replay buffer '" + path + "' beside the checkpoint");
+        const npy_array a = read_npy(path);
+        if (a.rows > 0 && a.cols != static_cast<std::size_t>(cols))
+          throw input_error("'" + path + "' has " + std::to_string(a.cols) + " columns; expected " + std::to_string(cols));
+        return a.data;
+      };
+      const std::vector<float> main_rows = rows_of(buffer_path);
+      const std::vector<float> search_rows =
+          settings.local_search.every > 0 ? rows_of(search_buffer_path) : std::vector<float>{};
+      const double step = f.header.count("search_step") ? std::stod(f.header.at("search_step"))
+                                                        : settings.local_search.step_size;
+      tr.restore_buffers(main_rows, search_rows, step);
+    }
     tr.push();
     const long it = std::stol(f.header.at("iteration"));
     tr.set_iteration(it);
@@ -197,6 +213,11 @@ void run_train(const train_request& r) {
     h["target"] = r.target.dump();
     nlohmann::json cfg = r.config;
     h["config"] = cfg.dump();
+    if (tr.search_buffer()) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.17g", tr.search_step_size());
+      h["search_step"] = b;
+    }
     return h;
   };
   auto write_text = [](const std::string& path, const std::string& text) {
@@ -211,6 +232,15 @@ void run_train(const train_request& r) {
     for (const auto& l : metric_lines) lines += l + "\n";
     write_text(metrics_path, lines);
     write_text(loss_path, loss_csv);
+    // the buffers first: the model file's iteration is what a resume starts from
+    if (const replay_buffer* b = tr.buffer()) {
+      const auto rows = trainer::buffer_rows(*b);
+      write_npy(buffer_path, rows.data(), b->size(), static_cast<std::size_t>(b->dim() + 1));
+    }
+    if (const replay_buffer* b = tr.search_buffer()) {
+      const auto rows = trainer::buffer_rows(*b);
+      write_npy(search_buffer_path, rows.data(), b->size(), static_cast<std::size_t>(b->dim() + 1));
+    }
     write_text(model_path, serialize_model(header(tr.iteration()), tr.model().store, &tr.optimiser()));
     last_checkpoint = tr.iteration();
   };

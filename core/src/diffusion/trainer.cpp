@@ -63,6 +63,34 @@ namespace {
 constexpr std::uint32_t kBufferPurpose = 0x42000001u, kSearchPurpose = 0x42000002u;
 }
 
+std::vector<float> trainer::buffer_rows(const replay_buffer& b) {
+  const int d = b.dim();
+  std::vector<float> rows(b.size() * (d + 1));
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    std::copy(b.state(i), b.state(i) + d, rows.begin() + i * (d + 1));
+    rows[i * (d + 1) + d] = b.log_r(i);
+  }
+  return rows;
+}
+
+void trainer::restore_buffers(const std::vector<float>& rows, const std::vector<float>& search_rows,
+                              double search_step) {
+  const int d = settings_.model.dim;
+  auto fill = [d](replay_buffer& b, const std::vector<float>& r) {
+    b.clear();
+    const std::size_t n = r.size() / (d + 1);
+    std::vector<float> x(n * d), lr(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::copy(r.begin() + i * (d + 1), r.begin() + i * (d + 1) + d, x.begin() + i * d);
+      lr[i] = r[i * (d + 1) + d];
+    }
+    b.add(x.data(), lr.data(), n);
+  };
+  if (buffer_) fill(*buffer_, rows);
+  if (search_buffer_) fill(*search_buffer_, search_rows);
+  search_step_ = search_step;
+}
+
 void trainer::local_search(long it) {
   const local_search_settings& ls = settings_.local_search;
   const philox_key key = make_philox_key(settings_.seed);

@@ -36,6 +36,8 @@ class replay_buffer {
   // States with a non-finite log R are skipped.
   void add(const float* x, const float* log_r, std::size_t n);
   std::size_t size() const { return count_; }
+  int dim() const { return dim_; }
+  void clear() { head_ = count_ = 0; }
   // Entry i in insertion order (0 = the oldest kept).
   const float* state(std::size_t i) const { return x_.data() + slot(i) * dim_; }
   float log_r(std::size_t i) const { return log_r_[slot(i)]; }

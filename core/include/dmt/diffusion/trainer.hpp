@@ -88,6 +88,10 @@ class trainer {
   const replay_buffer* buffer() const { return buffer_ ? &*buffer_ : nullptr; }
   const replay_buffer* search_buffer() const { return search_buffer_ ? &*search_buffer_ : nullptr; }
   double search_step_size() const { return search_step_; }
+  // Checkpointing the buffers: every entry in insertion order as rows (x_1 .. x_dim, log R), and
+  // back (replacing the contents; the draws continue as in the uninterrupted run).
+  static std::vector<float> buffer_rows(const replay_buffer& b);
+  void restore_buffers(const std::vector<float>& rows, const std::vector<float>& search_rows, double search_step);
 
  private:
   void local_search(long iteration);
