@@ -151,6 +151,8 @@ class js_trainer {
 
  private:
   void setup(train_request r, const model_file* f, const std::string& source) {
+    if (r.device != "cpu")
+      throw input_error("the WebAssembly build trains on the CPU ('device' must be \"cpu\", got '" + r.device + "')");
     const std::string tname = r.target["name"].get<std::string>();
     auto t = make_target(tname, params_from_json(r.target, "target", {"name"}));
     r.settings.model.dim = t->dim();

@@ -333,6 +333,8 @@ test('bad input: every entry point throws an Error naming the problem', async ()
     [() => tr.init({ target: 'gmm25', losses: ['nope'] }), /unknown loss 'nope'/],
     [() => tr.init({ target: 'gmm25', batch: -3 }), /batch must be positive/],
     [() => tr.init({ target: 'gmm25', lr: NaN }), /'lr' is NaN/],
+    [() => tr.init({ target: 'gmm25', device: 'cuda' }), /the WebAssembly build trains on the CPU/],
+    [() => tr.init({ target: 'gmm25', buffer: { capacity: 0 } }), /buffer capacity must be positive/],
     [() => tr.loadModel(new Uint8Array([1, 2, 3])), /model file/],
     [() => tr.loadModel('model.dmt'), /Uint8Array/],
     [() => dmt.gaussianOT(A, { mean: [0] }, { reg: 1 }), /beta must be \{mean/],
