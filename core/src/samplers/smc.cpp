@@ -118,6 +118,10 @@ double smc_sampler::next_beta() const {
     }
     return s1 * s1 / s2;
   };
+  return adaptive_beta(cess);
+}
+
+double smc_sampler::adaptive_beta(const std::function<double(double)>& cess) const {
   const double rest = 1.0 - beta_;
   if (cess(rest) >= settings_.ess_target) return 1.0;
   double lo = 0.0, hi = rest;

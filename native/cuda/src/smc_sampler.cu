@@ -109,14 +109,7 @@ double smc_sampler::next_beta() const {
   auto cess = [&](double delta) {
     return s.weights.conditional_ess(s.log_r.data(), s.log_ref.data(), s.log_w.data(), delta, max_v);
   };
-  const double rest = 1.0 - beta_;
-  if (cess(rest) >= settings_.ess_target) return 1.0;
-  double lo = 0.0, hi = rest;
-  for (int it = 0; it < 60; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    (cess(mid) >= settings_.ess_target ? lo : hi) = mid;
-  }
-  return std::min(1.0, beta_ + std::max(lo, 1e-12 * rest + 1e-15));
+  return adaptive_beta(cess);
 }
 
 void smc_sampler::reweight(double b) {

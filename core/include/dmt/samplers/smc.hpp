@@ -9,6 +9,7 @@
 // Deterministic for a seed and independent of the thread count.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,9 @@ class smc_sampler : public particle_sampler {
 
   // The weight logic; the CUDA SMC runs it on the device (its weights stay there).
   virtual double next_beta() const;
+  // The adaptive schedule's bisection: the largest step delta whose conditional ESS cess(delta)
+  // stays >= ess_target (60 halvings; at least a tiny step).
+  double adaptive_beta(const std::function<double(double)>& cess) const;
   virtual void reweight(double b);
   virtual void resample();
   void move(const executor& exec);
