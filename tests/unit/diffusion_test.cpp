@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "dmt/diffusion/losses.hpp"
 #include "dmt/diffusion/pis.hpp"
@@ -110,6 +111,30 @@ double loss_at(dmt::diffusion_model<double>& m, dmt::trajectory_batch<double> tr
   return dmt::evaluate_loss(spec, traj, m.log_z(), g);
 }
 
+// Central differences (h = 1e-6) of objective() at every parameter against grads: a failure at the
+// first parameter off by more than 1e-6 (1 + |fd|); returns the worst relative error.
+template <class F>
+double check_central_differences(std::vector<double>& values, const std::vector<double>& grads, F objective,
+                                 const std::string& what) {
+  const double h = 1e-6;
+  double worst = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v0 = values[i];
+    values[i] = v0 + h;
+    const double fp = objective();
+    values[i] = v0 - h;
+    const double fm = objective();
+    values[i] = v0;
+    const double fd = (fp - fm) / (2 * h);
+    worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
+    if (std::abs(grads[i] - fd) > 1e-6 * (1 + std::abs(fd))) {
+      ADD_FAILURE() << what << " parameter " << i << ": gradient " << grads[i] << ", central difference " << fd;
+      break;
+    }
+  }
+  return worst;
+}
+
 TEST(Losses, GradientsMatchCentralDifferences) {
   const std::uint64_t seed = dmt_test::test_seed(9);
   for (int variant = 0; variant < 3; ++variant)
@@ -145,20 +170,9 @@ TEST(Losses, GradientsMatchCentralDifferences) {
       m.store.zero_grad();
       dmt::backprop(m, traj, g.d_log_pf, &g.d_log_f, g.d_log_z);
       const auto grads = m.store.grads;
-      const double h = 1e-6;
-      double worst = 0;
-      for (std::size_t i = 0; i < m.store.values.size(); ++i) {
-        const double v0 = m.store.values[i];
-        m.store.values[i] = v0 + h;
-        const double fp = loss_at(m, traj, spec);
-        m.store.values[i] = v0 - h;
-        const double fm = loss_at(m, traj, spec);
-        m.store.values[i] = v0;
-        const double fd = (fp - fm) / (2 * h);
-        worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
-        ASSERT_NEAR(grads[i], fd, 1e-6 * (1 + std::abs(fd)))
-            << dmt::loss_name(kind) << " variant " << variant << " parameter " << i;
-      }
+      const double worst =
+          check_central_differences(m.store.values, grads, [&] { return loss_at(m, traj, spec); },
+                                    std::string(dmt::loss_name(kind)) + " variant " + std::to_string(variant));
       std::printf("%-8s learned variance %d, Langevin %d: %zu parameters, worst relative error %.2e\n",
                   dmt::loss_name(kind), int(learned_variance), int(langevin), m.store.values.size(), worst);
     }
@@ -293,20 +307,9 @@ TEST(Losses, PisGradientMatchesCentralDifferencesWithCommonRandomNumbers) {
     m.store.zero_grad();
     const double value = dmt::pis_backprop(m, traj, wavy_reward(2));
     EXPECT_NEAR(value, pis_objective(m, grid, seed), 1e-12);
-    const auto grads = m.store.grads;
-    const double h = 1e-6;
-    double worst = 0;
-    for (std::size_t i = 0; i < m.store.values.size(); ++i) {
-      const double v0 = m.store.values[i];
-      m.store.values[i] = v0 + h;
-      const double fp = pis_objective(m, grid, seed);
-      m.store.values[i] = v0 - h;
-      const double fm = pis_objective(m, grid, seed);
-      m.store.values[i] = v0;
-      const double fd = (fp - fm) / (2 * h);
-      worst = std::max(worst, std::abs(grads[i] - fd) / (1 + std::abs(fd)));
-      ASSERT_NEAR(grads[i], fd, 1e-6 * (1 + std::abs(fd))) << "learned variance " << learned << " parameter " << i;
-    }
+    const double worst = check_central_differences(m.store.values, m.store.grads,
+                                                   [&] { return pis_objective(m, grid, seed); },
+                                                   "pis, learned variance " + std::to_string(learned));
     std::printf("pis, learned variance %d: %zu parameters, worst relative error %.2e\n", learned,
                 m.store.values.size(), worst);
   }
