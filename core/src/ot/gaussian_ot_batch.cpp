@@ -140,88 +140,97 @@ struct lane_group {
     dd[d - 1] = at(w, d - 1, d - 1);
   }
 
-  // Implicit symmetric QR with Wilkinson shifts on (dd, e), rotations accumulated into v's columns
-  // (Golub and Van Loan, Algorithm 8.3.2). The lanes run in lockstep: the trailing index m moves up
-  // once every lane has deflated it; each lane starts its bulge chase at its own unreduced block
-  // (the last negligible off-diagonal entry below m, set to zero), and the other positions of a
-  // lane get identity rotations.
   static constexpr int kInterleave = D > kJacobiMaxDim ? 2 : 1;  // groups sharing one QR loop
 
   // Implicit symmetric QR with Wilkinson shifts on (dd, e), rotations accumulated into v's columns
-  // (Golub and Van Loan, Algorithm 8.3.2). The lanes run in lockstep: the trailing index m moves up
-  // once every lane has deflated it; each lane starts its bulge chase at its own unreduced block
-  // (the last negligible off-diagonal entry below m, set to zero), and the other positions of a
-  // lane get identity rotations. kInterleave groups go through one loop: each rotation is a chain
-  // of dependent square root, division and FMAs, and independent chains side by side hide latency.
+  // (Golub and Van Loan, Algorithm 8.3.2), every lane with its own trailing index m (a lane moves
+  // on to m - 1 as soon as its own e[m - 1] is negligible, not when every lane has) and its own
+  // start, the top of its unreduced block (after the last negligible off-diagonal entry below m,
+  // set to zero); a sweep runs over the positions 0 .. max m - 1, and a lane's positions outside
+  // [start, m) get identity rotations. kInterleave groups go through one loop: each rotation is a
+  // chain of dependent square root, division and FMAs, and independent chains side by side hide
+  // latency.
   static void tridiagonal_qr(lane_group* const* gs, bool vectors) {
     constexpr int N = kInterleave;
-    const B eps(std::numeric_limits<T>::epsilon());
-    for (int m = D - 1; m >= 1; --m) {
-      for (int iter = 0; iter < 40 * D; ++iter) {
-        B start[N], mu[N];
-        bool all_done = true;
+    const B eps(std::numeric_limits<T>::epsilon()), zero(T(0)), one(T(1));
+    B mm[N];  // each lane's trailing index, as a T
+    for (int n = 0; n < N; ++n) mm[n] = B(T(D - 1));
+    int top = D - 1;  // the largest trailing index of any lane
+    for (int iter = 0; iter < 40 * D * D && top >= 1; ++iter) {
+      B start[N], mu[N];
+      int next_top = 0;
+      for (int n = 0; n < N; ++n) {
+        auto& dd = gs[n]->dd;
+        auto& e = gs[n]->e;
+        for (int k = 0; k < top; ++k) {
+          const auto neg = xsimd::abs(e[k]) <= eps * (xsimd::abs(dd[k]) + xsimd::abs(dd[k + 1]));
+          e[k] = xsimd::select(neg, zero, e[k]);
+        }
+        // deflate: m <- m - 1 while e[m - 1] = 0 (one downward pass)
+        for (int k = top - 1; k >= 0; --k)
+          mm[n] = xsimd::select(mm[n] == B(T(k + 1)) && e[k] == zero, B(T(k)), mm[n]);
+        start[n] = zero;
+        B td = zero, em = zero, dm = zero;
+        for (int k = 0; k < top; ++k) {
+          const B kk = B(T(k));
+          start[n] = xsimd::select(e[k] == zero && kk + one < mm[n], kk + one, start[n]);
+          const auto last = mm[n] == kk + one;  // the trailing 2 x 2 block is (k, k + 1)
+          td = xsimd::select(last, B(T(0.5)) * (dd[k] - dd[k + 1]), td);
+          em = xsimd::select(last, e[k], em);
+          dm = xsimd::select(last, dd[k + 1], dm);
+        }
+        alignas(64) T lane_m[L];
+        mm[n].store_aligned(lane_m);
+        for (std::size_t l = 0; l < L; ++l) next_top = std::max(next_top, int(lane_m[l]));
+        // Wilkinson shift from the trailing 2 x 2 block
+        const B h = xsimd::sqrt(xsimd::fma(td, td, em * em));
+        const B den = td + xsimd::select(td >= zero, h, -h);
+        mu[n] = dm - xsimd::select(den != zero, em * em / den, zero);
+      }
+      top = next_top;
+      if (top < 1) break;
+      B x[N], z[N], cs[N][D], ss[N][D];
+      for (int n = 0; n < N; ++n) x[n] = z[n] = zero;
+      for (int k = 0; k < top; ++k) {
+        const B kk = B(T(k));
         for (int n = 0; n < N; ++n) {
           auto& dd = gs[n]->dd;
           auto& e = gs[n]->e;
-          start[n] = B(T(0));
-          for (int k = 0; k < m; ++k) {
-            const auto neg = xsimd::abs(e[k]) <= eps * (xsimd::abs(dd[k]) + xsimd::abs(dd[k + 1]));
-            e[k] = xsimd::select(neg, B(T(0)), e[k]);
-            if (k + 1 < m) start[n] = xsimd::select(neg, B(T(k + 1)), start[n]);
+          const auto first = start[n] == kk, active = start[n] <= kk && kk < mm[n];
+          x[n] = xsimd::select(first, dd[k] - mu[n], x[n]);
+          z[n] = xsimd::select(first, e[k], z[n]);
+          const B r = xsimd::sqrt(xsimd::fma(x[n], x[n], z[n] * z[n]));
+          const auto use = active && r > zero;
+          const B c = xsimd::select(use, x[n] / r, one), sn = xsimd::select(use, -z[n] / r, zero);
+          const B sdk = xsimd::fma(sn, dd[k], c * e[k]), dkp1 = xsimd::fma(sn, e[k], c * dd[k + 1]);
+          dd[k] = xsimd::fms(c, xsimd::fms(c, dd[k], sn * e[k]), sn * xsimd::fms(c, e[k], sn * dd[k + 1]));
+          dd[k + 1] = xsimd::fma(sn, sdk, c * dkp1);
+          e[k] = xsimd::fms(c, sdk, sn * dkp1);
+          if (k > 0) e[k - 1] = xsimd::select(active && !first, xsimd::fms(c, e[k - 1], sn * z[n]), e[k - 1]);
+          x[n] = e[k];
+          if (k + 1 < top) {  // e[k + 1] is zero in lanes whose block ends at k + 1 (c e = e, z = 0)
+            z[n] = -sn * e[k + 1];
+            e[k + 1] = c * e[k + 1];
           }
-          const auto done = e[m - 1] == B(T(0));
-          all_done = all_done && xsimd::all(done);
-          start[n] = xsimd::select(done, B(T(m)), start[n]);  // deflated lanes: identity everywhere
-          // Wilkinson shift from the trailing 2 x 2 block
-          const B td = B(T(0.5)) * (dd[m - 1] - dd[m]), em = e[m - 1];
-          const B h = xsimd::sqrt(xsimd::fma(td, td, em * em));
-          const B den = td + xsimd::select(td >= B(T(0)), h, -h);
-          mu[n] = dd[m] - xsimd::select(den != B(T(0)), em * em / den, B(T(0)));
+          cs[n][k] = c;
+          ss[n][k] = sn;
         }
-        if (all_done) break;
-        B x[N], z[N], cs[N][D], ss[N][D];
-        for (int n = 0; n < N; ++n) x[n] = z[n] = B(T(0));
-        for (int k = 0; k < m; ++k) {
-          const B kk = B(T(k));
-          for (int n = 0; n < N; ++n) {
-            auto& dd = gs[n]->dd;
-            auto& e = gs[n]->e;
-            const auto first = start[n] == kk, active = start[n] <= kk;
-            x[n] = xsimd::select(first, dd[k] - mu[n], x[n]);
-            z[n] = xsimd::select(first, e[k], z[n]);
-            const B r = xsimd::sqrt(xsimd::fma(x[n], x[n], z[n] * z[n]));
-            const auto use = active && r > B(T(0));
-            const B c = xsimd::select(use, x[n] / r, B(T(1))), sn = xsimd::select(use, -z[n] / r, B(T(0)));
-            const B sdk = xsimd::fma(sn, dd[k], c * e[k]), dkp1 = xsimd::fma(sn, e[k], c * dd[k + 1]);
-            dd[k] = xsimd::fms(c, xsimd::fms(c, dd[k], sn * e[k]), sn * xsimd::fms(c, e[k], sn * dd[k + 1]));
-            dd[k + 1] = xsimd::fma(sn, sdk, c * dkp1);
-            e[k] = xsimd::fms(c, sdk, sn * dkp1);
-            if (k > 0) e[k - 1] = xsimd::select(active && !first, xsimd::fms(c, e[k - 1], sn * z[n]), e[k - 1]);
-            x[n] = e[k];
-            if (k + 1 < m) {
-              z[n] = -sn * e[k + 1];
-              e[k + 1] = c * e[k + 1];
-            }
-            cs[n][k] = c;
-            ss[n][k] = sn;
-          }
-        }
-        // v <- v G_0 G_1 ... G_(m-1), row by row (LAPACK's dlasr): a row's entry k+1 stays in a
-        // register from one rotation to the next, and the rows are independent
-        if (vectors)
-          for (int n = 0; n < N; ++n) {
-            mat& v = gs[n]->v;
-            for (int i = 0; i < D; ++i) {
-              B carry = at(v, i, 0);
-              for (int k = 0; k < m; ++k) {
-                const B next = at(v, i, k + 1);
-                at(v, i, k) = xsimd::fms(cs[n][k], carry, ss[n][k] * next);
-                carry = xsimd::fma(ss[n][k], carry, cs[n][k] * next);
-              }
-              at(v, i, m) = carry;
-            }
-          }
       }
+      // v <- v G_0 G_1 ... G_(top-1), row by row (LAPACK's dlasr): a row's entry k+1 stays in a
+      // register from one rotation to the next, and the rows are independent
+      if (vectors)
+        for (int n = 0; n < N; ++n) {
+          mat& v = gs[n]->v;
+          for (int i = 0; i < D; ++i) {
+            B carry = at(v, i, 0);
+            for (int k = 0; k < top; ++k) {
+              const B next = at(v, i, k + 1);
+              at(v, i, k) = xsimd::fms(cs[n][k], carry, ss[n][k] * next);
+              carry = xsimd::fma(ss[n][k], carry, cs[n][k] * next);
+            }
+            at(v, i, top) = carry;
+          }
+        }
     }
     for (int n = 0; n < N; ++n)
       for (int i = 0; i < D; ++i) gs[n]->lam[i] = gs[n]->dd[i];
