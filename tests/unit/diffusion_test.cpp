@@ -103,6 +103,90 @@ dmt::reward<double> wavy_reward(int dim) {
   return dmt::reward<double>([both](const double* x, std::size_t n, double* out) { both(x, n, out, nullptr); }, both);
 }
 
+// The Langevin parametrisation's drift is its formula, u = clip(NN1(x, t) + NN2(t) clip(grad log R(x),
+// +-lgv_clip), +-drift_clip), at every step of a forward simulation: NN1 and NN2 evaluated here
+// separately (the networks themselves are checked in nn_test), grad log R from a steep reward
+// (gradient 400 |x - c|, so the +-100 clip is active for most states) and a drift clip of 30 that
+// the sum reaches (NN2 = 0.5 makes the Langevin term up to 50); every case is counted and must occur.
+TEST(Trajectory, LangevinDriftIsItsFormula) {
+  const std::uint64_t seed = dmt_test::test_seed(17);
+  dmt::model_config c;
+  c.dim = 2;
+  c.hidden = 8;
+  c.harmonics = 4;
+  c.langevin = true;
+  c.drift_clip = 30.0;
+  dmt::diffusion_model<double> m(c);
+  m.initialise(seed);
+  m.store.values[m.store.find("policy.joint.out.bias")->offset] = 0.7;
+  m.store.values[m.store.find("langevin.joint.out.bias")->offset] = 0.5;
+  // non-zero output weights too, so NN1 depends on x and t and NN2 on t
+  std::mt19937 gen(static_cast<unsigned>(seed));
+  std::normal_distribution<double> nd(0.0, 0.3);
+  for (const char* name : {"policy.joint.out.weight", "langevin.joint.out.weight"}) {
+    const auto* e = m.store.find(name);
+    ASSERT_NE(e, nullptr) << name;
+    for (std::size_t i = 0; i < e->size(); ++i) m.store.values[e->offset + i] = nd(gen);
+  }
+  const double a = 400.0, centre[2] = {0.2, -0.2};  // at x_0 = 0 the scores are +80 and -80
+  auto both = [&](const double* x, std::size_t n, double* out, double* grad) {
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = 0;
+      for (int j = 0; j < 2; ++j) {
+        const double v = x[i * 2 + j] - centre[j];
+        s += -0.5 * a * v * v;
+        if (grad) grad[i * 2 + j] = -a * v;
+      }
+      out[i] = s;
+    }
+  };
+  const dmt::reward<double> r([both](const double* x, std::size_t n, double* out) { both(x, n, out, nullptr); }, both);
+  const auto grid = test_grids(seed)[1];  // a random grid
+  const int batch = 40, steps = static_cast<int>(grid.size()) - 1;
+  dmt::trajectory_batch<double> traj;
+  dmt::simulate_forward(m, grid, batch, {dmt::make_philox_key(seed), 0, 0}, r, true, traj);
+  ASSERT_EQ(traj.drift.cols(), batch * steps);
+
+  std::vector<double> t(grid.begin(), grid.end() - 1);
+  typename dmt::diffusion_network<double>::cache nn1, nn2;
+  m.policy.resize(nn1, batch);
+  m.policy.forward_time(m.store, t.data(), steps, nn1.time);
+  m.scale->resize(nn2, steps);
+  m.scale->forward_time(m.store, t.data(), steps, nn2.time);
+  int score_clipped = 0, score_free = 0, drift_low = 0, drift_high = 0, drift_free = 0;
+  double worst = 0;
+  for (int k = 0; k < steps; ++k) {
+    const double* xk = traj.state(k);
+    for (int b = 0; b < batch; ++b)
+      for (int j = 0; j < 2; ++j) nn1.x(j, b) = xk[b * 2 + j];
+    m.policy.forward(m.store, nn1, 0, batch, k);
+    m.scale->forward(m.store, nn2, k, 1, k);
+    const double s = nn2.out.data()[k];
+    std::vector<double> lr(batch), g(static_cast<std::size_t>(batch) * 2);
+    both(xk, batch, lr.data(), g.data());
+    for (int b = 0; b < batch; ++b)
+      for (int j = 0; j < 2; ++j) {
+        const double gj = g[b * 2 + j];
+        const double gc = gj > 100.0 ? 100.0 : gj < -100.0 ? -100.0 : gj;
+        (gc == gj ? score_free : score_clipped)++;
+        const double u = nn1.out.data()[static_cast<std::ptrdiff_t>(b) * nn1.out.rows() + j] + s * gc;
+        const double uc = u > 30.0 ? 30.0 : u < -30.0 ? -30.0 : u;
+        (uc == u ? drift_free : u > 0 ? drift_high : drift_low)++;
+        const double got = traj.drift(j, k * batch + b);
+        worst = std::max(worst, std::abs(got - uc));
+        ASSERT_NEAR(got, uc, 1e-12 * (1 + std::abs(uc))) << "step " << k << ", particle " << b << ", coordinate " << j;
+      }
+  }
+  std::printf("seed %llu: %d clipped / %d free scores, %d / %d / %d drifts clipped low / high / free, worst "
+              "difference %.2e\n", static_cast<unsigned long long>(seed), score_clipped, score_free, drift_low, drift_high,
+              drift_free, worst);
+  EXPECT_GT(score_clipped, 0);
+  EXPECT_GT(score_free, 0);
+  EXPECT_GT(drift_low, 0);
+  EXPECT_GT(drift_high, 0);
+  EXPECT_GT(drift_free, 0);
+}
+
 double loss_at(dmt::diffusion_model<double>& m, dmt::trajectory_batch<double> traj, const dmt::loss_spec& spec) {
   dmt::score_states(m, wavy_reward(m.config.dim), traj);
   if (dmt::loss_needs_flow(spec.kind)) dmt::compute_flows(m, wavy_reward(m.config.dim), traj);
