@@ -9,6 +9,23 @@ void target::sample_exact(std::uint64_t, std::size_t, float*) const {
   throw input_error("target '" + name_ + "' has no exact sampler");
 }
 
+void target::hessian_vector_product(const double*, const double*, double*) const {
+  throw input_error("target '" + name_ + "' has no Hessian-vector products");
+}
+
+void target::hessian_vector_products(const float* x, const float* v, std::size_t n, float* hv) const {
+  const std::size_t d = static_cast<std::size_t>(dim_);
+  std::vector<double> xd(d), vd(d), out(d);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < d; ++j) {
+      xd[j] = x[i * d + j];
+      vd[j] = v[i * d + j];
+    }
+    hessian_vector_product(xd.data(), vd.data(), out.data());
+    for (std::size_t j = 0; j < d; ++j) hv[i * d + j] = static_cast<float>(out[j]);
+  }
+}
+
 void target::evaluate(const float* x, std::size_t n, float* log_r, float* grad, const executor& exec) const {
   constexpr std::size_t W = lanes<float_batch>::value;
   constexpr std::size_t tiles_per_task = 16;

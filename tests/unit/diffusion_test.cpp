@@ -100,7 +100,11 @@ dmt::reward<double> wavy_reward(int dim) {
       out[i] = s;
     }
   };
-  return dmt::reward<double>([both](const double* x, std::size_t n, double* out) { both(x, n, out, nullptr); }, both);
+  dmt::reward<double> r([both](const double* x, std::size_t n, double* out) { both(x, n, out, nullptr); }, both);
+  r.hvp = [dim](const double* x, const double* v, std::size_t n, double* hv) {  // diagonal Hessian
+    for (std::size_t i = 0; i < n * dim; ++i) hv[i] = (-1.0 / 3.0 - 1.2 * std::sin(2.0 * x[i])) * v[i];
+  };
+  return r;
 }
 
 // The Langevin parametrisation's drift is its formula, u = clip(NN1(x, t) + NN2(t) clip(grad log R(x),
@@ -370,48 +374,80 @@ double pis_objective(dmt::diffusion_model<double>& m, const std::vector<double>&
   return s;
 }
 
+// Variants: fixed and learned variance; the Langevin parametrisation (its adjoint takes the
+// reward's Hessian-vector products) with the default clips (inactive here) and with clips of 0.5
+// (score) and 0.6 (drift) that are active for some states (counted: both must occur).
 TEST(Losses, PisGradientMatchesCentralDifferencesWithCommonRandomNumbers) {
   const std::uint64_t seed = dmt_test::test_seed(13);
-  for (int learned = 0; learned < 2; ++learned) {
+  for (int variant = 0; variant < 4; ++variant) {
     dmt::model_config c;
     c.dim = 2;
     c.sigma2 = 1.3;
     c.hidden = 5;
     c.harmonics = 3;
     c.layers = 1;
-    c.learned_variance = learned == 1;
+    c.learned_variance = variant == 1 || variant == 3;
+    c.langevin = variant >= 2;
+    c.lgv_layers = 1;
+    if (variant == 3) {
+      c.lgv_clip = 0.5;
+      c.drift_clip = 0.6;
+    }
     dmt::diffusion_model<double> m(c);
     m.initialise(seed);
     std::mt19937 gen(seed);
     std::normal_distribution<double> nd(0.0, 0.3);
     for (auto& v : m.store.values) v += nd(gen);
+    if (c.langevin) m.store.values[m.store.find("langevin.joint.out.bias")->offset] = 1.0;
     const std::vector<double> grid = {0.0, 0.15, 0.4, 0.7, 1.0};
     dmt::trajectory_batch<double> traj;
     dmt::simulate_forward(m, grid, 6, {dmt::make_philox_key(seed), 0, 0}, wavy_reward(2), true, traj);
+    if (variant == 3) {
+      int score_clips = 0, drift_clips = 0;
+      for (Eigen::Index i = 0; i < traj.score.size(); ++i) {
+        score_clips += std::abs(traj.score.data()[i]) >= c.lgv_clip;
+        drift_clips += std::abs(traj.drift.data()[i]) >= c.drift_clip;
+      }
+      std::printf("clipped: %d scores, %d drifts of %d\n", score_clips, drift_clips, int(traj.score.size()));
+      EXPECT_GT(score_clips, 0);
+      EXPECT_GT(drift_clips, 0);
+    }
     m.store.zero_grad();
     const double value = dmt::pis_backprop(m, traj, wavy_reward(2));
     EXPECT_NEAR(value, pis_objective(m, grid, seed), 1e-12);
+    const std::string what = "pis, learned variance " + std::to_string(int(c.learned_variance)) + ", Langevin " +
+                             std::to_string(int(c.langevin)) + (variant == 3 ? " (clips active)" : "");
     const double worst = check_central_differences(m.store.values, m.store.grads,
-                                                   [&] { return pis_objective(m, grid, seed); },
-                                                   "pis, learned variance " + std::to_string(learned));
-    std::printf("pis, learned variance %d: %zu parameters, worst relative error %.2e\n", learned,
-                m.store.values.size(), worst);
+                                                   [&] { return pis_objective(m, grid, seed); }, what);
+    std::printf("%s: %zu parameters, worst relative error %.2e\n", what.c_str(), m.store.values.size(), worst);
   }
 }
 
-TEST(Losses, PisRefusesTheLangevinParametrisation) {
-  const auto t = dmt::make_target("gmm25", {});
+// pis with the Langevin parametrisation needs the target's Hessian-vector products: accepted on
+// gmm25 (which has them), refused on banana (which has not); exploration is refused with pis.
+TEST(Losses, PisWithTheLangevinParametrisationNeedsHessianVectorProducts) {
   dmt::train_settings s;
   s.model.dim = 2;
   s.model.langevin = true;
   s.losses = {dmt::loss_spec{dmt::loss_kind::pis, 1.0, 2.0}};
+  const auto gmm = dmt::make_target("gmm25", {});
+  EXPECT_NO_THROW(dmt::trainer(s, *gmm));
+  const auto banana = dmt::make_target("banana", {});
   try {
-    dmt::trainer tr(s, *t);
+    dmt::trainer tr(s, *banana);
     FAIL() << "no error";
   } catch (const dmt::input_error& e) {
-    EXPECT_NE(std::string(e.what()).find("Hessian-vector products"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Hessian-vector products of the energy, which target 'banana' does not"),
+              std::string::npos) << e.what();
   }
+  dmt::reward<double> no_hvp = wavy_reward(2);
+  no_hvp.hvp = {};
+  dmt::diffusion_model<double> m(s.model);
+  m.initialise(1);
+  dmt::trajectory_batch<double> traj;
+  dmt::simulate_forward(m, {0.0, 0.5, 1.0}, 4, {dmt::make_philox_key(1), 0, 0}, no_hvp, true, traj);
+  EXPECT_THROW(dmt::pis_backprop(m, traj, no_hvp), dmt::input_error);
   s.model.langevin = false;
   s.exploration = 0.5;
-  EXPECT_THROW(dmt::trainer(s, *t), dmt::input_error);
+  EXPECT_THROW(dmt::trainer(s, *gmm), dmt::input_error);
 }

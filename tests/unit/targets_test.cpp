@@ -2,6 +2,7 @@
 // float SIMD and scalar paths against the double kernel, and JSON-style construction errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -78,6 +79,54 @@ TEST(Targets, GradientMatchesFiniteDifferences) {
       }
     }
   }
+}
+
+// Hessian-vector products against central differences of the analytic gradient along v,
+// (grad(x + h v) - grad(x - h v)) / 2h, for every target that offers them (and exactly those:
+// the list below must match has_hessian_vector_product); the float batch path equals the double one
+// rounded to float.
+TEST(Targets, HessianVectorProductsMatchDifferencesOfTheGradient) {
+  const std::vector<std::string> with_hvp = {"gaussian", "gmm9", "gmm25", "gmm40", "funnel", "manywell"};
+  std::mt19937 gen(dmt_test::test_seed(23));
+  std::normal_distribution<double> nd;
+  int checked = 0;
+  for (const auto& c : all_targets()) {
+    const auto t = dmt::make_target(c.name, c.p);
+    const bool listed = std::find(with_hvp.begin(), with_hvp.end(), t->name()) != with_hvp.end();
+    ASSERT_EQ(t->has_hessian_vector_product(), listed) << t->name();
+    if (!listed) {
+      std::vector<double> x(t->dim(), 0.1), out(t->dim());
+      EXPECT_THROW(t->hessian_vector_product(x.data(), x.data(), out.data()), dmt::input_error) << t->name();
+      continue;
+    }
+    const int d = t->dim();
+    const auto x = test_points(*t, c, 4);
+    std::vector<double> hv(d), gp(d), gm(d);
+    for (int i = 0; i < 4; ++i) {
+      std::vector<double> xi(x.begin() + i * d, x.begin() + (i + 1) * d), v(d);
+      for (double& e : v) e = nd(gen);
+      t->hessian_vector_product(xi.data(), v.data(), hv.data());
+      const double h = 1e-5;
+      std::vector<double> a = xi, b = xi;
+      for (int j = 0; j < d; ++j) {
+        a[j] += h * v[j];
+        b[j] -= h * v[j];
+      }
+      t->evaluate_double(a.data(), gp.data());
+      t->evaluate_double(b.data(), gm.data());
+      for (int j = 0; j < d; ++j) {
+        const double fd = (gp[j] - gm[j]) / (2 * h);
+        EXPECT_NEAR(hv[j], fd, 1e-5 * (1.0 + std::fabs(fd))) << c.name << " point " << i << " coordinate " << j;
+      }
+      std::vector<float> xf(xi.begin(), xi.end()), vf(v.begin(), v.end()), hf(d);
+      t->hessian_vector_products(xf.data(), vf.data(), 1, hf.data());
+      std::vector<double> xr(xf.begin(), xf.end()), vr(vf.begin(), vf.end()), hr(d);
+      t->hessian_vector_product(xr.data(), vr.data(), hr.data());
+      for (int j = 0; j < d; ++j) EXPECT_EQ(hf[j], static_cast<float>(hr[j])) << c.name;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);
 }
 
 TEST(Targets, FloatPathsMatchDoubleKernel) {

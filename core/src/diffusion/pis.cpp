@@ -11,9 +11,10 @@ template <class T>
 double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, const reward<T>& log_reward,
                     const executor& exec) {
   const model_config& c = model.config;
-  if (c.langevin)
+  const bool lgv = c.langevin;
+  if (lgv && !log_reward.hvp)
     throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
-                      "which dmt does not provide yet (use pis without langevin, or tb / vargrad with it)");
+                      "which this target does not provide (or use tb / vargrad with langevin)");
   if (!traj.cached) throw std::logic_error("pis needs trajectories simulated with keep_cache");
   if (!log_reward.gradient) throw input_error("the pis loss needs the target's gradient");
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
@@ -39,34 +40,52 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
   };
   add_pb(T_ - 1, a, true);
   std::vector<T> d_out(static_cast<std::size_t>(B) * n_out), d_x(static_cast<std::size_t>(B) * d);
+  // Langevin parametrisation, u = clip(o + s_k clip(grad log R(x_k))): d L / d s_k, and the vector
+  // w whose Hessian-vector product carries d L / d u through the score (zero where a clip is active)
+  std::vector<T> d_scale(lgv ? T_ : 0, T(0)), w(lgv ? a.size() : 0), hv(lgv ? a.size() : 0);
   const auto& cache = traj.policy_cache;
   for (int k = T_ - 1; k >= 0; --k) {
     const double dt = double(traj.times[k + 1]) - double(traj.times[k]);
     const T* x = traj.state(k);
     const T* x1 = traj.state(k + 1);
+    double ds = 0.0;
     for (int b = 0; b < B; ++b) {
       const int col = k * B + b;
       const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
+      const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* g = d_out.data() + static_cast<std::ptrdiff_t>(b) * n_out;
       for (int j = 0; j < d; ++j) {
         const double ab = a[b * d + j];
-        g[j] = T(ab * dt);  // through u
+        double gu = ab * dt;  // through u
+        if (lgv) {
+          if (std::abs(double(u[j])) >= c.drift_clip) gu = 0.0;
+          const double sc = double(traj.score(j, col));
+          ds += gu * sc;
+          w[b * d + j] = std::abs(sc) < c.lgv_clip ? T(gu * double(traj.lgv_scale[k])) : T(0);
+        }
+        g[j] = T(gu);
         if (c.learned_variance) {
           const double th = std::tanh(double(o[d + j]));
           const double dlogvar = c.log_var_range * (1.0 - th * th);  // d log s^2 / d o_v
           const double s = std::sqrt(c.sigma2 * std::exp(th * c.log_var_range) * dt);
-          const double z = (double(x1[b * d + j]) - double(x[b * d + j]) - double(o[j]) * dt) / s;
+          const double z = (double(x1[b * d + j]) - double(x[b * d + j]) - double(u[j]) * dt) / s;
           // through s z, and log p_F's -0.5 log s^2 (L contains +log p_F)
           g[d + j] = T(ab * z * s * 0.5 * dlogvar - 0.5 * dlogvar * inv_b);
         }
       }
     }
     model.policy.backward(model.store, cache, B, d_out.data(), d_x.data(), exec, k * B);
+    if (lgv) d_scale[k] = T(ds);
     if (k == 0) break;  // x_0 is fixed
     for (std::size_t i = 0; i < a.size(); ++i) a[i] += double(d_x[i]);  // a_k = a_{k+1} (identity) + J^T a_{k+1}
+    if (lgv) {  // + s_k (d clip(grad log R) / d x_k)^T (d L / d u): the Hessian, symmetric, times w
+      log_reward.hvp(x, w.data(), static_cast<std::size_t>(B), hv.data());
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] += double(hv[i]);
+    }
     add_pb(k, a, false);     // log p_B,k depends on x_k
     add_pb(k - 1, a, true);  // log p_B,k-1 depends on x_k as its x_{k+1}
   }
+  if (lgv) model.scale->backward(model.store, traj.scale_cache, T_, d_scale.data());
   double loss = 0.0;
   for (int b = 0; b < B; ++b) loss -= double(traj.log_w[b]) * inv_b;
   return loss;

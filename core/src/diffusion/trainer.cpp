@@ -38,9 +38,10 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
     if (s.losses.size() != 1) throw input_error("the pis loss is trained alone (it differentiates through the trajectory)");
     if (s.exploration > 0 || s.both_ways)
       throw input_error("the pis loss needs on-policy forward trajectories (no exploration, no both_ways)");
-    if (s.model.langevin)
+    if (s.model.langevin && !t.has_hessian_vector_product())
       throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
-                        "which dmt does not provide yet (use pis without langevin, or tb / vargrad with it)");
+                        "which target '" + t.name() + "' does not provide (they exist for gaussian, gmm9, gmm25, gmm40, funnel "
+                        "and manywell; or use tb / vargrad with langevin)");
   }
   const local_search_settings& ls = s.local_search;
   if (s.both_ways && s.buffer.capacity == 0) throw input_error("both_ways training needs a replay buffer (\"buffer\")");
@@ -104,10 +105,11 @@ void trainer::local_search(long it) {
 dmt::reward<float> target_reward(const target& t, const executor& exec) {
   const target* tp = &t;
   const executor* e = &exec;
-  return dmt::reward<float>([tp, e](const float* x, std::size_t n, float* log_r) { tp->evaluate(x, n, log_r, nullptr, *e); },
-                            [tp](const float* x, std::size_t n, float* log_r, float* grad) {
-                              tp->evaluate(x, n, log_r, grad);
-                            });
+  dmt::reward<float> r([tp, e](const float* x, std::size_t n, float* log_r) { tp->evaluate(x, n, log_r, nullptr, *e); },
+                       [tp](const float* x, std::size_t n, float* log_r, float* grad) { tp->evaluate(x, n, log_r, grad); });
+  if (t.has_hessian_vector_product())
+    r.hvp = [tp](const float* x, const float* v, std::size_t n, float* hv) { tp->hessian_vector_products(x, v, n, hv); };
+  return r;
 }
 
 dmt::reward<float> trainer::reward() const { return target_reward(target_, exec_); }

@@ -7,7 +7,10 @@
 //   a_T = d L / d x_T = -(grad log R(x_T) + d log p_B,T-1 / d x_T) / B,
 //   a_k = a_{k+1} + J_k^T a_{k+1} + d L / d x_k (direct: log p_B,k and log p_B,k-1, k >= 1)
 // runs backward through the stored trajectory, one network vector-Jacobian product per step.
-// The Langevin parametrisation would need Hessian-vector products of the energy and is refused.
+// With the Langevin parametrisation u = clip(o + s_k clip(grad log R(x_k))) the adjoint also takes
+// s_k H(x_k) (d L / d u) (H the Hessian of log R; zero where either clip is active), so the reward
+// must provide Hessian-vector products (reward::hvp; refused otherwise), and s_k = NN2(t_k) gets
+// d L / d s_k = sum_b (d L / d u) . clip(grad log R).
 #pragma once
 #include "dmt/diffusion/trajectory.hpp"
 

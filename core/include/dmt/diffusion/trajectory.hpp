@@ -28,6 +28,11 @@ using log_reward_fn = std::function<void(const T* x, std::size_t n, T* log_r)>;
 template <class T>
 using reward_gradient_fn = std::function<void(const T* x, std::size_t n, T* log_r, T* grad)>;
 
+// Hessian-vector products of log R for n states: hv = (nabla^2 log R)(x) v (x, v, hv: n x dim),
+// needed by reverse-KL training with the Langevin parametrisation.
+template <class T>
+using reward_hvp_fn = std::function<void(const T* x, const T* v, std::size_t n, T* hv)>;
+
 // The target as the sampler sees it: log R for whole batches, and its gradient where the policy
 // needs it (the Langevin parametrisation).
 template <class T>
@@ -37,6 +42,7 @@ struct reward {
   reward(F f) : log_r(std::move(f)) {}
   log_reward_fn<T> log_r;
   reward_gradient_fn<T> gradient;
+  reward_hvp_fn<T> hvp;  // optional
 };
 
 // Where a batch's random numbers come from: Philox key, counter step (the iteration) and the

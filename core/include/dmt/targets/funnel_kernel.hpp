@@ -25,6 +25,21 @@ struct funnel_kernel {
     grad[0] = -x[0] * T(inv_var0) - half_m + T(0.5f) * sq * inv_v;
     return T(log_norm) - T(0.5f * inv_var0) * x[0] * x[0] - half_m * x[0] - T(0.5f) * sq * inv_v;
   }
+
+  // Hessian of log R times v: H00 = -1/s^2 - exp(-x0) sum x_i^2 / 2, H0i = x_i exp(-x0),
+  // Hii = -exp(-x0) (i >= 1), the other entries zero.
+  template <class T>
+  DMT_HD void hessian_vector_product(const T* x, const T* v, T* hv) const {
+    using std::exp;
+    const T inv_v = exp(-x[0]);
+    T sq(0.0f), xv(0.0f);
+    for (int i = 1; i < dim; ++i) {
+      sq = sq + x[i] * x[i];
+      xv = xv + x[i] * v[i];
+      hv[i] = inv_v * (x[i] * v[0] - v[i]);
+    }
+    hv[0] = -(T(inv_var0) + T(0.5f) * sq * inv_v) * v[0] + inv_v * xv;
+  }
 };
 
 }  // namespace dmt

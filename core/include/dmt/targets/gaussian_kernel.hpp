@@ -24,6 +24,16 @@ struct gaussian_kernel {
     }
     return T(log_norm) - T(0.5f) * quad;
   }
+
+  // Hessian of log R times v: -P v.
+  template <class T>
+  DMT_HD void hessian_vector_product(const T*, const T* v, T* hv) const {
+    for (int i = 0; i < dim; ++i) {
+      T s(0.0f);
+      for (int k = 0; k < dim; ++k) s = s + T(precision[i * dim + k]) * v[k];
+      hv[i] = -s;
+    }
+  }
 };
 
 }  // namespace dmt

@@ -41,6 +41,50 @@ struct gaussian_mixture_kernel {
     using std::log;
     return T(log_norm) + running_max + log(sum);
   }
+
+  // Hessian of log R times v, with p = softmax(a), r_k = m_k - x, g = sum_k p_k r_k / variance:
+  // H v = -v / variance + sum_k p_k (r_k . v) r_k / variance^2 - g (g . v)
+  //     = sum_k p_k r_k ((r_k . v) / variance - g . v) / variance - v / variance,
+  // in three passes over the components (the maximum of a; the sum and g . v; H v).
+  template <class T>
+  DMT_HD void hessian_vector_product(const T* x, const T* v, T* hv) const {
+    using std::exp;
+    const T inv_var = T(1.0f / variance);
+    T amax(-1e30f);
+    for (int k = 0; k < components; ++k) {
+      T sq(0.0f);
+      for (int j = 0; j < dim; ++j) {
+        const T r = T(means[k * dim + j]) - x[j];
+        sq = sq + r * r;
+      }
+      amax = vmax(amax, -sq * T(0.5f) * inv_var);
+    }
+    T sum(0.0f), gv(0.0f);
+    for (int k = 0; k < components; ++k) {
+      T sq(0.0f), rv(0.0f);
+      for (int j = 0; j < dim; ++j) {
+        const T r = T(means[k * dim + j]) - x[j];
+        sq = sq + r * r;
+        rv = rv + r * v[j];
+      }
+      const T w = exp(-sq * T(0.5f) * inv_var - amax);
+      sum = sum + w;
+      gv = gv + w * rv;
+    }
+    gv = gv * inv_var / sum;
+    for (int j = 0; j < dim; ++j) hv[j] = T(0.0f);
+    for (int k = 0; k < components; ++k) {
+      T sq(0.0f), rv(0.0f);
+      for (int j = 0; j < dim; ++j) {
+        const T r = T(means[k * dim + j]) - x[j];
+        sq = sq + r * r;
+        rv = rv + r * v[j];
+      }
+      const T c = exp(-sq * T(0.5f) * inv_var - amax) / sum * (rv * inv_var - gv) * inv_var;
+      for (int j = 0; j < dim; ++j) hv[j] = hv[j] + c * (T(means[k * dim + j]) - x[j]);
+    }
+    for (int j = 0; j < dim; ++j) hv[j] = hv[j] - v[j] * inv_var;
+  }
 };
 
 }  // namespace dmt

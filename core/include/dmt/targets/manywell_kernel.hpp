@@ -21,6 +21,16 @@ struct manywell_kernel {
     }
     return -energy;
   }
+
+  // Hessian of log R times v (diagonal: -(12 y^2 - 12) for the double-well coordinates, -1 for the
+  // others).
+  template <class T>
+  DMT_HD void hessian_vector_product(const T* x, const T* v, T* hv) const {
+    for (int i = 0; i < dim; i += 2) {
+      hv[i] = -(T(12.0f) * x[i] * x[i] - T(12.0f)) * v[i];
+      hv[i + 1] = -v[i + 1];
+    }
+  }
 };
 
 }  // namespace dmt

@@ -32,6 +32,13 @@ class target {
   // The same kernel evaluated in double precision for one particle (tests, finite differences).
   virtual double evaluate_double(const double* x, double* grad) const = 0;
 
+  // Hessian-vector products of log R (reverse-KL training with the Langevin parametrisation):
+  // hv = (nabla^2 log R)(x) v for one particle in double precision, and for n particles in float
+  // (x, v, hv: n x dim, row-major; evaluated per particle in double). Targets without them refuse.
+  virtual bool has_hessian_vector_product() const { return false; }
+  virtual void hessian_vector_product(const double* x, const double* v, double* hv) const;
+  void hessian_vector_products(const float* x, const float* v, std::size_t n, float* hv) const;
+
   // log Z where it is known exactly (or to quadrature precision), else empty.
   std::optional<double> log_normaliser() const { return log_normaliser_; }
 
