@@ -111,6 +111,12 @@ export class TrainPanel {
       if (this.busy) { await new Promise((r) => setTimeout(r, 20)); continue; }
       this.busy = true;
       try {
+        // the untrained model's estimates first (iteration 0), so the charts and the metrics table
+        // start from the same point however fast the machine is
+        if (!this.metrics.length) {
+          await this.evaluate();
+          this.lastEval = performance.now();
+        }
         const s = await this.client.call('trainStep', { iterations: itersPerCall });
         this.iteration = s.iteration;
         this.curves.loss.push([s.iteration, s.loss]);
