@@ -144,7 +144,7 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   const std::string nwhere = "'network' of " + where;
   check_keys(net,
              {"hidden", "harmonics", "layers", "activation", "learned_variance", "log_var_range", "forward_looking",
-              "langevin", "lgv_layers", "lgv_clip", "drift_clip"},
+              "langevin", "lgv_layers", "lgv_clip", "drift_clip", "learned_backward", "pb_scale_range"},
              nwhere);
   auto& m = s.model;
   if (net.contains("hidden")) m.hidden = static_cast<int>(integer_at(net, "hidden", nwhere));
@@ -161,6 +161,11 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if (net.contains("lgv_layers")) m.lgv_layers = static_cast<int>(integer_at(net, "lgv_layers", nwhere));
   if (net.contains("lgv_clip")) m.lgv_clip = number_at(net, "lgv_clip", nwhere);
   if (net.contains("drift_clip")) m.drift_clip = number_at(net, "drift_clip", nwhere);
+  if (net.contains("learned_backward")) m.learned_backward = flag_at(net, "learned_backward", nwhere);
+  if (net.contains("pb_scale_range")) m.pb_scale_range = number_at(net, "pb_scale_range", nwhere);
+  if (!(m.pb_scale_range >= 0 && m.pb_scale_range < 1))
+    throw input_error("pb_scale_range must be in [0, 1) (the backward variance factor 1 + tanh(.) pb_scale_range "
+                      "must stay positive; got " + std::to_string(m.pb_scale_range) + ")");
   if (m.lgv_layers < 0 || m.lgv_layers > 64 || !(m.lgv_clip > 0) || !(m.drift_clip > 0))
     throw input_error("lgv_layers must be 0 to 64, lgv_clip and drift_clip positive");
   if (m.hidden <= 0 || m.hidden > 4096 || m.harmonics <= 0 || m.harmonics > 4096 || m.layers < 0 || m.layers > 64)
@@ -179,6 +184,10 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
                   {"lgv_layers", m.lgv_layers},
                   {"lgv_clip", m.lgv_clip},
                   {"drift_clip", m.drift_clip}};
+  if (m.learned_backward) {  // stored only when on, so that configs written before it existed still resume
+    n["network"]["learned_backward"] = true;
+    n["network"]["pb_scale_range"] = m.pb_scale_range;
+  }
   s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
   s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
   if (s.exploration < 0 || s.exploration_iterations < 0)

@@ -116,6 +116,20 @@ rm ls10/buffer.npy
 expect_error "resume without the buffer file" "no replay buffer '.*buffer.npy' beside the checkpoint" train ls.json --out ls10 --resume
 config '{"target": "banana", "losses": ["pis"], "network": {"langevin": 1}}' bad17.json
 expect_error "pis with the Langevin parametrisation on a target without Hessian-vector products" "which target 'banana' does not provide" train bad17.json --out out/r
+config '{"network": {"learned_backward": 1, "pb_scale_range": 1.5}}' bad19.json
+expect_error "pb_scale_range outside [0, 1)" "pb_scale_range must be in \\[0, 1\\)" train bad19.json --out out/r
+config '{"losses": ["pis"], "network": {"learned_backward": 1}}' bad20.json
+expect_error "pis with a learned backward kernel" "the pis loss does not train a learned backward kernel" train bad20.json --out out/r
+# A learned backward kernel (with both-ways training from a buffer, so backward trajectories are
+# sampled from it): trains, is stored in the model header, and dmt eval reads the model back.
+config '{"network": {"hidden": 16, "harmonics": 8, "learned_backward": 1, "pb_scale_range": 0.3}, "buffer": {"capacity": 1000}, "both_ways": 1}' pb.json
+if "$DMT" train pb.json --out pb --threads 2 2>pb.log && grep -aq "learned_backward" pb/model.dmt &&
+  "$DMT" eval --model pb/model.dmt --samples 50 >/dev/null 2>&1; then
+  ok "learned_backward trains (both ways), is stored and evaluates"
+else
+  fail "learned_backward: $(tail -1 pb.log)"
+fi
+
 config '{"losses": ["pis", "tb"]}' bad18.json
 expect_error "pis with another loss" "the pis loss is trained alone" train bad18.json --out out/r
 config '{"device": "tpu"}' bad10.json

@@ -128,6 +128,9 @@ TEST(CudaTrainer, RefusesWhatOnlyTheCpuTrains) {
   s.model.langevin = true;
   expect_error(s, "Langevin parametrisation");
   s = settings(2, false, dmt::loss_kind::tb);
+  s.model.learned_backward = true;
+  expect_error(s, "learned backward kernel");
+  s = settings(2, false, dmt::loss_kind::tb);
   s.buffer.capacity = 1000;
   s.both_ways = true;
   expect_error(s, "replay buffer");

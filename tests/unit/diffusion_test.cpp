@@ -70,6 +70,72 @@ TEST(Trajectory, ZeroDriftGaussianTargetHasZeroLogWeight) {
   }
 }
 
+// The learned backward kernel. At initialisation (NN_B's output layer zero) it is the Brownian
+// bridge: the zero-drift identity log w = 0 holds and backward trajectories are those of the bridge
+// (same random numbers) up to rounding. With random weights, 20 000 backward draws of x_1 from one
+// x_2 match the kernel's mean x_2 (1 - (dt / t_2) m) and variance (t_1 / t_2) sigma^2 dt v per
+// coordinate (m, v from NN_B(x_2, t_2)) within 5 standard errors (two-sided p about 6e-7 each).
+TEST(Trajectory, LearnedBackwardKernel) {
+  const std::uint64_t seed = dmt_test::test_seed(29);
+  dmt::model_config c;
+  c.dim = 3;
+  c.sigma2 = 2.5;
+  c.hidden = 8;
+  c.harmonics = 4;
+  dmt::model_config cb = c;
+  cb.learned_backward = true;
+  cb.pb_scale_range = 0.6;
+  dmt::diffusion_model<double> plain(c), learned(cb);
+  plain.initialise(seed);
+  learned.initialise(seed);
+  const auto grid = test_grids(seed)[1];
+  dmt::trajectory_batch<double> tp, tl;
+  const dmt::trajectory_rng rng{dmt::make_philox_key(seed), 1, 0};
+  dmt::simulate_forward(learned, grid, 50, rng, gaussian_reward<double>(3, 2.5), false, tl);
+  for (double lw : tl.log_w) ASSERT_NEAR(lw, 0.0, 1e-9);
+  std::vector<double> xt(50 * 3);
+  std::mt19937 gen(static_cast<unsigned>(seed));
+  std::normal_distribution<double> nd(0.0, std::sqrt(2.5));
+  for (auto& v : xt) v = nd(gen);
+  dmt::simulate_backward(plain, grid, xt.data(), 50, rng, gaussian_reward<double>(3, 2.5), false, tp);
+  dmt::simulate_backward(learned, grid, xt.data(), 50, rng, gaussian_reward<double>(3, 2.5), false, tl);
+  for (Eigen::Index i = 0; i < tp.states.size(); ++i) ASSERT_NEAR(tl.states.data()[i], tp.states.data()[i], 1e-12);
+  for (std::size_t b = 0; b < 50; ++b) ASSERT_NEAR(tl.log_w[b], tp.log_w[b], 1e-9);
+
+  std::normal_distribution<double> w(0.0, 0.5);
+  for (auto& v : learned.store.values) v += w(gen);
+  const int n = 20000;
+  const std::vector<double> two = {0.0, 0.4, 1.0};
+  const double x2[3] = {1.5, -0.7, 0.2};
+  std::vector<double> terminal(static_cast<std::size_t>(n) * 3);
+  for (int b = 0; b < n; ++b)
+    for (int j = 0; j < 3; ++j) terminal[b * 3 + j] = x2[j];
+  dmt::trajectory_batch<double> t;
+  dmt::simulate_backward(learned, two, terminal.data(), n, rng, gaussian_reward<double>(3, 2.5), false, t);
+  const double* o = t.back_cache.out.data();  // NN_B(x_2, t_2), the same for every particle
+  int worst_coordinate = 0;
+  double worst = 0;
+  for (int j = 0; j < 3; ++j) {
+    const double m = 1 + std::tanh(o[j]) * 0.6, v = 0.4 * 2.5 * 0.6 * (1 + std::tanh(o[3 + j]) * 0.6);
+    const double mean = x2[j] * (1 - 0.6 * m);
+    double s = 0, s2 = 0;
+    for (int b = 0; b < n; ++b) {
+      const double x = t.state(1)[b * 3 + j];
+      s += x;
+      s2 += x * x;
+    }
+    const double mu = s / n, var = s2 / n - mu * mu;
+    const double z_mean = (mu - mean) / std::sqrt(v / n), z_var = (var - v) / (v * std::sqrt(2.0 / n));
+    std::printf("coordinate %d: mean %.5f (kernel %.5f, z %.2f), variance %.5f (kernel %.5f, z %.2f); m %.3f, v %.3f\n",
+                j, mu, mean, z_mean, var, v, z_var, m, v / (0.4 * 2.5 * 0.6));
+    EXPECT_LT(std::abs(z_mean), 5.0);
+    EXPECT_LT(std::abs(z_var), 5.0);
+    if (std::abs(m - 1) > worst) worst = std::abs(m - 1), worst_coordinate = j;
+  }
+  // the kernel really differs from the bridge here (else the check above would not test it)
+  EXPECT_GT(worst, 0.05) << "coordinate " << worst_coordinate;
+}
+
 // A negative control: a non-zero drift breaks the identity.
 TEST(Trajectory, NonZeroDriftBreaksTheIdentity) {
   dmt::model_config c;
@@ -225,9 +291,9 @@ double check_central_differences(std::vector<double>& values, const std::vector<
 
 TEST(Losses, GradientsMatchCentralDifferences) {
   const std::uint64_t seed = dmt_test::test_seed(9);
-  for (int variant = 0; variant < 3; ++variant)
+  for (int variant = 0; variant < 4; ++variant)
     for (auto kind : {dmt::loss_kind::tb, dmt::loss_kind::vargrad, dmt::loss_kind::db, dmt::loss_kind::subtb}) {
-      const bool learned_variance = variant >= 1, langevin = variant == 2;
+      const bool learned_variance = variant >= 1, langevin = variant == 2, learned_backward = variant == 3;
       dmt::model_config c;
       c.dim = 2;
       c.sigma2 = 1.7;
@@ -237,6 +303,8 @@ TEST(Losses, GradientsMatchCentralDifferences) {
       c.learned_variance = learned_variance;
       c.langevin = langevin;
       c.lgv_layers = 1;
+      c.learned_backward = learned_backward;
+      c.pb_scale_range = 0.5;
       c.flow = dmt::loss_needs_flow(kind);
       c.forward_looking = kind == dmt::loss_kind::subtb;
       dmt::diffusion_model<double> m(c);
@@ -261,8 +329,9 @@ TEST(Losses, GradientsMatchCentralDifferences) {
       const double worst =
           check_central_differences(m.store.values, grads, [&] { return loss_at(m, traj, spec); },
                                     std::string(dmt::loss_name(kind)) + " variant " + std::to_string(variant));
-      std::printf("%-8s learned variance %d, Langevin %d: %zu parameters, worst relative error %.2e\n",
-                  dmt::loss_name(kind), int(learned_variance), int(langevin), m.store.values.size(), worst);
+      std::printf("%-8s learned variance %d, Langevin %d, learned backward %d: %zu parameters, worst relative "
+                  "error %.2e\n", dmt::loss_name(kind), int(learned_variance), int(langevin), int(learned_backward),
+                  m.store.values.size(), worst);
     }
 }
 

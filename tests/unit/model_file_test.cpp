@@ -17,6 +17,8 @@ dmt::model_config small_config() {
   c.learned_variance = true;
   c.flow = true;
   c.langevin = true;
+  c.learned_backward = true;
+  c.pb_scale_range = 0.25;
   return c;
 }
 
@@ -44,7 +46,8 @@ TEST(ModelFile, RoundTripIsBitExact) {
   EXPECT_EQ(f.header.at("note"), "x=y z");
   const auto c = dmt::read_model_config(f.header, "mem");
   EXPECT_EQ(c.dim, 3);
-  EXPECT_TRUE(c.learned_variance && c.flow && c.langevin);
+  EXPECT_TRUE(c.learned_variance && c.flow && c.langevin && c.learned_backward);
+  EXPECT_EQ(c.pb_scale_range, 0.25);
   dmt::diffusion_model<float> m2(c);
   dmt::load_parameters(f, m2, "mem");
   EXPECT_EQ(m2.store.values, m.store.values);

@@ -24,6 +24,7 @@ diffusion_model<T>::diffusion_model(const model_config& c)
     s.layers = c.lgv_layers;
     scale.emplace(s, store, "langevin.", "policy");
   }
+  if (c.learned_backward) back.emplace(shape_of(c, 2 * c.dim), store, "back.", "policy");
   log_z_offset = store.add("log_z", 1, 1, "log_z");
 }
 
@@ -36,6 +37,7 @@ void diffusion_model<T>::initialise(std::uint64_t seed) {
     // gfn-diffusion's zero_init: output weights 0, bias 0.01 (a small Langevin drift at the start)
     store.values[store.find("langevin.joint.out.bias")->offset] = T(0.01);
   }
+  if (back) back->initialise(store, seed, 0x41000004u);
   store.values[log_z_offset] = T(0);
 }
 

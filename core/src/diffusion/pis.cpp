@@ -15,6 +15,7 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
   if (lgv && !log_reward.hvp)
     throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
                       "which this target does not provide (or use tb / vargrad with langevin)");
+  if (model.back) throw input_error("the pis loss does not train a learned backward kernel (learned_backward)");
   if (!traj.cached) throw std::logic_error("pis needs trajectories simulated with keep_cache");
   if (!log_reward.gradient) throw input_error("the pis loss needs the target's gradient");
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();

@@ -32,12 +32,17 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
   if (s.exploration < 0 || !std::isfinite(s.exploration))
     throw input_error("exploration must be non-negative (got " + std::to_string(s.exploration) + ")");
   validate_buffer(s.buffer);
+  if (!(s.model.pb_scale_range >= 0 && s.model.pb_scale_range < 1))
+    throw input_error("pb_scale_range must be in [0, 1) (got " + std::to_string(s.model.pb_scale_range) + ")");
   bool pis = false;
   for (const auto& l : s.losses) pis = pis || l.kind == loss_kind::pis;
   if (pis) {
     if (s.losses.size() != 1) throw input_error("the pis loss is trained alone (it differentiates through the trajectory)");
     if (s.exploration > 0 || s.both_ways)
       throw input_error("the pis loss needs on-policy forward trajectories (no exploration, no both_ways)");
+    if (s.model.learned_backward)
+      throw input_error("the pis loss does not train a learned backward kernel (learned_backward); use tb, vargrad, "
+                        "db or subtb with it");
     if (s.model.langevin && !t.has_hessian_vector_product())
       throw input_error("the pis loss with the Langevin parametrisation needs Hessian-vector products of the energy, "
                         "which target '" + t.name() + "' does not provide (they exist for gaussian, gmm9, gmm25, gmm40, funnel "

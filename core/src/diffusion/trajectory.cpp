@@ -82,6 +82,48 @@ void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajec
     }
 }
 
+// The learned backward kernel (model_config::learned_backward) at step k >= 1, per coordinate j:
+// mean x1_j (1 - a m_j), variance v0 v_j, with a = dt / t_{k+1}, v0 = (t_k / t_{k+1}) sigma^2 dt,
+// m_j = 1 + tanh(o_j) r, v_j = 1 + tanh(o_{dim+j}) r (o: NN_B(x_{k+1}, t_{k+1}), r = pb_scale_range).
+struct back_step {
+  double a, v0;
+  back_step(const model_config& c, double tk, double tk1) : a((tk1 - tk) / tk1), v0(tk / tk1 * c.sigma2 * (tk1 - tk)) {}
+};
+
+template <class T>
+double learned_log_pb(const model_config& c, const back_step& st, const T* x, const T* x1, const T* o) {
+  double s = 0.0;
+  for (int j = 0; j < c.dim; ++j) {
+    const double m = 1.0 + std::tanh(double(o[j])) * c.pb_scale_range;
+    const double v = st.v0 * (1.0 + std::tanh(double(o[c.dim + j])) * c.pb_scale_range);
+    const double r = double(x[j]) - double(x1[j]) * (1.0 - st.a * m);
+    s += r * r / v + kLog2Pi + std::log(v);
+  }
+  return -0.5 * s;
+}
+
+// NN_B on x_{k+1} for k = 1..T-1 (columns (k-1) B + b of back_cache) and log p_B(b, k) from it.
+template <class T>
+void apply_learned_backward(const diffusion_model<T>& model, trajectory_batch<T>& out) {
+  if (!model.back || out.steps < 2) return;
+  const int B = out.batch, T_ = out.steps, d = out.dim, n = B * (T_ - 1);
+  auto& cache = out.back_cache;
+  model.back->resize(cache, n);
+  std::vector<T> t(out.times.begin() + 2, out.times.end());
+  model.back->forward_time(model.store, t.data(), T_ - 1, cache.time);
+  std::copy(out.state(2), out.state(2) + static_cast<std::ptrdiff_t>(n) * d, cache.x.data());
+  for (int k = 1; k < T_; ++k) model.back->forward(model.store, cache, (k - 1) * B, B, k - 1);
+  for (int k = 1; k < T_; ++k) {
+    const back_step st(model.config, double(out.times[k]), double(out.times[k + 1]));
+    const T* x = out.state(k);
+    const T* x1 = out.state(k + 1);
+    for (int b = 0; b < B; ++b) {
+      const T* o = cache.out.data() + static_cast<std::ptrdiff_t>((k - 1) * B + b) * 2 * d;
+      out.log_pb(b, k) = T(learned_log_pb(model.config, st, x + b * d, x1 + b * d, o));
+    }
+  }
+}
+
 transition_shape shape_of(const model_config& c) {
   return transition_shape{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
 }
@@ -132,6 +174,7 @@ void simulate_forward(const diffusion_model<T>& model, const std::vector<double>
       }
     });
   }
+  apply_learned_backward(model, out);
   finish_batch(log_reward, out);
 }
 
@@ -163,6 +206,7 @@ void score_states(const diffusion_model<T>& model, const reward<T>& log_reward, 
       }
     });
   }
+  apply_learned_backward(model, out);
   finish_batch(log_reward, out);
 }
 
@@ -175,18 +219,36 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
   const int d = c.dim, T_ = out.steps, tiles = (batch + kTile - 1) / kTile;
   std::copy(terminal, terminal + static_cast<std::ptrdiff_t>(batch) * d,
             out.states.data() + static_cast<std::ptrdiff_t>(T_) * batch * d);
+  typename diffusion_network<T>::cache back;  // NN_B at x_{k+1} for the learned backward kernel
+  if (model.back) model.back->resize(back, batch);
   for (int k = T_ - 1; k >= 1; --k) {
     const double ratio = double(out.times[k]) / double(out.times[k + 1]);
     const double sd = std::sqrt(ratio * c.sigma2 * (double(out.times[k + 1]) - double(out.times[k])));
     const rng_site site{rng.key, rng.iteration, purpose_of(0x32u, rng.stream, k)};
     const T* x1 = out.state(k + 1);
     T* x = out.states.data() + static_cast<std::ptrdiff_t>(k) * batch * d;
+    const back_step st(c, double(out.times[k]), double(out.times[k + 1]));
+    if (model.back) {
+      const T t1 = out.times[k + 1];
+      model.back->forward_time(model.store, &t1, 1, back.time);
+      std::copy(x1, x1 + static_cast<std::ptrdiff_t>(batch) * d, back.x.data());
+      model.back->forward(model.store, back, 0, batch, 0);
+    }
     exec.parallel_for(static_cast<std::size_t>(tiles), [&](std::size_t tile) {
       const int b0 = static_cast<int>(tile) * kTile, nb = std::min(kTile, batch - b0);
       std::vector<float> z(d);
       for (int b = b0; b < b0 + nb; ++b) {
         normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
-        for (int j = 0; j < d; ++j) x[b * d + j] = T(ratio * double(x1[b * d + j]) + sd * double(z[j]));
+        if (!model.back) {
+          for (int j = 0; j < d; ++j) x[b * d + j] = T(ratio * double(x1[b * d + j]) + sd * double(z[j]));
+          continue;
+        }
+        const T* o = back.out.data() + static_cast<std::ptrdiff_t>(b) * 2 * d;
+        for (int j = 0; j < d; ++j) {
+          const double m = 1.0 + std::tanh(double(o[j])) * c.pb_scale_range;
+          const double v = st.v0 * (1.0 + std::tanh(double(o[d + j])) * c.pb_scale_range);
+          x[b * d + j] = T(double(x1[b * d + j]) * (1.0 - st.a * m) + std::sqrt(v) * double(z[j]));
+        }
       }
     });
   }
@@ -268,6 +330,32 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
   }
   model.policy.backward(model.store, cache, B * T_, d_out.data(), nullptr, exec);
   if (c.langevin) model.scale->backward(model.store, traj.scale_cache, T_, d_scale.data());
+  if (model.back && T_ >= 2) {
+    // every loss here (tb, vargrad, db, subtb) has log p_F,k - log p_B,k in its residuals, so
+    // d loss / d log p_B = -d loss / d log p_F
+    const int n = B * (T_ - 1);
+    typename trajectory_batch<T>::Mat d_back(2 * d, n);
+    for (int k = 1; k < T_; ++k) {
+      const back_step st(c, double(traj.times[k]), double(traj.times[k + 1]));
+      const T* xk = traj.state(k);
+      const T* xk1 = traj.state(k + 1);
+      for (int b = 0; b < B; ++b) {
+        const int col = (k - 1) * B + b;
+        const double g = -double(d_log_pf(b, k));
+        const T* o = traj.back_cache.out.data() + static_cast<std::ptrdiff_t>(col) * 2 * d;
+        T* dout = d_back.data() + static_cast<std::ptrdiff_t>(col) * 2 * d;
+        for (int j = 0; j < d; ++j) {
+          const double tm = std::tanh(double(o[j])), tv = std::tanh(double(o[d + j]));
+          const double x1 = double(xk1[b * d + j]);
+          const double v = st.v0 * (1.0 + tv * c.pb_scale_range);
+          const double r = double(xk[b * d + j]) - x1 * (1.0 - st.a * (1.0 + tm * c.pb_scale_range));
+          dout[j] = T(g * (r / v) * (-x1 * st.a) * c.pb_scale_range * (1.0 - tm * tm));
+          dout[d + j] = T(g * 0.5 * (r * r / (v * v) - 1.0 / v) * st.v0 * c.pb_scale_range * (1.0 - tv * tv));
+        }
+      }
+    }
+    model.back->backward(model.store, traj.back_cache, n, d_back.data(), nullptr, exec);
+  }
   if (d_log_f && model.flow && T_ >= 2) {
     const int n = B * (T_ - 1);
     std::vector<T> df(n);

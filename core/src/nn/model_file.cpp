@@ -84,6 +84,10 @@ void write_model_config(const model_config& c, std::map<std::string, std::string
   h["lgv_layers"] = std::to_string(c.lgv_layers);
   h["lgv_clip"] = fmt(c.lgv_clip);
   h["drift_clip"] = fmt(c.drift_clip);
+  if (c.learned_backward) {  // only when on: files written before it existed stay readable
+    h["learned_backward"] = "1";
+    h["pb_scale_range"] = fmt(c.pb_scale_range);
+  }
 }
 
 model_config read_model_config(const std::map<std::string, std::string>& h, const std::string& source) {
@@ -115,8 +119,14 @@ model_config read_model_config(const std::map<std::string, std::string>& h, cons
   c.lgv_layers = static_cast<int>(number("lgv_layers"));
   c.lgv_clip = number("lgv_clip");
   c.drift_clip = number("drift_clip");
+  if (h.count("learned_backward")) {
+    c.learned_backward = number("learned_backward") != 0;
+    c.pb_scale_range = number("pb_scale_range");
+  }
   if (c.dim <= 0 || c.hidden <= 0 || c.harmonics <= 0 || c.layers < 0 || c.lgv_layers < 0 || !(c.sigma2 > 0))
     throw input_error("model file '" + source + "' has impossible settings");
+  if (!(c.pb_scale_range >= 0 && c.pb_scale_range < 1))
+    throw input_error("model file '" + source + "' has impossible settings (pb_scale_range)");
   return c;
 }
 

@@ -32,6 +32,9 @@ using layer = diffusion_network<float>::layer;
 void check_supported(const train_settings& s) {
   if (s.model.langevin)
     throw input_error("--device cuda does not train the Langevin parametrisation yet (\"langevin\": true); use the CPU");
+  if (s.model.learned_backward)
+    throw input_error("--device cuda does not train a learned backward kernel yet (\"learned_backward\": true); use "
+                      "the CPU");
   if (s.model.flow)
     throw input_error("--device cuda does not train a flow network (the db and subtb losses) yet; use the CPU");
   if (s.buffer.capacity > 0 || s.both_ways || s.local_search.every > 0)

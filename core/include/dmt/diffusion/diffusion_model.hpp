@@ -22,6 +22,12 @@ struct model_config {
   bool langevin = false;
   int lgv_layers = 2;  // joint layers of the time-only network NN2
   double lgv_clip = 100.0, drift_clip = 1e4;
+  // Learned backward kernel (gfn-diffusion's learn_pb): for k >= 1,
+  //   p_B(x_k | x_{k+1}) = N(x_{k+1} (1 - (dt / t_{k+1}) m), (t_k / t_{k+1}) sigma^2 dt v),
+  //   m = 1 + tanh(a) pb_scale_range, v = 1 + tanh(b) pb_scale_range, (a, b) = NN_B(x_{k+1}, t_{k+1}),
+  // per coordinate; NN_B's output layer starts at zero, so it starts as the Brownian bridge.
+  bool learned_backward = false;
+  double pb_scale_range = 0.1;
 };
 
 template <class T>
@@ -37,6 +43,7 @@ struct diffusion_model {
   diffusion_network<T> policy;
   std::optional<diffusion_network<T>> flow;
   std::optional<diffusion_network<T>> scale;  // NN2(t) of the Langevin parametrisation (no state input)
+  std::optional<diffusion_network<T>> back;   // NN_B(x, t) of the learned backward kernel (2 dim outputs)
   std::size_t log_z_offset = 0;
 };
 

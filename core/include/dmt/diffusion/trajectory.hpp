@@ -68,6 +68,7 @@ struct trajectory_batch {
   std::vector<T> lgv_scale; // NN2(t_k), k < T (Langevin)
   bool cached = false;      // policy_cache holds every step (needed by backprop)
   typename diffusion_network<T>::cache policy_cache, flow_cache, scale_cache;
+  typename diffusion_network<T>::cache back_cache;  // learned backward kernel: x_{k+1}, k = 1..T-1
 
   const T* state(int k) const { return states.data() + static_cast<std::ptrdiff_t>(k) * batch * dim; }
 };
