@@ -50,40 +50,36 @@ struct gaussian_mixture_kernel {
   DMT_HD void hessian_vector_product(const T* x, const T* v, T* hv) const {
     using std::exp;
     const T inv_var = T(1.0f / variance);
-    T amax(-1e30f);
-    for (int k = 0; k < components; ++k) {
+    // a_k = -|m_k - x|^2 / (2 variance) and r_k . v for component k
+    const auto component = [&](int k, T& a, T& rv) {
       T sq(0.0f);
-      for (int j = 0; j < dim; ++j) {
-        const T r = T(means[k * dim + j]) - x[j];
-        sq = sq + r * r;
-      }
-      amax = vmax(amax, -sq * T(0.5f) * inv_var);
-    }
-    T sum(0.0f), gv(0.0f);
-    for (int k = 0; k < components; ++k) {
-      T sq(0.0f), rv(0.0f);
+      rv = T(0.0f);
       for (int j = 0; j < dim; ++j) {
         const T r = T(means[k * dim + j]) - x[j];
         sq = sq + r * r;
         rv = rv + r * v[j];
       }
-      const T w = exp(-sq * T(0.5f) * inv_var - amax);
+      a = -sq * T(0.5f) * inv_var;
+    };
+    T amax(-1e30f), a, rv;
+    for (int k = 0; k < components; ++k) {
+      component(k, a, rv);
+      amax = vmax(amax, a);
+    }
+    T sum(0.0f), gv(0.0f);
+    for (int k = 0; k < components; ++k) {
+      component(k, a, rv);
+      const T w = exp(a - amax);
       sum = sum + w;
       gv = gv + w * rv;
     }
     gv = gv * inv_var / sum;
-    for (int j = 0; j < dim; ++j) hv[j] = T(0.0f);
+    for (int j = 0; j < dim; ++j) hv[j] = -v[j] * inv_var;
     for (int k = 0; k < components; ++k) {
-      T sq(0.0f), rv(0.0f);
-      for (int j = 0; j < dim; ++j) {
-        const T r = T(means[k * dim + j]) - x[j];
-        sq = sq + r * r;
-        rv = rv + r * v[j];
-      }
-      const T c = exp(-sq * T(0.5f) * inv_var - amax) / sum * (rv * inv_var - gv) * inv_var;
+      component(k, a, rv);
+      const T c = exp(a - amax) / sum * (rv * inv_var - gv) * inv_var;
       for (int j = 0; j < dim; ++j) hv[j] = hv[j] + c * (T(means[k * dim + j]) - x[j]);
     }
-    for (int j = 0; j < dim; ++j) hv[j] = hv[j] - v[j] * inv_var;
   }
 };
 
