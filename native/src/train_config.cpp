@@ -163,9 +163,6 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if (net.contains("drift_clip")) m.drift_clip = number_at(net, "drift_clip", nwhere);
   if (net.contains("learned_backward")) m.learned_backward = flag_at(net, "learned_backward", nwhere);
   if (net.contains("pb_scale_range")) m.pb_scale_range = number_at(net, "pb_scale_range", nwhere);
-  if (!(m.pb_scale_range >= 0 && m.pb_scale_range < 1))
-    throw input_error("pb_scale_range must be in [0, 1) (the backward variance factor 1 + tanh(.) pb_scale_range "
-                      "must stay positive; got " + std::to_string(m.pb_scale_range) + ")");
   if (m.lgv_layers < 0 || m.lgv_layers > 64 || !(m.lgv_clip > 0) || !(m.drift_clip > 0))
     throw input_error("lgv_layers must be 0 to 64, lgv_clip and drift_clip positive");
   if (m.hidden <= 0 || m.hidden > 4096 || m.harmonics <= 0 || m.harmonics > 4096 || m.layers < 0 || m.layers > 64)

@@ -33,7 +33,8 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
     throw input_error("exploration must be non-negative (got " + std::to_string(s.exploration) + ")");
   validate_buffer(s.buffer);
   if (!(s.model.pb_scale_range >= 0 && s.model.pb_scale_range < 1))
-    throw input_error("pb_scale_range must be in [0, 1) (got " + std::to_string(s.model.pb_scale_range) + ")");
+    throw input_error("pb_scale_range must be in [0, 1) (the backward variance factor 1 + tanh(.) pb_scale_range "
+                      "must stay positive; got " + std::to_string(s.model.pb_scale_range) + ")");
   bool pis = false;
   for (const auto& l : s.losses) pis = pis || l.kind == loss_kind::pis;
   if (pis) {
