@@ -39,15 +39,21 @@ std::vector<std::vector<double>> test_grids(std::uint64_t seed) {
           {0.0, 0.001, 0.01, 0.3, 0.31, 0.9, 1.0}};
 }
 
+// A small network (hidden 8, 4 harmonics) for the trajectory tests.
+dmt::model_config tiny_config(int dim, double sigma2) {
+  dmt::model_config c;
+  c.dim = dim;
+  c.sigma2 = sigma2;
+  c.hidden = 8;
+  c.harmonics = 4;
+  return c;
+}
+
 // Zero drift and target N(0, sigma^2 I): Brownian motion from 0 is the target times the Brownian
 // bridge, so log w = 0 for every trajectory and every grid (up to rounding).
 TEST(Trajectory, ZeroDriftGaussianTargetHasZeroLogWeight) {
   const std::uint64_t seed = dmt_test::test_seed(5);
-  dmt::model_config c;
-  c.dim = 3;
-  c.sigma2 = 2.5;
-  c.hidden = 8;
-  c.harmonics = 4;
+  dmt::model_config c = tiny_config(3, 2.5);
   dmt::diffusion_model<double> md(c);
   md.initialise(seed);  // zero output layer: zero drift
   dmt::diffusion_model<float> mf(c);
@@ -77,11 +83,7 @@ TEST(Trajectory, ZeroDriftGaussianTargetHasZeroLogWeight) {
 // coordinate (m, v from NN_B(x_2, t_2)) within 5 standard errors (two-sided p about 6e-7 each).
 TEST(Trajectory, LearnedBackwardKernel) {
   const std::uint64_t seed = dmt_test::test_seed(29);
-  dmt::model_config c;
-  c.dim = 3;
-  c.sigma2 = 2.5;
-  c.hidden = 8;
-  c.harmonics = 4;
+  dmt::model_config c = tiny_config(3, 2.5);
   dmt::model_config cb = c;
   cb.learned_backward = true;
   cb.pb_scale_range = 0.6;
@@ -180,10 +182,7 @@ dmt::reward<double> wavy_reward(int dim) {
 // the sum reaches (NN2 = 0.5 makes the Langevin term up to 50); every case is counted and must occur.
 TEST(Trajectory, LangevinDriftIsItsFormula) {
   const std::uint64_t seed = dmt_test::test_seed(17);
-  dmt::model_config c;
-  c.dim = 2;
-  c.hidden = 8;
-  c.harmonics = 4;
+  dmt::model_config c = tiny_config(2, 1.0);
   c.langevin = true;
   c.drift_clip = 30.0;
   dmt::diffusion_model<double> m(c);
