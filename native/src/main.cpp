@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
   ot_sink->add_flag("--divergence", os.divergence, "also compute the debiased Sinkhorn divergence");
   ot_sink->add_flag("--float32", os.float32, "single-precision kernels (faster, about 1e-6 relative)");
   ot_sink->add_flag("--no-prune", os.no_prune, "evaluate every pair (no block-sparse skipping of negligible ones)");
+  ot_sink->add_option("--storage", os.storage,
+                      "auto (default: a stored Gibbs kernel when n m <= 2^22), kernel, or online (memory O(n + m))");
   ot_sink->add_flag("--plan", os.plan, "write the n x m plan to --out instead of the potentials");
   ot_sink->add_option("--threads", os.threads, "worker threads (default: all cores; results do not depend on it)");
   ot_sink->add_option("--out", os.out, "potentials [f; g] as an (n + m) x 1 float64 NPY (or the plan with --plan)");

@@ -264,6 +264,14 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   o.eps_scaling = r.eps_scaling;
   o.precision = r.float32 ? sinkhorn_precision::float32 : sinkhorn_precision::float64;
   o.prune = !r.no_prune;
+  if (r.storage == "auto")
+    o.storage = sinkhorn_storage::automatic;
+  else if (r.storage == "kernel")
+    o.storage = sinkhorn_storage::dense;
+  else if (r.storage == "online")
+    o.storage = sinkhorn_storage::online;
+  else
+    throw input_error("--storage must be auto, kernel or online (got '" + r.storage + "')");
   const weighted_cloud x = read_cloud(r.x, r.a), y = read_cloud(r.y, r.b);
   check_cloud(x, ("'" + r.x + "'").c_str());
   check_cloud(y, ("'" + r.y + "'").c_str());
@@ -302,7 +310,8 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   out["converged"] = converged;
   out["marginal_error"] = res.marginal_error;
   out["contraction"] = res.contraction;
-  out["stored_cost_matrix"] = res.dense;
+  out["stored_kernel"] = res.dense;
+  out["kernel_iterations"] = res.kernel_iterations;
   out["evaluated_pairs"] = res.evaluated;
   out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!r.out.empty()) {

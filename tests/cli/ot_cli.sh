@@ -123,6 +123,18 @@ assert p2["evaluated_pairs"] == 1.0 and 0 < p1["evaluated_pairs"] <= 1, (p1["eva
 assert np.abs(np.load("fp.npy") - np.load("fnp.npy")).max() < 1e-12
 print("evaluated", p1["evaluated_pairs"])
 PY
+"$DMT" ot sinkhorn --x x.npy --y y.npy --reg 0.01 --iterations 30 --tolerance 0 --out fk.npy --storage kernel >k1.json
+"$DMT" ot sinkhorn --x x.npy --y y.npy --reg 0.01 --iterations 30 --tolerance 0 --out fo.npy --storage online >k2.json
+check "--storage kernel / online: the same potentials" $PY - <<'PY'
+import json, numpy as np
+k1, k2 = json.load(open("k1.json")), json.load(open("k2.json"))
+assert k1["stored_kernel"] and k1["kernel_iterations"] == 29, k1
+assert not k2["stored_kernel"] and k2["kernel_iterations"] == 0, k2
+d = np.abs(np.load("fk.npy") - np.load("fo.npy")).max()
+assert d < 1e-11, d
+print("max |difference|", d)
+PY
+expect_error "sinkhorn: unknown storage" "--storage must be auto, kernel or online \\(got 'disk'\\)" ot sinkhorn --x x.npy --y y.npy --reg 0.1 --storage disk --out out/f.npy
 
 echo '[{"mean": [0], "cov": [[1]]}, {"mean": [1, 2], "cov": [[1, 0.2], [0.2, 2]]}]' >batch_a.json
 echo '[{"mean": [1], "cov": [[2]]}, {"mean": [0, 0], "cov": [[1, 0], [0, 1]]}]' >batch_b.json

@@ -14,6 +14,7 @@
 #include "dmt/ot/sinkhorn.hpp"
 #include "dmt/params.hpp"
 #include "ot_fixtures.hpp"
+#include "../../core/src/ot/gibbs_kernel.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -73,11 +74,89 @@ TEST(Sinkhorn, PruningSmallProblem) {
     o.prune = true;
     const auto pruned = dmt::sinkhorn(x, y, o);
     std::printf("evaluated %.3f of the pairs\n", pruned.evaluated);
-    EXPECT_LT(pruned.evaluated, 0.8);  // about 0.73: the first iteration has no hint, some clusters straddle
+    // online: about 0.72 (the first iteration has no hint, some clusters straddle); the stored
+    // kernel runs one log-domain iteration (no hint, all pairs) and then needs no exp
+    if (storage == dmt::sinkhorn_storage::online) EXPECT_LT(pruned.evaluated, 0.8);
     EXPECT_LT((pruned.f - full.f).cwiseAbs().maxCoeff(), 1e-12);
     EXPECT_LT((pruned.g - full.g).cwiseAbs().maxCoeff(), 1e-12);
     EXPECT_NEAR(pruned.cost, full.cost, 1e-12);
   }
+}
+
+// The stored Gibbs kernel (small problems) runs the same iterations as the log domain: after k
+// iterations (converged or not; absorptions on the way at small eps) the potentials and the
+// marginal errors agree to float64 rounding, the result does not depend on the thread count,
+// and in float32 it is closer to the float64 solution than the float32 log-domain path.
+TEST(Sinkhorn, StoredKernelFollowsTheLogDomainIterates) {
+  std::mt19937 gen(dmt_test::test_seed(18));
+  auto x = random_cloud(130, 2, 0.0, gen, true), y = random_cloud(77, 2, 3.0, gen, false);
+  for (const double reg : {0.5, 0.01}) {
+    for (const int iterations : {2, 3, 12, 60}) {
+      dmt::sinkhorn_options o;
+      o.reg = reg;
+      o.tolerance = 0.0;
+      o.max_iterations = iterations;
+      o.storage = dmt::sinkhorn_storage::online;
+      const auto log_domain = dmt::sinkhorn(x, y, o);
+      o.storage = dmt::sinkhorn_storage::dense;
+      const auto kernel = dmt::sinkhorn(x, y, o);
+      ASSERT_TRUE(kernel.dense);
+      EXPECT_FALSE(log_domain.dense);
+      EXPECT_EQ(kernel.iterations, iterations);
+      EXPECT_EQ(kernel.kernel_iterations, iterations - 1);  // the first one runs in the log domain
+      const double scale = 1.0 + log_domain.f.cwiseAbs().maxCoeff();
+      EXPECT_LT((kernel.f - log_domain.f).cwiseAbs().maxCoeff(), 1e-12 * scale) << reg << " " << iterations;
+      EXPECT_LT((kernel.g - log_domain.g).cwiseAbs().maxCoeff(), 1e-12 * scale) << reg << " " << iterations;
+      ASSERT_EQ(kernel.errors.size(), log_domain.errors.size());
+      for (std::size_t k = 0; k < kernel.errors.size(); ++k)
+        EXPECT_NEAR(kernel.errors[k], log_domain.errors[k], 1e-10 * (1.0 + log_domain.errors[k]));
+      EXPECT_NEAR(kernel.cost, log_domain.cost, 1e-11 * (1.0 + std::abs(log_domain.cost)));
+      std::printf("reg %.2f, %2d iterations: kernel filled %d times, marginal error %.3e\n", reg, iterations,
+                  kernel.kernel_builds, kernel.marginal_error);
+      if (reg == 0.01 && iterations == 60) EXPECT_GE(kernel.kernel_builds, 2);  // absorptions happened
+      // threads: the same bits
+      dmt::thread_pool pool(2);
+      o.exec = &pool;
+      const auto threaded = dmt::sinkhorn(x, y, o);
+      EXPECT_TRUE(threaded.f == kernel.f && threaded.g == kernel.g) << "results must not depend on the thread count";
+      // float32: the kernel is filled from float64 exponents
+      o.exec = nullptr;
+      o.precision = dmt::sinkhorn_precision::float32;
+      const double dense32 = (dmt::sinkhorn(x, y, o).f - log_domain.f).cwiseAbs().maxCoeff();
+      o.storage = dmt::sinkhorn_storage::online;
+      const double online32 = (dmt::sinkhorn(x, y, o).f - log_domain.f).cwiseAbs().maxCoeff();
+      EXPECT_LT(dense32, 2e-5 * scale);
+      if (iterations >= 12) EXPECT_LT(dense32, online32);
+    }
+  }
+}
+
+// A pass whose row or column sums fall where the stored kernel cannot represent them is refused
+// (false, scalings unchanged): the solver then runs that iteration in the log domain.
+TEST(Sinkhorn, StoredKernelRefusesSumsItCannotHold) {
+  dmt::detail::gibbs_kernel<float> k;
+  k.n = 3;
+  k.m = 2;
+  k.ld = 16;
+  k.k.reset(new float[3 * 16]());
+  k.k_size = 3 * 16;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 2; ++j) k.k[std::size_t(i) * 16 + std::size_t(j)] = 0.5f;
+  k.u.assign(3, 1.0);
+  k.v.assign(2, 1.0);
+  const double a[3] = {0.2, 0.3, 0.5}, b[2] = {0.4, 0.6};
+  double err = 0.0;
+  ASSERT_TRUE(k.iterate(a, b, dmt::serial_executor(), err));
+  EXPECT_NEAR(err, 0.2 * 0.5 + 0.3 * 0.5 + 0.5 * 0.5, 1e-7);  // every row sum 0.5, u = 1
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(k.u[std::size_t(i)], 2.0, 1e-6);
+  const auto u = k.u, v = k.v;
+  for (int j = 0; j < 2; ++j) k.k[16 + std::size_t(j)] = 1e-30f;  // row 1: a sum near the float floor
+  EXPECT_FALSE(k.iterate(a, b, dmt::serial_executor(), err));
+  EXPECT_TRUE(k.u == u && k.v == v);
+  for (int j = 0; j < 2; ++j) k.k[16 + std::size_t(j)] = 0.5f;
+  for (int i = 0; i < 3; ++i) k.k[std::size_t(i) * 16] = 0.0f;  // column 0 empty
+  EXPECT_FALSE(k.iterate(a, b, dmt::serial_executor(), err));
+  EXPECT_TRUE(k.u == u && k.v == v);
 }
 
 TEST(Sinkhorn, RefusesBadInput) {

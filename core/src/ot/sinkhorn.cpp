@@ -12,6 +12,7 @@
 
 #include "dmt/fast_exp.hpp"
 #include "dmt/params.hpp"
+#include "gibbs_kernel.hpp"
 
 namespace dmt {
 
@@ -204,20 +205,8 @@ soa_cloud<T> to_soa(const weighted_cloud& c, const Eigen::RowVectorXd& centre, b
   return s;
 }
 
-template <ot_cost K, class B>
-inline B cost_term(B diff, B p) {
-  if constexpr (K == ot_cost::lp)
-    return xsimd::pow(xsimd::abs(diff), p);
-  else
-    return diff * diff;
-}
-template <ot_cost K, class B>
-inline B cost_finish(B s) {
-  if constexpr (K == ot_cost::euclidean)
-    return xsimd::sqrt(s);
-  else
-    return s;
-}
+using detail::cost_finish;
+using detail::cost_term;
 
 // The log-sum-exp half-step: for every query row i,
 //   out_i = log sum_j exp(h_j - C_ij / eps),
@@ -763,11 +752,55 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
   const Eigen::RowVectorXd centre = common_centre(x.points, y.points);
   const soa_cloud<T> X = to_soa<T>(x, centre, o.prune), Y = to_soa<T>(y, centre, o.prune);
   sinkhorn_result res;
+  // small problems: a stored Gibbs kernel (gibbs_kernel.hpp) from the final eps's second iteration
   res.dense = use_dense(X.n, Y.n, o);
-  const solver<T> S(X, Y, o.cost, ex, res.dense, o.prune);
+  const solver<T> S(X, Y, o.cost, ex, false, o.prune);
   std::vector<double> f(X.padded, 0.0), g(Y.padded, 0.0), lse_x(X.padded), lse_y(Y.padded), shift_x(X.padded),
       shift_y(Y.padded);
   std::vector<T> h;
+  detail::gibbs_kernel<T> gk;
+  bool kernel_ready = false;
+  std::vector<double> xd, yd, ft, gt;  // the points in float64 (internal order), absorbed potentials
+  if (res.dense) {
+    xd.resize(X.n * X.d);
+    yd.resize(Y.n * Y.d);
+    for (std::size_t k = 0; k < X.d; ++k) {
+      for (std::size_t i = 0; i < X.n; ++i)
+        xd[k * X.n + i] = x.points(Eigen::Index(X.source(i)), Eigen::Index(k)) - centre(Eigen::Index(k));
+      for (std::size_t j = 0; j < Y.n; ++j)
+        yd[k * Y.n + j] = y.points(Eigen::Index(Y.source(j)), Eigen::Index(k)) - centre(Eigen::Index(k));
+    }
+    gk.n = X.n;
+    gk.m = Y.n;
+    gk.ld = Y.padded;
+  }
+  // f, g from the absorbed potentials and the scalings (kept stale during kernel iterations)
+  bool stale = false;
+  const auto sync = [&](double eps) {
+    if (!stale) return;
+    for (std::size_t i = 0; i < X.n; ++i) f[i] = ft[i] + eps * std::log(gk.u[i]);
+    for (std::size_t j = 0; j < Y.n; ++j) g[j] = gt[j] + eps * std::log(gk.v[j]);
+    stale = false;
+  };
+  // absorbs (f, g) and fills K
+  const auto build_kernel = [&](double eps) {
+    sync(eps);
+    ft.assign(f.begin(), f.begin() + std::ptrdiff_t(X.n));
+    gt.assign(g.begin(), g.begin() + std::ptrdiff_t(Y.n));
+    gk.u.assign(X.n, 1.0);
+    gk.v.assign(Y.n, 1.0);
+    const auto run = [&](auto tag) {
+      gk.template build<decltype(tag)::value>(xd.data(), X.n, yd.data(), Y.n, X.d, o.cost.p, ft.data(), gt.data(),
+                                              eps, ex);
+    };
+    switch (o.cost.kind) {
+      case ot_cost::sqeuclidean: run(std::integral_constant<ot_cost, ot_cost::sqeuclidean>{}); break;
+      case ot_cost::euclidean: run(std::integral_constant<ot_cost, ot_cost::euclidean>{}); break;
+      case ot_cost::lp: run(std::integral_constant<ot_cost, ot_cost::lp>{}); break;
+    }
+    kernel_ready = true;
+    ++res.kernel_builds;
+  };
   const auto stages = eps_stages(o.reg, cost_diameter(x, y, o.cost), o);
   const double floor = std::is_same_v<T, float> ? 1e-6 : 1e-14;
   for (std::size_t st = 0; st < stages.size(); ++st) {
@@ -775,21 +808,36 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
     const bool last = st + 1 == stages.size();
     const int iterations = last ? o.max_iterations : 1;
     for (int it = 0; it < iterations; ++it) {
-      // f-update from g; the row marginal error of the plan (f, g) falls out
-      for (std::size_t i = 0; i < X.padded; ++i) shift_x[i] = -f[i] / eps;
-      make_h(Y, g, eps, h);
-      S.lse(true, h, shift_x, lse_x, eps, st > 0 || it > 0);
       double err = 0.0;
-      for (std::size_t i = 0; i < X.n; ++i) {
-        const double fn = -eps * lse_x[i];
-        err += X.w[i] * std::abs(std::expm1((f[i] - fn) / eps));
-        f[i] = fn;
+      bool done = false;
+      if (res.dense && last && it > 0) {
+        if (!kernel_ready) build_kernel(eps);
+        if (gk.iterate(X.w.data(), Y.w.data(), ex, err)) {
+          stale = true;
+          kernel_ready = !gk.needs_absorption();
+          done = true;
+          ++res.kernel_iterations;
+        } else {
+          kernel_ready = false;  // a sum fell where T cannot hold it: a log-domain iteration, then a rebuild
+        }
       }
-      // g-update from f
-      for (std::size_t j = 0; j < Y.padded; ++j) shift_y[j] = -g[j] / eps;
-      make_h(X, f, eps, h);
-      S.lse(false, h, shift_y, lse_y, eps, st > 0 || it > 0);
-      for (std::size_t j = 0; j < Y.n; ++j) g[j] = -eps * lse_y[j];
+      if (!done) {
+        sync(eps);
+        // f-update from g; the row marginal error of the plan (f, g) falls out
+        for (std::size_t i = 0; i < X.padded; ++i) shift_x[i] = -f[i] / eps;
+        make_h(Y, g, eps, h);
+        S.lse(true, h, shift_x, lse_x, eps, st > 0 || it > 0);
+        for (std::size_t i = 0; i < X.n; ++i) {
+          const double fn = -eps * lse_x[i];
+          err += X.w[i] * std::abs(std::expm1((f[i] - fn) / eps));
+          f[i] = fn;
+        }
+        // g-update from f
+        for (std::size_t j = 0; j < Y.padded; ++j) shift_y[j] = -g[j] / eps;
+        make_h(X, f, eps, h);
+        S.lse(false, h, shift_y, lse_y, eps, st > 0 || it > 0);
+        for (std::size_t j = 0; j < Y.n; ++j) g[j] = -eps * lse_y[j];
+      }
       ++res.iterations;
       if (!std::isfinite(err)) throw input_error("Sinkhorn diverged (non-finite potentials); try a larger reg");
       if (last) {
@@ -801,10 +849,11 @@ sinkhorn_result solve(const weighted_cloud& x, const weighted_cloud& y, const si
       }
     }
   }
+  sync(o.reg);
   res.evaluated = S.pairs > 0.0 ? S.evaluated / S.pairs : 1.0;
   // statistics of the returned plan, in float64 (internal order: position p is point X.source(p))
   const double eps = o.reg;
-  const row_stats st = compute_row_stats<T>(X, Y, g, eps, o.cost, ex, S.cxy.empty() ? nullptr : S.cxy.data());
+  const row_stats st = compute_row_stats<T>(X, Y, g, eps, o.cost, ex, nullptr);
   res.f.resize(X.n);
   res.g.resize(Y.n);
   res.row_marginal.resize(X.n);

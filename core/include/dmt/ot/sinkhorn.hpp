@@ -5,7 +5,10 @@
 // This is POT's ot.sinkhorn(a, b, M, reg) / ot.bregman.sinkhorn_log for the same M = C.
 //
 // Implementation: C_ij is computed on the fly from the coordinates (memory O(N + M)) unless the
-// problem is small enough for a stored cost matrix (`storage`). Each half-step is an online
+// problem is small enough (`storage`, `dense_limit`) for a stored Gibbs kernel
+// K_ij = exp((f~_i + g~_j - C_ij) / eps) with absorbed potentials f~, g~ (Schmitzer's stabilised
+// scaling): one pass over K per iteration, no exp, the same iterates up to rounding
+// (src/ot/gibbs_kernel.hpp). The log-domain path: each half-step is an online
 // log-sum-exp over one cloud for every point of the other, vectorised with xsimd (one exp per
 // pair: the shift of each row's log-sum-exp is the previous potential, and a row whose shifted sum
 // leaves the safe range is recomputed with its exact maximum), rows split over the executor's
@@ -56,7 +59,7 @@ struct sinkhorn_options {
   bool eps_scaling = false;
   double scaling_factor = 0.5;  // eps_{k+1} = max(eps, q eps_k), eps_0 = the cost's diameter
   sinkhorn_storage storage = sinkhorn_storage::automatic;
-  std::size_t dense_limit = std::size_t(1) << 22;  // automatic: a stored cost matrix when N M <= this
+  std::size_t dense_limit = std::size_t(1) << 22;  // automatic: a stored kernel when N M <= this
   sinkhorn_precision precision = sinkhorn_precision::float64;
   // Block-sparse pruning: the clouds are put in k-d tree order, cut into clusters of 32 points,
   // and a half-step skips the cluster pairs whose terms are provably below 2^-27 (float32) /
@@ -75,8 +78,13 @@ struct sinkhorn_result {
   double contraction = 0.0;   // median ratio of successive marginal errors (linear rate), 0 if too few
   int iterations = 0;         // Sinkhorn iterations (an f- and a g-update each), scaling stages included
   bool converged = false;
-  bool dense = false;            // whether a stored cost matrix was used
-  double evaluated = 1.0;        // fraction of the point pairs the half-steps' bounds kept (pruning;
+  bool dense = false;            // whether the small-problem path ran: a stored Gibbs kernel K (n x m)
+                                 // iterated by matrix-vector products with absorption (the first
+                                 // iteration at the final eps, and any whose sums K cannot hold, run
+                                 // in the log domain)
+  int kernel_iterations = 0;     // iterations done with the stored kernel
+  int kernel_builds = 0;         // times K was filled (the first time and after each absorption)
+  double evaluated = 1.0;        // fraction of the point pairs the log-domain half-steps' bounds kept (pruning;
                                  // rows redone in full after a failed check are not counted)
   std::vector<double> errors;    // the marginal error before each iteration at the final eps
   Eigen::MatrixXd barycentric;   // n x d: the entropic map sum_j P_ij y_j / r_i at each x_i

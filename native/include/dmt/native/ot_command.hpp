@@ -22,6 +22,7 @@ struct ot_sinkhorn_request {
   int iterations = 1000;
   double tolerance = 1e-9;
   bool eps_scaling = false, divergence = false, plan = false, float32 = false, no_prune = false;
+  std::string storage = "auto";  // auto, kernel or online
   int threads = 0;
   std::string out;  // potentials [f; g] ((n + m) x 1) or, with plan, the n x m plan (float64 NPY)
 };
