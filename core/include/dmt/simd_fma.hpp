@@ -24,4 +24,21 @@ inline xsimd::batch<T, A> fmadd(const xsimd::batch<T, A>& x, const xsimd::batch<
     return xsimd::fma(x, y, z);
 }
 
+// z - x * y, fused (xsimd::fnma likewise lacks an AVX-512 kernel in 8.1).
+template <class T, class A>
+inline xsimd::batch<T, A> fnmadd(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& z) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<A, xsimd::avx512f> || std::is_same_v<A, xsimd::avx512cd> ||
+                std::is_same_v<A, xsimd::avx512dq> || std::is_same_v<A, xsimd::avx512bw>) {
+    if constexpr (std::is_same_v<T, float>)
+      return _mm512_fnmadd_ps(x, y, z);
+    else if constexpr (std::is_same_v<T, double>)
+      return _mm512_fnmadd_pd(x, y, z);
+    else
+      return xsimd::fnma(x, y, z);
+  } else
+#endif
+    return xsimd::fnma(x, y, z);
+}
+
 }  // namespace dmt

@@ -11,6 +11,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "dmt/fast_exp.hpp"
+#include "dmt/simd_fma.hpp"
 #include "dmt/params.hpp"
 #include "gibbs_kernel.hpp"
 
@@ -309,7 +310,7 @@ void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* su
         for (std::size_t k = 0; k < D; ++k) yv[k] = B::load_unaligned(yk[k] + j);
         for (std::size_t r = 0; r < R; ++r) {
           B v = hy - sh[r];
-          for (std::size_t k = 0; k < D; ++k) v = xsimd::fma(xb[r][k], yv[k], v);
+          for (std::size_t k = 0; k < D; ++k) v = fmadd(xb[r][k], yv[k], v);
           acc[r] += exp_clamped(v);
         }
       } else if constexpr (D > 0) {
@@ -322,13 +323,13 @@ void block_sums(const half_step<T>& hs, std::size_t i0, const T* shs, double* su
             if constexpr (K == ot_cost::lp)
               c += cost_term<K>(diff, pp);
             else
-              c = xsimd::fma(diff, diff, c);
+              c = fmadd(diff, diff, c);
           }
-          acc[r] += exp_clamped(xsimd::fnma(cost_finish<K>(c), ie, hj - sh[r]));
+          acc[r] += exp_clamped(fnmadd(cost_finish<K>(c), ie, hj - sh[r]));
         }
       } else {
         for (std::size_t r = 0; r < R; ++r)
-          acc[r] += exp_clamped(xsimd::fnma(column_cost<T, K, D>(hs, i0 + r, j), ie, hj - sh[r]));
+          acc[r] += exp_clamped(fnmadd(column_cost<T, K, D>(hs, i0 + r, j), ie, hj - sh[r]));
       }
     }
     for (std::size_t r = 0; r < R; ++r) sum[r] += double(xsimd::hadd(acc[r]));
