@@ -23,11 +23,12 @@ dmt::weighted_cloud cloud(int n, int d, double shift, unsigned seed) {
 }
 
 // args: N (= M), d, float32 (1) or float64 (0), storage: online (0) or automatic (1: the stored
-// Gibbs kernel when N M <= 2^22); time per iteration from the difference of an 11-iteration and a
-// 1-iteration run (so set-up and the final statistics pass cancel; with the stored kernel the
-// 10 extra iterations include filling it once).
+// Gibbs kernel when N M <= 2^22), k; time per iteration from the difference of a (k + 1)- and a
+// 1-iteration run over k (so set-up and the final statistics pass cancel; with the stored kernel
+// the k extra iterations include filling it, once at the start and after each absorption).
 void BM_SinkhornIteration(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0)), d = static_cast<int>(state.range(1));
+  const int k = static_cast<int>(state.range(4));
   const auto x = cloud(n, d, 0.0, 1), y = cloud(n, d, 0.5, 2);
   dmt::sinkhorn_options o;
   o.reg = 0.05;
@@ -39,24 +40,37 @@ void BM_SinkhornIteration(benchmark::State& state) {
     auto t0 = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(dmt::sinkhorn(x, y, o).cost);
     auto t1 = std::chrono::steady_clock::now();
-    o.max_iterations = 11;
+    o.max_iterations = k + 1;
     benchmark::DoNotOptimize(dmt::sinkhorn(x, y, o).cost);
     auto t2 = std::chrono::steady_clock::now();
-    const double per = (std::chrono::duration<double>(t2 - t1).count() - std::chrono::duration<double>(t1 - t0).count()) / 10;
+    const double per = (std::chrono::duration<double>(t2 - t1).count() - std::chrono::duration<double>(t1 - t0).count()) / k;
     state.SetIterationTime(per);
   }
   state.counters["pairs_per_s"] = benchmark::Counter(2.0 * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_SinkhornIteration)
-    ->Args({1000, 3, 1, 0})
-    ->Args({1000, 3, 0, 0})
-    ->Args({10000, 3, 1, 0})
-    ->Args({10000, 3, 0, 0})
-    ->Args({2000, 3, 1, 0})
-    ->Args({1000, 3, 1, 1})
-    ->Args({1000, 3, 0, 1})
-    ->Args({2000, 3, 1, 1})
-    ->Args({2000, 3, 0, 1})
+    ->Args({1000, 3, 1, 0, 10})
+    ->Args({1000, 3, 0, 0, 10})
+    ->Args({10000, 3, 1, 0, 10})
+    ->Args({10000, 3, 0, 0, 10})
+    ->Args({2000, 3, 1, 0, 10})
+    ->Args({2000, 3, 0, 0, 10})
+    ->Args({1000, 3, 1, 1, 10})
+    ->Args({1000, 3, 0, 1, 10})
+    ->Args({2000, 3, 1, 1, 10})
+    ->Args({2000, 3, 0, 1, 10})
+    ->Iterations(20)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+// k = 100: few repetitions (each runs 102 iterations; the manual time counts 100 of them)
+BENCHMARK(BM_SinkhornIteration)
+    ->Args({1000, 3, 1, 1, 100})
+    ->Args({1000, 3, 0, 1, 100})
+    ->Args({2000, 3, 1, 1, 100})
+    ->Args({2000, 3, 0, 1, 100})
+    ->Args({1000, 3, 1, 0, 100})
+    ->Args({2000, 3, 1, 0, 100})
+    ->Iterations(7)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 

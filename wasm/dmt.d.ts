@@ -241,6 +241,8 @@ export interface SinkhornOptions {
   tolerance?: number;
   epsScaling?: boolean;
   precision?: "float64" | "float32";
+  /** "auto" (default: a stored Gibbs kernel when n m <= 2^22), "kernel", or "online" (memory O(n + m)). */
+  storage?: "auto" | "kernel" | "online";
   /** Also return the n x m plan (small problems). */
   plan?: boolean;
 }
@@ -255,6 +257,9 @@ export interface SinkhornResult {
   iterations: number;
   converged: boolean;
   contraction: number;
+  /** Whether the small-problem path (stored Gibbs kernel) ran, and how many iterations it did. */
+  storedKernel: boolean;
+  kernelIterations: number;
   errors: Float64Array;
   /** The entropic map at each x_i, n x dim row-major. */
   barycentric: Float64Array;

@@ -176,7 +176,7 @@ val bridge_paths(const val& alpha, const val& beta, const val& options) {
 // maxIterations, tolerance, epsScaling, plan}.
 val sinkhorn_clouds(const val& xv, const val& yv, const val& options) {
   return guarded([&] {
-    const json o = options_of(options, {"dim", "reg", "a", "b", "cost", "maxIterations", "tolerance", "epsScaling", "plan", "precision"});
+    const json o = options_of(options, {"dim", "reg", "a", "b", "cost", "maxIterations", "tolerance", "epsScaling", "plan", "precision", "storage"});
     const double dd = number_option(o, "dim", 0);
     if (!(dd >= 1 && dd <= 4096 && dd == std::floor(dd))) throw input_error("option 'dim' must be an integer from 1 to 4096");
     const std::size_t d = static_cast<std::size_t>(dd);
@@ -212,6 +212,13 @@ val sinkhorn_clouds(const val& xv, const val& yv, const val& options) {
       if (p == "float32") so.precision = sinkhorn_precision::float32;
       else if (p != "float64") throw input_error("option 'precision' must be \"float64\" or \"float32\"");
     }
+    if (o.contains("storage")) {
+      const json& st = o["storage"];
+      if (st == "auto") so.storage = sinkhorn_storage::automatic;
+      else if (st == "kernel") so.storage = sinkhorn_storage::dense;
+      else if (st == "online") so.storage = sinkhorn_storage::online;
+      else throw input_error("option 'storage' must be \"auto\", \"kernel\" or \"online\"");
+    }
     bool want_plan = false;
     if (o.contains("plan")) {
       if (!o["plan"].is_boolean()) throw input_error("option 'plan' must be true or false");
@@ -230,6 +237,8 @@ val sinkhorn_clouds(const val& xv, const val& yv, const val& options) {
     out.set("iterations", r.iterations);
     out.set("converged", r.converged);
     out.set("contraction", r.contraction);
+    out.set("storedKernel", r.dense);
+    out.set("kernelIterations", r.kernel_iterations);
     out.set("errors", float64_array(r.errors.data(), r.errors.size()));
     out.set("barycentric", matrix(r.barycentric));
     if (want_plan) out.set("plan", matrix(sinkhorn_plan(x, y, r, so)));

@@ -292,6 +292,12 @@ test('point-cloud Sinkhorn matches `dmt ot sinkhorn`', async () => {
     assert.strictEqual(r.iterations, ref.iterations);
     assertClose(r.f, fg.slice(0, 60), 1e-9, 'f');
     assertClose(r.g, fg.slice(60), 1e-9, 'g');
+    // the small-problem path (stored kernel) against the online log domain, both in wasm
+    assert.ok(r.storedKernel && r.kernelIterations === r.iterations - 1, JSON.stringify([r.storedKernel, r.kernelIterations]));
+    const online = dmt.sinkhorn(x, y, { dim: 2, reg: 0.1, storage: 'online' });
+    assert.ok(!online.storedKernel && online.kernelIterations === 0);
+    assert.strictEqual(online.iterations, r.iterations);
+    assertClose(online.f, r.f, 1e-11, 'online f');
     let total = 0;
     for (const p of r.plan) total += p;
     assert.ok(Math.abs(total - 1) < 1e-8, `plan mass ${total}`);
@@ -348,6 +354,7 @@ test('bad input: every entry point throws an Error naming the problem', async ()
     [() => dmt.sinkhorn([0, 0, 1], [1, 1], { dim: 2 }), /x has length 3/],
     [() => dmt.sinkhorn([0, 0], [1, 1], { dim: 1, a: [0.5, 0.6] }), /weights/],
     [() => dmt.sinkhorn([0, 0], [1, 1], { dim: 1, cost: 'manhattan' }), /cost/],
+    [() => dmt.sinkhorn([0, 0], [1, 1], { dim: 1, storage: 'disk' }), /option 'storage' must be "auto", "kernel" or "online"/],
   ];
   for (const [fn, re] of cases) assert.throws(fn, (e) => e instanceof Error && re.test(e.message), `expected ${re}`);
   // a failed init keeps the previous state

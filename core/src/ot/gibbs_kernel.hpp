@@ -176,7 +176,7 @@ struct gibbs_kernel {
     ex.parallel_for(blocks, [=](std::size_t bidx) {  // by value: the loop bounds stay in registers
       // products of far entries with small scalings fall below the normal range: zero, not
       // subnormal (negligible: see `reliable`), and no slow subnormal arithmetic
-      const flush_denormals ftz;
+      [[maybe_unused]] const flush_denormals ftz;
       T* wp = pp + bidx * len;
       const std::size_t i1 = std::min(rows_n, (bidx + 1) * kBlock);
       // kRows rows at a time: their dot products share the loads of v, and their contributions
