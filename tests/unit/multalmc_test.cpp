@@ -53,6 +53,50 @@ TEST(Multalmc, FastChainsEstimateTheExactScore) {
   EXPECT_EQ(sp.energy_evaluations(), long(n) * 16 * 300);
 }
 
+// The SK-ROCK fast integrator on a stiff Gaussian target (covariance diag(0.004, 1): the target's own
+// stiffness 250): its chains' stationary mean is exact for a linear drift, so the score estimate
+// matches the closed form above within 5 standard errors, at a fast step 0.05 where the exponential
+// Euler integrator (exact only for the Gaussian factor) is unstable (0.05 x 250 > 2) and diverges.
+// 400 particles x 8 chains, 200 fast steps of s = 20 stages; seed 19.
+TEST(Multalmc, SkrockFastChainsHandleAStiffTarget) {
+  const Eigen::Vector2d m(0.3, -0.5);
+  const Eigen::Matrix2d s = Eigen::Vector2d(0.004, 1.0).asDiagonal();
+  const auto t = dmt::make_target("gaussian", dmt::params()
+                                                  .set("dim", 2.0)
+                                                  .set("mean", std::vector<double>{m[0], m[1]})
+                                                  .set("covariance", std::vector<double>{0.004, 0.0, 0.0, 1.0}));
+  const std::size_t n = 400;
+  const Eigen::Vector2d x(0.8, 0.9);
+  std::vector<float> xs(2 * n);
+  for (std::size_t i = 0; i < n; ++i) xs[2 * i] = float(x[0]), xs[2 * i + 1] = float(x[1]);
+  const double lambda = 0.6;
+  const auto base = dmt::params().set("fast_chains", 8.0).set("fast_step_size", 0.05);
+  dmt::multalmc_sampler sk(*t, dmt::parse_multalmc(dmt::params(base).set("fast", std::string("skrock")).set("fast_stages", 20.0)),
+                           n, 19);
+  sk.set_particles(xs);
+  sk.run_fast(lambda, 200);
+  const Eigen::Vector2d exact =
+      -(lambda * s + (1 - lambda) * Eigen::Matrix2d::Identity()).inverse() * (x - std::sqrt(lambda) * m);
+  Eigen::Vector2d mean = Eigen::Vector2d::Zero(), sq = Eigen::Vector2d::Zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector2d v(sk.last_scores()[2 * i], sk.last_scores()[2 * i + 1]);
+    mean += v / double(n);
+    sq += v.cwiseAbs2() / double(n);
+  }
+  const Eigen::Vector2d se = ((sq - mean.cwiseAbs2()) / double(n - 1)).cwiseSqrt();
+  std::printf("[ multalmc ] seed 19, skrock: score (%.4f, %.4f) +- (%.4f, %.4f), exact (%.4f, %.4f)\n", mean[0], mean[1],
+              se[0], se[1], exact[0], exact[1]);
+  EXPECT_NEAR(mean[0], exact[0], 5 * se[0]);
+  EXPECT_NEAR(mean[1], exact[1], 5 * se[1]);
+  EXPECT_EQ(sk.energy_evaluations(), long(n) * 8 * 200 * 20);  // s evaluations per fast step
+  dmt::multalmc_sampler ee(*t, dmt::parse_multalmc(base), n, 19);
+  ee.set_particles(xs);
+  ee.run_fast(lambda, 200);
+  bool diverged = false;
+  for (const float v : ee.last_scores()) diverged = diverged || !std::isfinite(v) || std::abs(v) > 1e6f;
+  EXPECT_TRUE(diverged) << "the exponential Euler step was expected to be unstable here";
+}
+
 TEST(Multalmc, DeterministicAcrossThreadCountsAndCountsEvaluations) {
   const auto t = dmt::make_target("gmm25", {});
   const auto settings =
@@ -131,6 +175,10 @@ TEST(Multalmc, ParameterErrors) {
   EXPECT_EQ(message(dmt::params().set("slow", std::string("fast"))),
             "multalmc: slow must be overdamped or underdamped (got 'fast')");
   EXPECT_EQ(message(dmt::params().set("friction", 0.0)), "multalmc: friction must be positive");
+  EXPECT_EQ(message(dmt::params().set("fast", std::string("rk4"))),
+            "multalmc: fast must be exponential or skrock (got 'rk4')");
+  EXPECT_EQ(message(dmt::params().set("fast_stages", 0.0)), "multalmc: fast_stages must be between 1 and 64");
+  EXPECT_EQ(message(dmt::params().set("fast_damping", -1.0)), "multalmc: fast_damping must be non-negative");
 }
 
 }  // namespace

@@ -48,6 +48,15 @@ multalmc_settings parse_multalmc(const params& p) {
     throw input_error("multalmc: slow must be overdamped or underdamped (got '" + s.slow + "')");
   s.friction = p.number("friction", s.friction);
   if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
+  s.fast = p.string("fast", s.fast);
+  if (s.fast != "exponential" && s.fast != "skrock")
+    throw input_error("multalmc: fast must be exponential or skrock (got '" + s.fast + "')");
+  s.fast_stages = static_cast<int>(p.integer("fast_stages", s.fast_stages));
+  if (s.fast_stages < 1 || s.fast_stages > skrock_coefficients::max_stages)
+    throw input_error("multalmc: fast_stages must be between 1 and 64");
+  s.fast_damping = p.number("fast_damping", s.fast_damping);
+  if (!(s.fast_damping >= 0) || !std::isfinite(s.fast_damping))
+    throw input_error("multalmc: fast_damping must be non-negative");
   p.reject_unused("sampler multalmc");
   return s;
 }
@@ -114,6 +123,10 @@ void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t 
   const double noise = std::sqrt(-std::expm1(-2 * kappa * del) / kappa);
   std::vector<float> lr(rows), g(rows * d_);
   float* y = y_.data() + begin * m * d_;
+  if (settings_.fast == "skrock") {
+    skrock_block(lambda, begin, end, counter, steps);
+    steps = 0;
+  }
   for (long f = 0; f < steps; ++f) {
     target_.evaluate(y, rows, lr.data(), g.data());
     for (std::size_t i = begin; i < end; ++i)
@@ -139,6 +152,54 @@ void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t 
     }
 }
 
+// SK-ROCK steps of the fast chains on the drift G(y) = grad log pi(y) - kappa (y - c), c = x / sqrt(lambda),
+// all rows of the block at once per stage: Q = sqrt(2 d) xi; K_0 = y; K_1 = y + mu_1 d G(y + nu_1 Q) + k_1 Q;
+// K_j = mu_j d G(K_{j-1}) + nu_j K_{j-1} + (1 - nu_j) K_{j-2}; y <- K_s (as langevin_steps.hpp's skrock_step).
+void multalmc_sampler::skrock_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter,
+                                    long steps) {
+  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains), rows = (end - begin) * m;
+  const std::size_t dd = static_cast<std::size_t>(d_);
+  const double kappa = lambda / (1.0 - lambda), a = std::sqrt(lambda), del = settings_.fast_step_size;
+  const skrock_coefficients c = make_skrock_coefficients(settings_.fast_stages, settings_.fast_damping);
+  std::vector<float> lr(rows), g(rows * dd), q(rows * dd), prev(rows * dd), stage(rows * dd), centre(rows * dd);
+  float* y = y_.data() + begin * m * dd;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t j = 0; j < dd; ++j) centre[r * dd + j] = static_cast<float>(x_[(begin + r / m) * dd + j] / a);
+  const auto drift = [&](const float* at) {  // g <- G(at)
+    target_.evaluate(at, rows, lr.data(), g.data());
+    for (std::size_t e = 0; e < rows * dd; ++e) g[e] = static_cast<float>(g[e] - kappa * (double(at[e]) - centre[e]));
+  };
+  const double sq = std::sqrt(2.0 * del);
+  for (long f = 0; f < steps; ++f) {
+    for (std::size_t i = begin; i < end; ++i)
+      for (std::size_t ch = 0; ch < m; ++ch) {
+        philox_stream rng(key_, static_cast<std::uint32_t>(i), kFastPurpose + static_cast<std::uint32_t>(ch),
+                          counter + static_cast<std::uint32_t>(f));
+        const std::size_t r = (i - begin) * m + ch;
+        for (std::size_t j = 0; j < dd; ++j) q[r * dd + j] = static_cast<float>(sq * rng.normal());
+      }
+    for (std::size_t e = 0; e < rows * dd; ++e) {
+      prev[e] = y[e];
+      stage[e] = y[e] + c.nu1 * q[e];
+    }
+    drift(stage.data());
+    for (std::size_t e = 0; e < rows * dd; ++e) y[e] = static_cast<float>(y[e] + double(c.mu1) * del * g[e] + c.k1 * q[e]);
+    for (int st = 2; st <= c.stages; ++st) {
+      drift(y);
+      const double mu_h = double(c.mu[st]) * del, nu = c.nu[st];
+      for (std::size_t e = 0; e < rows * dd; ++e) {
+        const double next = mu_h * g[e] + nu * y[e] + (1.0 - nu) * prev[e];
+        prev[e] = y[e];
+        y[e] = static_cast<float>(next);
+      }
+    }
+  }
+}
+
+long multalmc_sampler::fast_evaluations() const {
+  return settings_.fast == "skrock" ? settings_.fast_stages : 1;
+}
+
 void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec) {
   if (!(lambda > 0 && lambda < 1)) throw input_error("multalmc: run_fast needs lambda in (0, 1)");
   const std::size_t tasks = (n_ + kParticlesPerTask - 1) / kParticlesPerTask;
@@ -148,7 +209,7 @@ void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec)
     fast_block(lambda, begin, end, counter, steps);
   });
   fast_done_ += steps;
-  evaluations_ += static_cast<long>(n_) * settings_.fast_chains * steps;
+  evaluations_ += static_cast<long>(n_) * settings_.fast_chains * steps * fast_evaluations();
 }
 
 void multalmc_sampler::score_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter) {
@@ -167,7 +228,7 @@ void multalmc_sampler::run(long steps, const executor& exec, const std::function
   const bool underdamped = settings_.slow == "underdamped";
   const double a = std::exp(-0.5 * settings_.friction * h), b = std::sqrt(-std::expm1(-settings_.friction * h));
   const auto per_score = [&](double lambda) {
-    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps);
+    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps * fast_evaluations());
   };
   for (long k = 0; k < steps; ++k) {
     const double lambda = lambda_at(step_);

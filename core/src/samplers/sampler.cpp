@@ -146,7 +146,10 @@ std::vector<component_doc> sampler_docs() {
         {"fast_steps", "5", "fast steps per slow step"},
         {"fast_step_size", "0.05", "fast step size (fast time)"},
         {"slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)"},
-        {"friction", "1", "underdamped: friction gamma"}}},
+        {"friction", "1", "underdamped: friction gamma"},
+        {"fast", "exponential", "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock"},
+        {"fast_stages", "10", "skrock: stages s (s gradient evaluations per fast step)"},
+        {"fast_damping", "0.05", "skrock: damping eta"}}},
       {"pnais",
        "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
        "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",
