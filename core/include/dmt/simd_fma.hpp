@@ -41,4 +41,21 @@ inline xsimd::batch<T, A> fnmadd(const xsimd::batch<T, A>& x, const xsimd::batch
     return xsimd::fnma(x, y, z);
 }
 
+// x * y - z, fused (likewise xsimd::fms).
+template <class T, class A>
+inline xsimd::batch<T, A> fmsub(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& z) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<A, xsimd::avx512f> || std::is_same_v<A, xsimd::avx512cd> ||
+                std::is_same_v<A, xsimd::avx512dq> || std::is_same_v<A, xsimd::avx512bw>) {
+    if constexpr (std::is_same_v<T, float>)
+      return _mm512_fmsub_ps(x, y, z);
+    else if constexpr (std::is_same_v<T, double>)
+      return _mm512_fmsub_pd(x, y, z);
+    else
+      return xsimd::fms(x, y, z);
+  } else
+#endif
+    return xsimd::fms(x, y, z);
+}
+
 }  // namespace dmt

@@ -10,6 +10,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "dmt/params.hpp"
+#include "dmt/simd_fma.hpp"
 
 namespace dmt {
 namespace {
@@ -41,7 +42,7 @@ struct lane_group {
   void cholesky() {  // l = lower factor of a
     for (int j = 0; j < d; ++j) {
       B s = at(a, j, j);
-      for (int k = 0; k < j; ++k) s = xsimd::fnma(at(l, j, k), at(l, j, k), s);
+      for (int k = 0; k < j; ++k) s = fnmadd(at(l, j, k), at(l, j, k), s);
       const B ljj = xsimd::sqrt(s);
       at(l, j, j) = ljj;
       const B inv = B(T(1)) / ljj;
@@ -50,7 +51,7 @@ struct lane_group {
         for (int r = 0; r < R; ++r) t[r] = at(a, clamp(i0 + r), j);
         for (int k = 0; k < j; ++k) {
           const B ljk = at(l, j, k);
-          for (int r = 0; r < R; ++r) t[r] = xsimd::fnma(at(l, clamp(i0 + r), k), ljk, t[r]);
+          for (int r = 0; r < R; ++r) t[r] = fnmadd(at(l, clamp(i0 + r), k), ljk, t[r]);
         }
         for (int r = 0; r < R && i0 + r < d; ++r) at(l, i0 + r, j) = t[r] * inv;
       }
@@ -65,7 +66,7 @@ struct lane_group {
         for (int r = 0; r < R; ++r) t[r] = B(T(0));
         for (int k = j0; k < d; ++k) {
           const B bik = at(b, i, k);
-          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(bik, at(l, k, clamp(j0 + r)), t[r]);
+          for (int r = 0; r < R; ++r) t[r] = fmadd(bik, at(l, k, clamp(j0 + r)), t[r]);
         }
         for (int r = 0; r < R && j0 + r < d; ++r) at(tmp, i, j0 + r) = t[r];
       }
@@ -75,7 +76,7 @@ struct lane_group {
         for (int r = 0; r < R; ++r) t[r] = B(T(0));
         for (int k = i; k < d; ++k) {
           const B lki = at(l, k, i);
-          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(lki, at(tmp, k, clamp(j0 + r)), t[r]);
+          for (int r = 0; r < R; ++r) t[r] = fmadd(lki, at(tmp, k, clamp(j0 + r)), t[r]);
         }
         for (int r = 0; r < R && j0 + r < d; ++r) {
           at(w, i, j0 + r) = t[r];
@@ -95,12 +96,12 @@ struct lane_group {
       B sigma(T(0));
       for (int i = k + 1; i < d; ++i) {
         u[i] = at(w, i, k);
-        sigma = xsimd::fma(u[i], u[i], sigma);
+        sigma = fmadd(u[i], u[i], sigma);
       }
       const B x0 = u[k + 1], norm = xsimd::sqrt(sigma);
       const B alpha = xsimd::select(x0 > B(T(0)), -norm, norm);
       u[k + 1] = x0 - alpha;
-      const B uu = xsimd::fma(u[k + 1], u[k + 1], xsimd::fnma(x0, x0, sigma));
+      const B uu = fmadd(u[k + 1], u[k + 1], fnmadd(x0, x0, sigma));
       const B beta = xsimd::select(uu > B(T(0)), B(T(2)) / uu, B(T(0)));
       dd[k] = at(w, k, k);
       e[k] = alpha;
@@ -108,16 +109,16 @@ struct lane_group {
         B t[R];
         for (int r = 0; r < R; ++r) t[r] = B(T(0));
         for (int j = k + 1; j < d; ++j)
-          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(at(w, clamp(i0 + r), j), u[j], t[r]);
+          for (int r = 0; r < R; ++r) t[r] = fmadd(at(w, clamp(i0 + r), j), u[j], t[r]);
         for (int r = 0; r < R && i0 + r < d; ++r) p[i0 + r] = beta * t[r];
       }
       B up(T(0));
-      for (int i = k + 1; i < d; ++i) up = xsimd::fma(u[i], p[i], up);
+      for (int i = k + 1; i < d; ++i) up = fmadd(u[i], p[i], up);
       const B half_k = B(T(0.5)) * beta * up;
-      for (int i = k + 1; i < d; ++i) p[i] = xsimd::fnma(half_k, u[i], p[i]);  // q = p - K u
+      for (int i = k + 1; i < d; ++i) p[i] = fnmadd(half_k, u[i], p[i]);  // q = p - K u
       for (int i = k + 1; i < d; ++i)
         for (int j = k + 1; j <= i; ++j) {
-          const B t = xsimd::fnma(u[i], p[j], xsimd::fnma(p[i], u[j], at(w, i, j)));
+          const B t = fnmadd(u[i], p[j], fnmadd(p[i], u[j], at(w, i, j)));
           at(w, i, j) = t;
           at(w, j, i) = t;
         }
@@ -126,10 +127,10 @@ struct lane_group {
         B t[R];
         for (int r = 0; r < R; ++r) t[r] = B(T(0));
         for (int j = k + 1; j < d; ++j)
-          for (int r = 0; r < R; ++r) t[r] = xsimd::fma(at(v, clamp(i0 + r), j), u[j], t[r]);
+          for (int r = 0; r < R; ++r) t[r] = fmadd(at(v, clamp(i0 + r), j), u[j], t[r]);
         for (int r = 0; r < R && i0 + r < d; ++r) {
           const B tb = t[r] * beta;
-          for (int j = k + 1; j < d; ++j) at(v, i0 + r, j) = xsimd::fnma(tb, u[j], at(v, i0 + r, j));
+          for (int j = k + 1; j < d; ++j) at(v, i0 + r, j) = fnmadd(tb, u[j], at(v, i0 + r, j));
         }
       }
     }
@@ -183,7 +184,7 @@ struct lane_group {
         mm[n].store_aligned(lane_m);
         for (std::size_t l = 0; l < L; ++l) next_top = std::max(next_top, int(lane_m[l]));
         // Wilkinson shift from the trailing 2 x 2 block
-        const B h = xsimd::sqrt(xsimd::fma(td, td, em * em));
+        const B h = xsimd::sqrt(fmadd(td, td, em * em));
         const B den = td + xsimd::select(td >= zero, h, -h);
         mu[n] = dm - xsimd::select(den != zero, em * em / den, zero);
       }
@@ -199,14 +200,14 @@ struct lane_group {
           const auto first = start[n] == kk, active = start[n] <= kk && kk < mm[n];
           x[n] = xsimd::select(first, dd[k] - mu[n], x[n]);
           z[n] = xsimd::select(first, e[k], z[n]);
-          const B r = xsimd::sqrt(xsimd::fma(x[n], x[n], z[n] * z[n]));
+          const B r = xsimd::sqrt(fmadd(x[n], x[n], z[n] * z[n]));
           const auto use = active && r > zero;
           const B c = xsimd::select(use, x[n] / r, one), sn = xsimd::select(use, -z[n] / r, zero);
-          const B sdk = xsimd::fma(sn, dd[k], c * e[k]), dkp1 = xsimd::fma(sn, e[k], c * dd[k + 1]);
-          dd[k] = xsimd::fms(c, xsimd::fms(c, dd[k], sn * e[k]), sn * xsimd::fms(c, e[k], sn * dd[k + 1]));
-          dd[k + 1] = xsimd::fma(sn, sdk, c * dkp1);
-          e[k] = xsimd::fms(c, sdk, sn * dkp1);
-          if (k > 0) e[k - 1] = xsimd::select(active && !first, xsimd::fms(c, e[k - 1], sn * z[n]), e[k - 1]);
+          const B sdk = fmadd(sn, dd[k], c * e[k]), dkp1 = fmadd(sn, e[k], c * dd[k + 1]);
+          dd[k] = fmsub(c, fmsub(c, dd[k], sn * e[k]), sn * fmsub(c, e[k], sn * dd[k + 1]));
+          dd[k + 1] = fmadd(sn, sdk, c * dkp1);
+          e[k] = fmsub(c, sdk, sn * dkp1);
+          if (k > 0) e[k - 1] = xsimd::select(active && !first, fmsub(c, e[k - 1], sn * z[n]), e[k - 1]);
           x[n] = e[k];
           if (k + 1 < top) {  // e[k + 1] is zero in lanes whose block ends at k + 1 (c e = e, z = 0)
             z[n] = -sn * e[k + 1];
@@ -225,8 +226,8 @@ struct lane_group {
             B carry = at(v, i, 0);
             for (int k = 0; k < top; ++k) {
               const B next = at(v, i, k + 1);
-              at(v, i, k) = xsimd::fms(cs[n][k], carry, ss[n][k] * next);
-              carry = xsimd::fma(ss[n][k], carry, cs[n][k] * next);
+              at(v, i, k) = fmsub(cs[n][k], carry, ss[n][k] * next);
+              carry = fmadd(ss[n][k], carry, cs[n][k] * next);
             }
             at(v, i, top) = carry;
           }
@@ -247,8 +248,8 @@ struct lane_group {
     for (int sweep = 0; sweep < 30; ++sweep) {
       B off(T(0)), diag(T(0));
       for (int i = 0; i < d; ++i) {
-        diag = xsimd::fma(at(w, i, i), at(w, i, i), diag);
-        for (int j = i + 1; j < d; ++j) off = xsimd::fma(at(w, i, j), at(w, i, j), off);
+        diag = fmadd(at(w, i, i), at(w, i, i), diag);
+        for (int j = i + 1; j < d; ++j) off = fmadd(at(w, i, j), at(w, i, j), off);
       }
       if (xsimd::all(off <= diag * B(tol))) break;
       // a sweep in round-robin (tournament) order: each round rotates floor(d / 2) disjoint
@@ -270,10 +271,10 @@ struct lane_group {
           const B apq = at(w, p, q);
           const B theta = (at(w, q, q) - at(w, p, p)) / (B(T(2)) * apq);
           const B at_ = xsimd::abs(theta);
-          B t = B(T(1)) / (at_ + xsimd::sqrt(xsimd::fma(at_, at_, B(T(1)))));
+          B t = B(T(1)) / (at_ + xsimd::sqrt(fmadd(at_, at_, B(T(1)))));
           t = xsimd::select(theta < B(T(0)), -t, t);
           t = xsimd::select(apq == B(T(0)) || !xsimd::isfinite(theta), B(T(0)), t);
-          c[k] = B(T(1)) / xsimd::sqrt(xsimd::fma(t, t, B(T(1))));
+          c[k] = B(T(1)) / xsimd::sqrt(fmadd(t, t, B(T(1))));
           sn[k] = t * c[k];
           tt[k] = t;
         }
@@ -283,11 +284,11 @@ struct lane_group {
             const int pa = P[ka], qa = Q[ka], pb = P[kb], qb = Q[kb];
             const B x00 = at(w, pa, pb), x01 = at(w, pa, qb), x10 = at(w, qa, pb), x11 = at(w, qa, qb);
             // columns (J_b)
-            const B y00 = xsimd::fms(c[kb], x00, sn[kb] * x01), y01 = xsimd::fma(sn[kb], x00, c[kb] * x01);
-            const B y10 = xsimd::fms(c[kb], x10, sn[kb] * x11), y11 = xsimd::fma(sn[kb], x10, c[kb] * x11);
+            const B y00 = fmsub(c[kb], x00, sn[kb] * x01), y01 = fmadd(sn[kb], x00, c[kb] * x01);
+            const B y10 = fmsub(c[kb], x10, sn[kb] * x11), y11 = fmadd(sn[kb], x10, c[kb] * x11);
             // rows (J_a)
-            const B z00 = xsimd::fms(c[ka], y00, sn[ka] * y10), z10 = xsimd::fma(sn[ka], y00, c[ka] * y10);
-            const B z01 = xsimd::fms(c[ka], y01, sn[ka] * y11), z11 = xsimd::fma(sn[ka], y01, c[ka] * y11);
+            const B z00 = fmsub(c[ka], y00, sn[ka] * y10), z10 = fmadd(sn[ka], y00, c[ka] * y10);
+            const B z01 = fmsub(c[ka], y01, sn[ka] * y11), z11 = fmadd(sn[ka], y01, c[ka] * y11);
             at(w, pa, pb) = z00, at(w, pb, pa) = z00;
             at(w, pa, qb) = z01, at(w, qb, pa) = z01;
             at(w, qa, pb) = z10, at(w, pb, qa) = z10;
@@ -305,8 +306,8 @@ struct lane_group {
           if (vectors)
             for (int i = 0; i < d; ++i) {
               const B vp = at(v, i, p), vq = at(v, i, q);
-              at(v, i, p) = xsimd::fms(c[k], vp, sn[k] * vq);
-              at(v, i, q) = xsimd::fma(sn[k], vp, c[k] * vq);
+              at(v, i, p) = fmsub(c[k], vp, sn[k] * vq);
+              at(v, i, q) = fmadd(sn[k], vp, c[k] * vq);
             }
         }
       }
@@ -331,11 +332,11 @@ void batch_d(std::size_t pairs, const T* mean_a, const T* cov_a, const T* mean_b
     std::array<B, D> root;
     for (int i = 0; i < d; ++i) {
       const B lam = xsimd::max(g.lam[i], B(T(0)));
-      root[i] = xsimd::sqrt(xsimd::fma(B(T(4)), lam, B(s4)));
+      root[i] = xsimd::sqrt(fmadd(B(T(4)), lam, B(s4)));
       c += g.at(g.a, i, i) + g.at(g.b, i, i) - root[i];
       if (s > 0) logs += xsimd::log(root[i] + B(s2));
       const B dm = gather(mean_a, d, p0, i) - gather(mean_b, d, p0, i);
-      c = xsimd::fma(dm, dm, c);
+      c = fmadd(dm, dm, c);
     }
     c += B(entropic) + B(s2) * logs;
     c.store_aligned(lane);
@@ -348,7 +349,7 @@ void batch_d(std::size_t pairs, const T* mean_a, const T* cov_a, const T* mean_b
         for (int r = 0; r < G::R; ++r) t[r] = B(T(0));
         for (int k = 0; k <= i; ++k) {
           const B lik = g.at(g.l, i, k);
-          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fma(lik, g.at(g.v, k, G::clamp(j0 + r)), t[r]);
+          for (int r = 0; r < G::R; ++r) t[r] = fmadd(lik, g.at(g.v, k, G::clamp(j0 + r)), t[r]);
         }
         for (int r = 0; r < G::R && j0 + r < d; ++r) g.at(g.tmp, i, j0 + r) = t[r] * root[j0 + r];
       }
@@ -360,7 +361,7 @@ void batch_d(std::size_t pairs, const T* mean_a, const T* cov_a, const T* mean_b
         for (int r = 0; r < G::R; ++r) t[r] = g.at(g.v, i, G::clamp(j0 + r));
         for (int k = i + 1; k < d; ++k) {
           const B lki = g.at(g.l, k, i);
-          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fnma(lki, g.at(g.w, G::clamp(j0 + r), k), t[r]);
+          for (int r = 0; r < G::R; ++r) t[r] = fnmadd(lki, g.at(g.w, G::clamp(j0 + r), k), t[r]);
         }
         for (int r = 0; r < G::R; ++r) g.at(g.w, G::clamp(j0 + r), i) = t[r] * inv_diag[i];  // w holds y^T
       }
@@ -370,7 +371,7 @@ void batch_d(std::size_t pairs, const T* mean_a, const T* cov_a, const T* mean_b
         for (int r = 0; r < G::R; ++r) t[r] = B(T(0));
         for (int k = 0; k < d; ++k) {
           const B tik = g.at(g.tmp, i, k);
-          for (int r = 0; r < G::R; ++r) t[r] = xsimd::fma(tik, g.at(g.w, k, G::clamp(j0 + r)), t[r]);
+          for (int r = 0; r < G::R; ++r) t[r] = fmadd(tik, g.at(g.w, k, G::clamp(j0 + r)), t[r]);
         }
         for (int r = 0; r < G::R && j0 + r < d; ++r) {
           const int j = j0 + r;
