@@ -19,12 +19,12 @@ constexpr std::size_t kParticlesPerTask = 32;
 
 multalmc_settings parse_multalmc(const params& p) {
   multalmc_settings s;
-  // the path's parameters are DALMC's (Gaussian noise, the exact / Monte-Carlo scores unused)
+  // the path's parameters are DALMC's (the exact / Monte-Carlo scores unused)
   params path;
-  for (const char* k : {"schedule", "levels", "steps_per_level", "lambda_min", "step_size"})
+  for (const char* k : {"schedule", "levels", "steps_per_level", "lambda_min", "step_size", "noise", "df"})
     if (p.has(k)) {
       path.set(k, p.values().at(k));
-      if (std::string(k) == "schedule")
+      if (std::string(k) == "schedule" || std::string(k) == "noise")
         p.string(k, "");
       else
         p.number(k, 0.0);  // marks the key used (and rejects a non-number)
@@ -57,6 +57,8 @@ multalmc_settings parse_multalmc(const params& p) {
   s.fast_damping = p.number("fast_damping", s.fast_damping);
   if (!(s.fast_damping >= 0) || !std::isfinite(s.fast_damping))
     throw input_error("multalmc: fast_damping must be non-negative");
+  if (s.path.noise == "student_t" && s.fast != "skrock")
+    throw input_error("multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
   p.reject_unused("sampler multalmc");
   return s;
 }
@@ -67,9 +69,15 @@ multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, 
   if (n_ == 0) throw input_error("particle count must be positive");
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
   x_.resize(n_ * d_);
-  for (std::size_t i = 0; i < n_; ++i) {
+  const bool student = settings_.path.noise == "student_t";
+  const double df = settings_.path.df;
+  for (std::size_t i = 0; i < n_; ++i) {  // from the noise law
     philox_stream rng(key_, static_cast<std::uint32_t>(i), kInitPurpose);
-    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(rng.normal());
+    for (int j = 0; j < d_; ++j) {
+      double z = rng.normal();
+      if (student) z /= std::sqrt(2.0 * rng.gamma(0.5 * df) / df);
+      x_[i * d_ + j] = static_cast<float>(z);
+    }
   }
   score_.assign(n_ * d_, 0.0f);
   if (settings_.slow == "underdamped") {  // velocities N(0, I)
@@ -143,6 +151,21 @@ void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t 
         }
       }
   }
+  if (settings_.path.noise == "student_t") {
+    // s(x) = E_rho[grad_v log p(v)] at v = x - sqrt(lambda) y, p the product Student-t of scale
+    // sqrt(1 - lambda): -(df + 1) v / (df (1 - lambda) + v^2) per coordinate
+    const double df = settings_.path.df;
+    for (std::size_t i = begin; i < end; ++i)
+      for (int j = 0; j < d_; ++j) {
+        double mean = 0.0;
+        for (std::size_t c = 0; c < m; ++c) {
+          const double v = x_[i * d_ + j] - a * y_[((i * m) + c) * d_ + j];
+          mean += -(df + 1.0) * v / (df * (1.0 - lambda) + v * v);
+        }
+        score_[i * d_ + j] = static_cast<float>(mean / double(m));
+      }
+    return;
+  }
   for (std::size_t i = begin; i < end; ++i)
     for (int j = 0; j < d_; ++j) {
       double mean = 0.0;
@@ -165,9 +188,18 @@ void multalmc_sampler::skrock_block(double lambda, std::size_t begin, std::size_
   float* y = y_.data() + begin * m * dd;
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t j = 0; j < dd; ++j) centre[r * dd + j] = static_cast<float>(x_[(begin + r / m) * dd + j] / a);
+  const bool student = settings_.path.noise == "student_t";
+  const double df = settings_.path.df;
   const auto drift = [&](const float* at) {  // g <- G(at)
     target_.evaluate(at, rows, lr.data(), g.data());
-    for (std::size_t e = 0; e < rows * dd; ++e) g[e] = static_cast<float>(g[e] - kappa * (double(at[e]) - centre[e]));
+    if (student) {  // + sqrt(lambda) (df + 1) v / (df (1 - lambda) + v^2), v = x - sqrt(lambda) y
+      for (std::size_t e = 0; e < rows * dd; ++e) {
+        const double v = a * (centre[e] - double(at[e]));
+        g[e] = static_cast<float>(g[e] + a * (df + 1.0) * v / (df * (1.0 - lambda) + v * v));
+      }
+    } else {
+      for (std::size_t e = 0; e < rows * dd; ++e) g[e] = static_cast<float>(g[e] - kappa * (double(at[e]) - centre[e]));
+    }
   };
   const double sq = std::sqrt(2.0 * del);
   for (long f = 0; f < steps; ++f) {

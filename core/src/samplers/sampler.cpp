@@ -149,7 +149,9 @@ std::vector<component_doc> sampler_docs() {
         {"friction", "1", "underdamped: friction gamma"},
         {"fast", "exponential", "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock"},
         {"fast_stages", "10", "skrock: stages s (s gradient evaluations per fast step)"},
-        {"fast_damping", "0.05", "skrock: damping eta"}}},
+        {"fast_damping", "0.05", "skrock: damping eta"},
+        {"noise", "gaussian", "path noise: gaussian or student_t (student_t needs fast=skrock)"},
+        {"df", "3", "student_t: degrees of freedom"}}},
       {"pnais",
        "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
        "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",

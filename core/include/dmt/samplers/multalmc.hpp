@@ -20,7 +20,11 @@
 // foundation's skrock sampler) on the whole drift grad log rho = grad log pi(y) - kappa (y - c),
 // stable for step sizes up to about 0.65 s^2 / (kappa + L): s gradient evaluations per fast step,
 // for targets whose own stiffness, not the Gaussian factor's, limits the exponential Euler step.
-// Particles start from N(0, I), their chains at x / sqrt(lambda_0) (the centre of rho's Gaussian
+// noise = student_t (df): the path's noise is product Student-t as in DALMC; the fast chains target
+// rho(y) proportional to pi(y) p((x - sqrt(lambda) y) / sqrt(1 - lambda)) (SK-ROCK only: the
+// exponential Euler step is exact only for the Gaussian factor) and the score estimate is the chains'
+// mean of grad_v log p_{sqrt(1 - lambda)}(v) at v = x - sqrt(lambda) Y^m, -(df + 1) v / (df (1 - lambda) + v^2).
+// Particles start from the noise law (N(0, I) or product Student-t), their chains at x / sqrt(lambda_0) (the centre of rho's Gaussian
 // factor: spread wide at small lambda_0, they fall into the modes of pi near them). Every random
 // number is keyed by (seed, particle, chain, step): deterministic, independent of the threads.
 #pragma once
