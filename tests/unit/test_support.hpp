@@ -88,6 +88,23 @@ inline double normal_cdf(double x, double mean = 0.0, double sd = 1.0) {
 // Student-t with 2 degrees of freedom: F(t) = 1/2 + t / (2 sqrt(2 + t^2)) (closed form).
 inline double student_t2_cdf(double t) { return 0.5 + t / (2.0 * std::sqrt(2.0 + t * t)); }
 
+// The score d/dx log of the density of sqrt(lambda) Y + sqrt(1 - lambda) Z, Y ~ N(0, 1), Z ~ Student-t(df),
+// at x: the convolution by the trapezoid rule on y in [-12, 12] (24 001 nodes).
+inline double student_t_convolved_score(double x, double lambda, double df) {
+  const double a = std::sqrt(lambda), s = std::sqrt(1 - lambda);
+  double p = 0.0, dp = 0.0;
+  const int nodes = 24001;
+  for (int k = 0; k < nodes; ++k) {
+    const double y = -12.0 + 24.0 * k / (nodes - 1), wq = (k == 0 || k == nodes - 1) ? 0.5 : 1.0;
+    const double u = (x - a * y) / s;
+    const double tu = std::pow(1.0 + u * u / df, -(df + 1) / 2);
+    const double phi = std::exp(-0.5 * y * y);
+    p += wq * phi * tu;
+    dp += wq * phi * tu * (-(df + 1) * u / (df + u * u)) / s;
+  }
+  return dp / p;
+}
+
 inline std::vector<double> column(const std::vector<float>& x, int dim, int j) {
   std::vector<double> c(x.size() / dim);
   for (std::size_t i = 0; i < c.size(); ++i) c[i] = x[i * dim + j];
