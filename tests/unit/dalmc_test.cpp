@@ -11,6 +11,7 @@
 #include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/targets/registry.hpp"
+#include "test_support.hpp"
 
 namespace {
 
