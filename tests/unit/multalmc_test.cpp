@@ -213,6 +213,8 @@ TEST(Multalmc, ParameterErrors) {
             "multalmc: fast must be exponential or skrock (got 'rk4')");
   EXPECT_EQ(message(dmt::params().set("fast_stages", 0.0)), "multalmc: fast_stages must be between 1 and 64");
   EXPECT_EQ(message(dmt::params().set("fast_damping", -1.0)), "multalmc: fast_damping must be non-negative");
+  EXPECT_EQ(message(dmt::params().set("chain_init", std::string("zero"))),
+            "multalmc: chain_init must be centre or particle (got 'zero')");
   EXPECT_EQ(message(dmt::params().set("noise", std::string("student_t"))),
             "multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
   EXPECT_EQ(message(dmt::params().set("noise", std::string("student_t")).set("df", 0.0).set("fast", std::string("skrock"))),

@@ -197,7 +197,7 @@ TEST(Samplers, ErrorsNameTheProblem) {
   auto message = [](const std::string& kind, const dmt::params& p) {
     return dmt_test::error_message([&] { dmt::parse_sampler(kind, p); });
   };
-  EXPECT_EQ(message("hmc", {}), "unknown sampler 'hmc' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, pnais)");
+  EXPECT_EQ(message("hmc", {}), "unknown sampler 'hmc' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, multcdiff, pnais)");
   EXPECT_EQ(message("mala", dmt::params().set("step_size", 0.0)), "step_size must be positive");
   EXPECT_EQ(message("mala", dmt::params().set("step_size", -1.0)), "step_size must be positive");
   EXPECT_EQ(message("ula", dmt::params().set("friction", 1.0)), "unknown parameter 'friction' for sampler ula");

@@ -11,8 +11,7 @@
 namespace dmt {
 namespace {
 
-constexpr std::uint32_t kInitPurpose = 0x3A0001u, kSlowPurpose = 0x3A0002u, kVelocityPurpose = 0x3A0004u,
-                        kFastPurpose = 0x3B000000u;  // + chain index (< 2^20)
+constexpr std::uint32_t kInitPurpose = 0x3A0001u, kSlowPurpose = 0x3A0002u, kVelocityPurpose = 0x3A0004u;
 constexpr std::size_t kParticlesPerTask = 32;
 
 }  // namespace
@@ -36,36 +35,31 @@ multalmc_settings parse_multalmc(const params& p) {
     if (m.rfind("dalmc: ", 0) == 0) m = "multalmc: " + m.substr(7);
     throw input_error(m);
   }
-  s.fast_chains = p.integer("fast_chains", s.fast_chains);
-  if (s.fast_chains < 1 || s.fast_chains > 4096) throw input_error("multalmc: fast_chains must be between 1 and 4096");
-  s.fast_steps = p.integer("fast_steps", s.fast_steps);
-  if (s.fast_steps < 1 || s.fast_steps > 100000) throw input_error("multalmc: fast_steps must be between 1 and 1e5");
-  s.fast_step_size = p.number("fast_step_size", s.fast_step_size);
-  if (!(s.fast_step_size > 0) || !std::isfinite(s.fast_step_size))
-    throw input_error("multalmc: fast_step_size must be positive");
+  s.fast = parse_posterior_chains(p, "multalmc");
+  s.fast.student = s.path.noise == "student_t";
+  s.fast.df = s.path.df;
   s.slow = p.string("slow", s.slow);
   if (s.slow != "overdamped" && s.slow != "underdamped")
     throw input_error("multalmc: slow must be overdamped or underdamped (got '" + s.slow + "')");
   s.friction = p.number("friction", s.friction);
   if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
-  s.fast = p.string("fast", s.fast);
-  if (s.fast != "exponential" && s.fast != "skrock")
-    throw input_error("multalmc: fast must be exponential or skrock (got '" + s.fast + "')");
-  s.fast_stages = static_cast<int>(p.integer("fast_stages", s.fast_stages));
-  if (s.fast_stages < 1 || s.fast_stages > skrock_coefficients::max_stages)
-    throw input_error("multalmc: fast_stages must be between 1 and 64");
-  s.fast_damping = p.number("fast_damping", s.fast_damping);
-  if (!(s.fast_damping >= 0) || !std::isfinite(s.fast_damping))
-    throw input_error("multalmc: fast_damping must be non-negative");
-  if (s.path.noise == "student_t" && s.fast != "skrock")
+  if (s.path.noise == "student_t" && s.fast.integrator != "skrock")
     throw input_error("multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
+  s.chain_init = p.string("chain_init", s.chain_init);
+  if (s.chain_init != "centre" && s.chain_init != "particle")
+    throw input_error("multalmc: chain_init must be centre or particle (got '" + s.chain_init + "')");
   p.reject_unused("sampler multalmc");
   return s;
 }
 
 multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, std::size_t particles,
                                    std::uint64_t seed, const executor&)
-    : target_(t), settings_(std::move(settings)), n_(particles), d_(t.dim()), key_(make_philox_key(seed)) {
+    : target_(t),
+      settings_(std::move(settings)),
+      n_(particles),
+      d_(t.dim()),
+      key_(make_philox_key(seed)),
+      chains_(t, settings_.fast, particles, key_) {
   if (n_ == 0) throw input_error("particle count must be positive");
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
   x_.resize(n_ * d_);
@@ -91,15 +85,13 @@ multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, 
 }
 
 void multalmc_sampler::init_chains(double lambda) {
-  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains);
-  y_.resize(n_ * m * d_);
   // at the centre of rho's likelihood factor N(y; x / sqrt(lambda), (1 - lambda) / lambda I): the
   // chains start spread like x / sqrt(lambda_0), wide at small lambda_0, and fall into the modes
   // of pi near them
   const double a = 1.0 / std::sqrt(lambda);
-  for (std::size_t i = 0; i < n_; ++i)
-    for (std::size_t c = 0; c < m; ++c)
-      for (int j = 0; j < d_; ++j) y_[(i * m + c) * d_ + j] = static_cast<float>(a * x_[i * d_ + j]);
+  centre_.resize(n_ * d_);
+  for (std::size_t e = 0; e < n_ * d_; ++e) centre_[e] = static_cast<float>(a * x_[e]);
+  chains_.reset(settings_.chain_init == "particle" ? x_.data() : centre_.data());
 }
 
 void multalmc_sampler::set_particles(const std::vector<float>& x, const executor&) {
@@ -120,37 +112,14 @@ double multalmc_sampler::lambda_at(long k) const {
   return dalmc_lambda(p, double(level) / double(p.levels));
 }
 
-// `steps` exponential-Euler steps of the chains of particles [begin, end) at lambda < 1, then
-// their score estimates; the noise of fast step f is keyed by (particle, chain, fast counter).
+// `steps` fast steps of the chains of particles [begin, end) at lambda < 1, then their score estimates;
+// the noise of fast step f is keyed by (particle, chain, fast counter).
 void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter,
                                   long steps) {
-  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains), rows = (end - begin) * m;
-  const double kappa = lambda / (1.0 - lambda), a = std::sqrt(lambda), del = settings_.fast_step_size;
-  const double decay = std::exp(-kappa * del);
-  const double drift_gain = -std::expm1(-kappa * del) / kappa;  // (1 - e^{-kappa d}) / kappa -> d as kappa -> 0
-  const double noise = std::sqrt(-std::expm1(-2 * kappa * del) / kappa);
-  std::vector<float> lr(rows), g(rows * d_);
-  float* y = y_.data() + begin * m * d_;
-  if (settings_.fast == "skrock") {
-    skrock_block(lambda, begin, end, counter, steps);
-    steps = 0;
-  }
-  for (long f = 0; f < steps; ++f) {
-    target_.evaluate(y, rows, lr.data(), g.data());
-    for (std::size_t i = begin; i < end; ++i)
-      for (std::size_t c = 0; c < m; ++c) {
-        philox_stream rng(key_, static_cast<std::uint32_t>(i), kFastPurpose + static_cast<std::uint32_t>(c),
-                          counter + static_cast<std::uint32_t>(f));
-        const std::size_t r = (i - begin) * m + c;
-        for (int j = 0; j < d_; ++j) {
-          const double centre = x_[i * d_ + j] / a;
-          const double yj = y[r * d_ + j];
-          // c + g/kappa + e^{-kappa d}(y - c - g/kappa) = c + e^{-kappa d}(y - c) + drift_gain g
-          y[r * d_ + j] =
-              static_cast<float>(centre + decay * (yj - centre) + drift_gain * g[r * d_ + j] + noise * rng.normal());
-        }
-      }
-  }
+  const std::size_t m = chains_.chains();
+  const double a = std::sqrt(lambda);
+  for (std::size_t e = begin * d_; e < end * d_; ++e) centre_[e] = static_cast<float>(x_[e] / a);
+  chains_.advance(begin, end, centre_.data(), a, 1.0 - lambda, counter, steps);
   if (settings_.path.noise == "student_t") {
     // s(x) = E_rho[grad_v log p(v)] at v = x - sqrt(lambda) y, p the product Student-t of scale
     // sqrt(1 - lambda): -(df + 1) v / (df (1 - lambda) + v^2) per coordinate
@@ -159,7 +128,7 @@ void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t 
       for (int j = 0; j < d_; ++j) {
         double mean = 0.0;
         for (std::size_t c = 0; c < m; ++c) {
-          const double v = x_[i * d_ + j] - a * y_[((i * m) + c) * d_ + j];
+          const double v = x_[i * d_ + j] - a * chains_.chain(i, c)[j];
           mean += -(df + 1.0) * v / (df * (1.0 - lambda) + v * v);
         }
         score_[i * d_ + j] = static_cast<float>(mean / double(m));
@@ -169,67 +138,10 @@ void multalmc_sampler::fast_block(double lambda, std::size_t begin, std::size_t 
   for (std::size_t i = begin; i < end; ++i)
     for (int j = 0; j < d_; ++j) {
       double mean = 0.0;
-      for (std::size_t c = 0; c < m; ++c) mean += y_[((i * m) + c) * d_ + j];
+      for (std::size_t c = 0; c < m; ++c) mean += chains_.chain(i, c)[j];
       mean /= double(m);
       score_[i * d_ + j] = static_cast<float>((a * mean - x_[i * d_ + j]) / (1.0 - lambda));
     }
-}
-
-// SK-ROCK steps of the fast chains on the drift G(y) = grad log pi(y) - kappa (y - c), c = x / sqrt(lambda),
-// all rows of the block at once per stage: Q = sqrt(2 d) xi; K_0 = y; K_1 = y + mu_1 d G(y + nu_1 Q) + k_1 Q;
-// K_j = mu_j d G(K_{j-1}) + nu_j K_{j-1} + (1 - nu_j) K_{j-2}; y <- K_s (as langevin_steps.hpp's skrock_step).
-void multalmc_sampler::skrock_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter,
-                                    long steps) {
-  const std::size_t m = static_cast<std::size_t>(settings_.fast_chains), rows = (end - begin) * m;
-  const std::size_t dd = static_cast<std::size_t>(d_);
-  const double kappa = lambda / (1.0 - lambda), a = std::sqrt(lambda), del = settings_.fast_step_size;
-  const skrock_coefficients c = make_skrock_coefficients(settings_.fast_stages, settings_.fast_damping);
-  std::vector<float> lr(rows), g(rows * dd), q(rows * dd), prev(rows * dd), stage(rows * dd), centre(rows * dd);
-  float* y = y_.data() + begin * m * dd;
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t j = 0; j < dd; ++j) centre[r * dd + j] = static_cast<float>(x_[(begin + r / m) * dd + j] / a);
-  const bool student = settings_.path.noise == "student_t";
-  const double df = settings_.path.df;
-  const auto drift = [&](const float* at) {  // g <- G(at)
-    target_.evaluate(at, rows, lr.data(), g.data());
-    if (student) {  // + sqrt(lambda) (df + 1) v / (df (1 - lambda) + v^2), v = x - sqrt(lambda) y
-      for (std::size_t e = 0; e < rows * dd; ++e) {
-        const double v = a * (centre[e] - double(at[e]));
-        g[e] = static_cast<float>(g[e] + a * (df + 1.0) * v / (df * (1.0 - lambda) + v * v));
-      }
-    } else {
-      for (std::size_t e = 0; e < rows * dd; ++e) g[e] = static_cast<float>(g[e] - kappa * (double(at[e]) - centre[e]));
-    }
-  };
-  const double sq = std::sqrt(2.0 * del);
-  for (long f = 0; f < steps; ++f) {
-    for (std::size_t i = begin; i < end; ++i)
-      for (std::size_t ch = 0; ch < m; ++ch) {
-        philox_stream rng(key_, static_cast<std::uint32_t>(i), kFastPurpose + static_cast<std::uint32_t>(ch),
-                          counter + static_cast<std::uint32_t>(f));
-        const std::size_t r = (i - begin) * m + ch;
-        for (std::size_t j = 0; j < dd; ++j) q[r * dd + j] = static_cast<float>(sq * rng.normal());
-      }
-    for (std::size_t e = 0; e < rows * dd; ++e) {
-      prev[e] = y[e];
-      stage[e] = y[e] + c.nu1 * q[e];
-    }
-    drift(stage.data());
-    for (std::size_t e = 0; e < rows * dd; ++e) y[e] = static_cast<float>(y[e] + double(c.mu1) * del * g[e] + c.k1 * q[e]);
-    for (int st = 2; st <= c.stages; ++st) {
-      drift(y);
-      const double mu_h = double(c.mu[st]) * del, nu = c.nu[st];
-      for (std::size_t e = 0; e < rows * dd; ++e) {
-        const double next = mu_h * g[e] + nu * y[e] + (1.0 - nu) * prev[e];
-        prev[e] = y[e];
-        y[e] = static_cast<float>(next);
-      }
-    }
-  }
-}
-
-long multalmc_sampler::fast_evaluations() const {
-  return settings_.fast == "skrock" ? settings_.fast_stages : 1;
 }
 
 void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec) {
@@ -241,12 +153,12 @@ void multalmc_sampler::run_fast(double lambda, long steps, const executor& exec)
     fast_block(lambda, begin, end, counter, steps);
   });
   fast_done_ += steps;
-  evaluations_ += static_cast<long>(n_) * settings_.fast_chains * steps * fast_evaluations();
+  evaluations_ += static_cast<long>(n_) * settings_.fast.chains * steps * chains_.evaluations_per_step();
 }
 
 void multalmc_sampler::score_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter) {
   if (lambda < 1.0) {
-    fast_block(lambda, begin, end, counter, settings_.fast_steps);
+    fast_block(lambda, begin, end, counter, settings_.fast.steps);
   } else {  // the target's own score
     std::vector<float> lr(end - begin);
     target_.evaluate(x_.data() + begin * d_, end - begin, lr.data(), score_.data() + begin * d_);
@@ -260,12 +172,12 @@ void multalmc_sampler::run(long steps, const executor& exec, const std::function
   const bool underdamped = settings_.slow == "underdamped";
   const double a = std::exp(-0.5 * settings_.friction * h), b = std::sqrt(-std::expm1(-settings_.friction * h));
   const auto per_score = [&](double lambda) {
-    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast_chains * settings_.fast_steps * fast_evaluations());
+    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast.chains * settings_.fast.steps * chains_.evaluations_per_step());
   };
   for (long k = 0; k < steps; ++k) {
     const double lambda = lambda_at(step_);
     const std::uint32_t step = static_cast<std::uint32_t>(step_);
-    const std::uint32_t counter = step * static_cast<std::uint32_t>(settings_.fast_steps);
+    const std::uint32_t counter = step * static_cast<std::uint32_t>(settings_.fast.steps);
     const bool initial = underdamped && !score_valid_;
     std::vector<long> bad(tasks, -1);
     exec.parallel_for(tasks, [&](std::size_t task) {

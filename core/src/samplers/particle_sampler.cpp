@@ -4,6 +4,7 @@
 #include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/multalmc.hpp"
+#include "dmt/samplers/multcdiff.hpp"
 #include "dmt/samplers/pnais.hpp"
 #include "dmt/samplers/smc.hpp"
 
@@ -16,6 +17,7 @@ std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name,
   if (name == "dalmc") return std::make_unique<dalmc_sampler>(t, parse_dalmc(p), particles, seed, exec);
   if (name == "jala") return std::make_unique<jala_sampler>(t, parse_jala(p), particles, seed, exec);
   if (name == "multalmc") return std::make_unique<multalmc_sampler>(t, parse_multalmc(p), particles, seed, exec);
+  if (name == "multcdiff") return std::make_unique<multcdiff_sampler>(t, parse_multcdiff(p), particles, seed, exec);
   if (name == "pnais") return std::make_unique<pnais_sampler>(t, parse_pnais(p), particles, seed, exec);
   return std::make_unique<sampler>(t, parse_sampler(name, p), particles, seed, exec);
 }

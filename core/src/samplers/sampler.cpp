@@ -49,7 +49,7 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p) {
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, pnais)");
+    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, multcdiff, pnais)");
   sampler_settings s;
   s.kind = kind;
   s.step_size = p.number("step_size", s.step_size);
@@ -152,6 +152,24 @@ std::vector<component_doc> sampler_docs() {
         {"fast_damping", "0.05", "skrock: damping eta"},
         {"noise", "gaussian", "path noise: gaussian or student_t (student_t needs fast=skrock)"},
         {"df", "3", "student_t: degrees of freedom"}}},
+      {"multcdiff",
+       "multiscale controlled diffusion: the reverse SDE of a critically damped Langevin (or OU) forward process "
+       "with the score from fast Langevin chains on the posterior of the clean sample; a step is a reverse step",
+       {{"forward", "cld", "forward process: cld (critically damped, on (x, v)) or ou"},
+        {"levels", "100", "reverse steps from horizon to t_min (then ULA steps on the target)"},
+        {"horizon", "1 (cld) / 5 (ou)", "T, the forward time the reverse process starts at"},
+        {"t_min", "0.001", "the reverse process stops at this forward time"},
+        {"grid", "quadratic", "time grid: quadratic (finer near the data) or uniform"},
+        {"beta", "4", "cld: time scale beta"},
+        {"mass", "0.25", "cld: mass M (friction 2 sqrt(M): critical damping)"},
+        {"v0_scale", "0.04", "cld: initial velocity variance v0_scale x M"},
+        {"step_size", "0.01", "ULA step size after the last level"},
+        {"fast_chains", "4", "M, fast chains per particle"},
+        {"fast_steps", "5", "fast steps per slow step"},
+        {"fast_step_size", "0.05", "fast step size (fast time)"},
+        {"fast", "exponential", "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock"},
+        {"fast_stages", "10", "skrock: stages s (s gradient evaluations per fast step)"},
+        {"fast_damping", "0.05", "skrock: damping eta"}}},
       {"pnais",
        "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
        "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",

@@ -35,19 +35,16 @@
 #include "dmt/rng/philox.hpp"
 #include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/posterior_chains.hpp"
 
 namespace dmt {
 
 struct multalmc_settings {
   dalmc_settings path;              // schedule, levels, steps_per_level, lambda_min, step_size (slow h)
-  long fast_chains = 4;             // M per slow particle
-  long fast_steps = 5;              // fast steps per slow step
-  double fast_step_size = 0.05;     // d, in fast time
+  std::string chain_init = "centre";  // centre (of the Gaussian factor, c(u)) | particle (x itself)
+  posterior_chain_settings fast;    // M chains per slow particle, fast steps, integrator
   std::string slow = "overdamped";  // overdamped | underdamped (OBABO)
   double friction = 1.0;            // underdamped: gamma
-  std::string fast = "exponential";  // fast integrator: exponential (Euler) | skrock
-  int fast_stages = 10;              // skrock: s (s gradient evaluations per fast step)
-  double fast_damping = 0.05;        // skrock: eta
 };
 
 multalmc_settings parse_multalmc(const params& p);
@@ -70,7 +67,7 @@ class multalmc_sampler : public particle_sampler {
   long energy_evaluations() const override { return evaluations_; }
   double lambda_at(long k) const;
   // The fast chains (n x M x dim) and the last score estimates (n x dim), for tests.
-  const std::vector<float>& chains() const { return y_; }
+  const std::vector<float>& chains() const { return chains_.states(); }
   const std::vector<float>& last_scores() const { return score_; }
   // Advances only the fast chains of every particle by `steps` fast steps at a fixed lambda (tests:
   // the chains' stationary law and the score estimate at fixed x).
@@ -79,8 +76,6 @@ class multalmc_sampler : public particle_sampler {
  private:
   void init_chains(double lambda);
   void fast_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t step, long steps);
-  void skrock_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t step, long steps);
-  long fast_evaluations() const;  // gradient evaluations per fast step and chain
   void score_block(double lambda, std::size_t begin, std::size_t end, std::uint32_t counter);
   const target& target_;
   multalmc_settings settings_;
@@ -89,7 +84,8 @@ class multalmc_sampler : public particle_sampler {
   philox_key key_;
   long step_ = 0, fast_done_ = 0;
   long evaluations_ = 0;
-  std::vector<float> x_, v_, y_, score_, empty_;
+  posterior_chains chains_;
+  std::vector<float> x_, v_, centre_, score_, empty_;
   bool score_valid_ = false;  // underdamped: score_ holds the estimate at the current x
   mutable std::vector<float> log_r_;
   mutable bool log_r_stale_ = true;

@@ -1,0 +1,73 @@
+// MultCDiff, the multiscale controlled diffusion sampler (arXiv 2509.19276; ALGORITHMS.md 3): the
+// reverse-time SDE of a linear forward process (linear_forward_process.hpp: the critically damped
+// Langevin diffusion on (x, v), `forward = cld`, or the Ornstein-Uhlenbeck process on x, `forward = ou`)
+// from t = T to t_min, with the score grad log p_t(u) = -Sigma(t)^-1 (u - m(t) y^) taken from fast
+// Langevin chains (posterior_chains.hpp) on the posterior of the clean sample,
+//   rho_{t,u}(y) proportional to pi(y) N(y; c(u), 1 / kappa(t)),
+// y^ the chains' mean (stochastic averaging: the chains are never restarted, they follow u). One slow
+// step over [t - h, t] solves the reverse SDE exactly with Sigma and m frozen at the step's midpoint and y^
+// from the chains at its start
+// (an exponential integrator, first order in h; the stiff linear part is taken exactly); `levels`
+// steps on a grid t_k = t_min + (T - t_min) (1 - k / levels)^2 (quadratic: finer near the data) or
+// uniform. Particles start from N(0, Sigma(T)), their chains at c(u). After the last level the steps
+// are ULA on the target (step_size). Every random number is keyed by (seed, particle, chain, step):
+// deterministic, independent of the threads.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dmt/rng/philox.hpp"
+#include "dmt/samplers/linear_forward_process.hpp"
+#include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/posterior_chains.hpp"
+
+namespace dmt {
+
+struct multcdiff_settings {
+  linear_forward_process forward;   // kind, beta, mass, v0_scale
+  long levels = 100;                // reverse steps
+  double horizon = 1.0;             // T (cld: 1, ou: 5 by default)
+  double t_min = 1e-3;              // the reverse process stops here
+  std::string grid = "quadratic";   // quadratic | uniform
+  double step_size = 0.01;          // ULA after the last level
+  std::string chain_init = "centre";  // centre (of the Gaussian factor, c(u)) | particle (x itself)
+  posterior_chain_settings fast;    // M chains per particle, fast steps, integrator
+};
+
+multcdiff_settings parse_multcdiff(const params& p);
+
+class multcdiff_sampler : public particle_sampler {
+ public:
+  multcdiff_sampler(const target& t, multcdiff_settings settings, std::size_t particles, std::uint64_t seed,
+                    const executor& exec = serial_executor());
+  void run(long steps, const executor& exec = serial_executor(),
+           const std::function<void(long)>& progress = {}) override;
+  void set_particles(const std::vector<float>& x, const executor& exec = serial_executor()) override;
+  const std::vector<float>& particles() const override { return x_; }
+  const std::vector<float>& log_densities() const override;
+  std::size_t size() const override { return n_; }
+  long steps_done() const override { return step_; }
+  double step_size() const override { return settings_.step_size; }
+  double acceptance_rate() const override { return 1.0; }
+  const std::vector<float>& trace() const override { return empty_; }
+  std::size_t trace_count() const override { return 0; }
+  long energy_evaluations() const override { return evaluations_; }
+  // the forward time at the start of slow step k (t_min from step `levels` on)
+  double time_at(long k) const;
+
+ private:
+  void centre_block(double t, std::size_t begin, std::size_t end);
+  const target& target_;
+  multcdiff_settings settings_;
+  std::size_t n_;
+  int d_;
+  philox_key key_;
+  long step_ = 0, evaluations_ = 0;
+  posterior_chains chains_;
+  std::vector<float> x_, v_, centre_, empty_;
+  mutable std::vector<float> log_r_;
+  mutable bool log_r_stale_ = true;
+};
+
+}  // namespace dmt
