@@ -24,6 +24,7 @@
 #include "dmt/samplers/dalmc.hpp"
 #include "dmt/samplers/jala.hpp"
 #include "dmt/samplers/multalmc.hpp"
+#include "dmt/samplers/multcdiff.hpp"
 #include "dmt/samplers/pnais.hpp"
 #include "dmt/samplers/smc.hpp"
 #include "dmt/targets/registry.hpp"
@@ -118,13 +119,14 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
   const bool langevin =
       sampler_name != "smc" && sampler_name != "jala" && sampler_name != "dalmc" && sampler_name != "pnais" &&
-      sampler_name != "multalmc";
+      sampler_name != "multalmc" && sampler_name != "multcdiff";
   const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
   if (sampler_name == "smc") parse_smc(sampler_params);
   if (sampler_name == "jala") parse_jala(sampler_params);
   if (sampler_name == "dalmc") parse_dalmc(sampler_params);
   if (sampler_name == "pnais") parse_pnais(sampler_params);
   if (sampler_name == "multalmc") parse_multalmc(sampler_params);
+  if (sampler_name == "multcdiff") parse_multcdiff(sampler_params);
   const bool weighted = sampler_name == "smc" || sampler_name == "jala" || sampler_name == "pnais";
   if (weighted && !r.init.empty())
     throw input_error(sampler_name + (sampler_name == "pnais" ? " draws its particles from its proposals"

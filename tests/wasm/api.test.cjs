@@ -89,6 +89,9 @@ for (const [name, sampler, target, tolShare] of [
   ['mala on gmm25', { name: 'mala', step_size: 0.3, adapt_steps: 50 }, 'gmm25', 0.98],
   ['ula on funnel', { name: 'ula', step_size: 0.01 }, { name: 'funnel', dim: 4 }, 1.0],
   ['underdamped on banana', { name: 'underdamped', step_size: 0.1 }, 'banana', 1.0],
+  // the multiscale samplers: 100 slow steps with 2 fast chains each, then 50 ULA steps on the target
+  ['multalmc on gmm25', { name: 'multalmc', levels: 100, fast_chains: 2, step_size: 0.05 }, 'gmm25', 0.98],
+  ['multcdiff on gmm25', { name: 'multcdiff', levels: 100, fast_chains: 2 }, 'gmm25', 0.98],
 ]) {
   test(`Sampler (${name}) matches \`dmt sample\` on the same seed`, async () => {
     const dmt = await load();
