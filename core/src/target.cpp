@@ -40,13 +40,12 @@ void target::evaluate(const float* x, std::size_t n, float* log_r, float* grad, 
     for (std::size_t t = task * tiles_per_task; t < tile_end; ++t) {
       const std::size_t first = t * W;
       const std::size_t count = std::min(W, n - first);
-      for (std::size_t j = 0; j < d; ++j) {
-        for (std::size_t l = 0; l < W; ++l) {
-          // lanes past the end repeat the last particle; their results are dropped
-          soa[j * W + l] = x[(first + std::min(l, count - 1)) * d + j];
-        }
-        xb[j] = float_batch::load_unaligned(&soa[j * W]);
+      for (std::size_t l = 0; l < W; ++l) {
+        // lanes past the end repeat the last particle; their results are dropped
+        const float* row = x + (first + std::min(l, count - 1)) * d;
+        for (std::size_t j = 0; j < d; ++j) soa[j * W + l] = row[j];
       }
+      for (std::size_t j = 0; j < d; ++j) xb[j] = float_batch::load_unaligned(&soa[j * W]);
       float_batch lb;
       evaluate_tile(xb.data(), &lb, gb.data());
       lb.store_unaligned(lr);

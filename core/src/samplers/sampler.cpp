@@ -242,6 +242,18 @@ sampler::sampler(const target& t, sampler_settings settings, const std::vector<f
   set_particles(x, exec);
 }
 
+sampler::sampler(const target& t, sampler_settings settings, std::vector<float> x, std::vector<float> log_r,
+                 std::vector<float> grad, std::uint64_t seed)
+    : sampler(t, std::move(settings), log_r.size(), seed, 0) {
+  if (x.size() != n_ * static_cast<std::size_t>(d_) || grad.size() != x.size())
+    throw input_error("sampler: state of " + std::to_string(x.size()) + " coordinates, " + std::to_string(grad.size()) +
+                      " gradient entries and " + std::to_string(n_) + " log densities does not fit dimension " +
+                      std::to_string(d_));
+  x_ = std::move(x);
+  log_r_ = std::move(log_r);
+  grad_ = std::move(grad);
+}
+
 void sampler::set_particles(const std::vector<float>& x, const executor& exec) {
   if (x.size() != n_ * static_cast<std::size_t>(d_))
     throw input_error("expected " + std::to_string(n_) + " x " + std::to_string(d_) + " particles, got " +

@@ -85,7 +85,9 @@ void smc_sampler::set_particles(const std::vector<float>&, const executor&) {
 
 void smc_sampler::evaluate_base(const executor& exec) {
   log_r_.resize(n_);
-  target_.evaluate(x_.data(), n_, log_r_.data(), nullptr, exec);
+  grad_.resize(n_ * d_);
+  // with the gradient: the next level's moves start from it (no evaluation of their own)
+  target_.evaluate(x_.data(), n_, log_r_.data(), grad_.data(), exec);
   evaluations_ += static_cast<long>(n_);
   log_ref_.resize(n_);
   for (std::size_t i = 0; i < n_; ++i) log_ref_[i] = tempered_.log_reference(x_.data() + i * d_);
@@ -97,6 +99,7 @@ double smc_sampler::acceptance_rate() const {
 }
 
 double smc_sampler::ess() const {
+  if (ess_ >= 0) return ess_;
   double s2 = 0.0;
   for (double l : log_w_) s2 += std::exp(2.0 * l);
   return 1.0 / s2;
@@ -134,18 +137,29 @@ double smc_sampler::adaptive_beta(const std::function<double(double)>& cess) con
 }
 
 void smc_sampler::reweight(double b) {
+  // log Z += log sum_i W_i exp(inc_i), inc_i = (b' - b)(log R - log pi_0);  log W_i <- log W_i + inc_i,
+  // normalised. One exp per particle: with e_i = exp(a_i - max a), a_i = log W_i + inc_i, the sum
+  // gives log Z's increment and, with sum e_i^2, the new ESS.
   const double delta = b - beta_;
-  std::vector<double> inc(n_);
+  double m = -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n_; ++i) {
-    inc[i] = delta * (double(log_r_[i]) - log_ref_[i]);
-    if (!std::isfinite(inc[i])) inc[i] = -std::numeric_limits<double>::infinity();
+    const double inc = delta * (double(log_r_[i]) - log_ref_[i]);
+    log_w_[i] += std::isfinite(inc) ? inc : -std::numeric_limits<double>::infinity();
+    m = std::max(m, log_w_[i]);
   }
-  // log Z += log sum_i W_i exp(inc_i);  log W_i <- log W_i + inc_i, normalised
-  std::vector<double> a(n_);
-  for (std::size_t i = 0; i < n_; ++i) a[i] = log_w_[i] + inc[i];
-  const double lse = log_sum_exp(a);
-  if (std::isfinite(lse))
-    for (std::size_t i = 0; i < n_; ++i) log_w_[i] = a[i] - lse;
+  if (!std::isfinite(m)) {
+    record_level(b, -std::numeric_limits<double>::infinity());  // throws: every weight is zero
+    return;
+  }
+  double s1 = 0.0, s2 = 0.0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double e = std::exp(log_w_[i] - m);
+    s1 += e;
+    s2 += e * e;
+  }
+  const double lse = m + std::log(s1);
+  for (std::size_t i = 0; i < n_; ++i) log_w_[i] -= lse;
+  ess_ = s1 * s1 / s2;
   record_level(b, lse);
 }
 
@@ -181,6 +195,7 @@ void smc_sampler::resample() {
   log_r_.swap(lr);
   log_ref_.swap(lref);
   log_w_.assign(n_, -std::log(double(n_)));
+  ess_ = double(n_);
   ++resamplings_;
 }
 
@@ -189,6 +204,11 @@ void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {
   for (std::size_t k = 0; k < n_; ++k)
     std::copy(x_.begin() + ancestors[k] * d_, x_.begin() + (ancestors[k] + 1) * d_, x.begin() + k * d_);
   x_.swap(x);
+  if (grad_.size() == x_.size()) {
+    for (std::size_t k = 0; k < n_; ++k)
+      std::copy(grad_.begin() + ancestors[k] * d_, grad_.begin() + (ancestors[k] + 1) * d_, x.begin() + k * d_);
+    grad_.swap(x);
+  }
 }
 
 double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
@@ -198,9 +218,17 @@ double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
   s.adapt_steps = 0;
   s.trace_particles = 0;
   s.simd = settings_.simd;
-  sampler inner(tempered_, s, x_, seed, exec);
+  // the tempered log density and gradient at x_ from the base's (the arithmetic of tempered_target)
+  const tempered_coefficients c = tempered_.coefficients();
+  // (log_r_ and grad_ move into the inner sampler: evaluate_base refills them after the moves)
+  std::vector<float> lr = std::move(log_r_), g = std::move(grad_);
+  exec.parallel_for((n_ + 1023) / 1024, [&](std::size_t task) {
+    for (std::size_t i = task * 1024; i < std::min(n_, (task + 1) * 1024); ++i)
+      tempered_combine<float>(c, d_, x_.data() + i * d_, lr[i], g.data() + i * d_);
+  });
+  sampler inner(tempered_, s, std::move(x_), std::move(lr), std::move(g), seed);
   inner.run(settings_.moves, exec);
-  x_ = inner.particles();
+  x_ = inner.take_particles();
   return inner.acceptance_rate();
 }
 
@@ -214,7 +242,7 @@ void smc_sampler::move(const executor& exec) {
   if (settings_.moves == 0) return;
   // a fresh Langevin sampler per level from the current particles, its noise keyed by (seed, level)
   const double acc = langevin_moves(seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
-  evaluations_ += static_cast<long>(n_) * (1 + settings_.moves);
+  evaluations_ += static_cast<long>(n_) * settings_.moves;
   if (settings_.move == "mala") {
     accepted_ += acc * double(n_) * settings_.moves;
     proposals_ += double(n_) * settings_.moves;

@@ -177,7 +177,8 @@ double smc_sampler::langevin_moves(std::uint64_t seed, const executor&) {
   DMT_CUDA_CHECK(cudaMemcpy(s.counters.data(), init, sizeof init, cudaMemcpyHostToDevice));
   s.target.visit([&](const auto& k) {
     const tempered_kernel<std::decay_t<decltype(k)>> tk{k, c, d_};
-    // a fresh chain per level, as the CPU's inner sampler: evaluate, then steps 0 .. moves-1
+    // a fresh chain per level: evaluate, then steps 0 .. moves-1 (the CPU forms the same log pi_b and
+    // gradient from evaluate_base's log R and gradient, tempered_combine, without this evaluation)
     launch_evaluate(tk, s.x.data(), n_, d_, s.log_r.data(), s.grad.data());
     sweep_args a{s.x.data(), nullptr, s.grad.data(), s.log_r.data(), s.scratch.data(), n_, d_, static_cast<float>(h_),
                  1.0f, make_philox_key(seed), 0, settings_.moves, nullptr, 0, 0, s.counters.data(),

@@ -63,6 +63,13 @@ class sampler : public particle_sampler {
   sampler(const target& t, sampler_settings settings, const std::vector<float>& x, std::uint64_t seed,
           const executor& exec = serial_executor());
 
+  // Starts from the given particles with the target's log R and gradient there (n and n x dim):
+  // no evaluation (SMC hands over the state it already evaluated).
+  sampler(const target& t, sampler_settings settings, std::vector<float> x, std::vector<float> log_r,
+          std::vector<float> grad, std::uint64_t seed);
+  // Moves the particles out (the sampler must not be run afterwards).
+  std::vector<float> take_particles() { return std::move(x_); }
+
   // Replaces the particles (n x dim) and re-evaluates the target there.
   void set_particles(const std::vector<float>& x, const executor& exec = serial_executor()) override;
 

@@ -113,7 +113,9 @@ class smc_sampler : public particle_sampler {
   double beta_ = 0.0;
   double log_z_ = 0.0;
   std::vector<float> x_, log_r_, empty_;
+  std::vector<float> grad_;  // grad log R at x_ (CPU: filled with log_r_, handed to the moves)
   std::vector<double> log_ref_, log_w_, ess_history_, beta_history_;
+  double ess_ = -1.0;  // CPU: 1 / sum W_i^2 of log_w_ as reweight / resample left it (< 0: not known)
   long evaluations_ = 0, resamplings_ = 0;
   double accepted_ = 0.0, proposals_ = 0.0;
 };
