@@ -276,6 +276,7 @@ void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bo
   const int d = d_;
   std::vector<T> x(d), grad(d), v(d), a(d), b(d), c(d);
   alignas(64) float buf[W];
+  std::vector<float> soa(static_cast<std::size_t>(d) * W);
   auto eval = [this](const T* xx, T* gg) {
     T lr;
     target_.evaluate_tile(xx, &lr, gg);
@@ -285,16 +286,20 @@ void sampler::sweep(std::size_t tile_begin, std::size_t tile_end, long steps, bo
   for (std::size_t tile = tile_begin; tile < tile_end; ++tile) {
     const std::size_t first = tile * W;
     const std::size_t count = std::min<std::size_t>(W, n_ - first);
+    // row-major particles <-> one SIMD batch per coordinate (each particle's row read
+    // or written once, contiguously, through soa); lanes past the end repeat the last particle
     auto load = [&](const std::vector<float>& src, T* dst) {
-      for (int j = 0; j < d; ++j) {
-        for (int l = 0; l < W; ++l) buf[l] = src[(first + std::min<std::size_t>(l, count - 1)) * d + j];
-        dst[j] = lane_io<T>::load(buf);
+      for (int l = 0; l < W; ++l) {
+        const float* row = src.data() + (first + std::min<std::size_t>(l, count - 1)) * d;
+        for (int j = 0; j < d; ++j) soa[j * W + l] = row[j];
       }
+      for (int j = 0; j < d; ++j) dst[j] = lane_io<T>::load(soa.data() + j * W);
     };
     auto store = [&](const T* src, std::vector<float>& dst) {
-      for (int j = 0; j < d; ++j) {
-        lane_io<T>::store(src[j], buf);
-        for (std::size_t l = 0; l < count; ++l) dst[(first + l) * d + j] = buf[l];
+      for (int j = 0; j < d; ++j) lane_io<T>::store(src[j], soa.data() + j * W);
+      for (std::size_t l = 0; l < count; ++l) {
+        float* row = dst.data() + (first + l) * d;
+        for (int j = 0; j < d; ++j) row[j] = soa[j * W + l];
       }
     };
     load(x_, x.data());
