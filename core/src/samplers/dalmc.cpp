@@ -226,7 +226,7 @@ void dalmc_sampler::set_particles(const std::vector<float>& x, const executor&) 
     throw input_error("expected " + std::to_string(n_) + " x " + std::to_string(d_) + " particles, got " +
                       std::to_string(x.size()) + " numbers");
   x_ = x;
-  log_r_stale_ = true;
+  log_r_.invalidate();
 }
 
 double dalmc_sampler::lambda_at(long k) const {
@@ -262,18 +262,13 @@ void dalmc_sampler::run(long steps, const executor& exec, const std::function<vo
       if (b >= 0) throw nonfinite_error(step_, b);
     evaluations_ += static_cast<long>(n_) * (lambda >= 1.0 ? 1 : score_.evaluations_per_point());
     ++step_;
-    log_r_stale_ = true;
+    log_r_.invalidate();
     if (progress) progress(k + 1);
   }
 }
 
 const std::vector<float>& dalmc_sampler::log_densities() const {
-  if (log_r_stale_) {
-    log_r_.resize(n_);
-    target_.evaluate(x_.data(), n_, log_r_.data(), nullptr);
-    log_r_stale_ = false;
-  }
-  return log_r_;
+  return log_r_.get(target_, x_, n_);
 }
 
 }  // namespace dmt

@@ -45,9 +45,6 @@ multalmc_settings parse_multalmc(const params& p) {
   if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
   if (s.path.noise == "student_t" && s.fast.integrator != "skrock")
     throw input_error("multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
-  s.chain_init = p.string("chain_init", s.chain_init);
-  if (s.chain_init != "centre" && s.chain_init != "particle")
-    throw input_error("multalmc: chain_init must be centre or particle (got '" + s.chain_init + "')");
   p.reject_unused("sampler multalmc");
   return s;
 }
@@ -91,7 +88,7 @@ void multalmc_sampler::init_chains(double lambda) {
   const double a = 1.0 / std::sqrt(lambda);
   centre_.resize(n_ * d_);
   for (std::size_t e = 0; e < n_ * d_; ++e) centre_[e] = static_cast<float>(a * x_[e]);
-  chains_.reset(settings_.chain_init == "particle" ? x_.data() : centre_.data());
+  chains_.reset(centre_.data(), x_.data());
 }
 
 void multalmc_sampler::set_particles(const std::vector<float>& x, const executor&) {
@@ -101,7 +98,7 @@ void multalmc_sampler::set_particles(const std::vector<float>& x, const executor
   x_ = x;
   init_chains(lambda_at(step_));
   score_valid_ = false;
-  log_r_stale_ = true;
+  log_r_.invalidate();
 }
 
 double multalmc_sampler::lambda_at(long k) const {
@@ -220,18 +217,13 @@ void multalmc_sampler::run(long steps, const executor& exec, const std::function
     evaluations_ += per_score(lambda) * (initial ? 2 : 1);
     score_valid_ = underdamped;
     ++step_;
-    log_r_stale_ = true;
+    log_r_.invalidate();
     if (progress) progress(k + 1);
   }
 }
 
 const std::vector<float>& multalmc_sampler::log_densities() const {
-  if (log_r_stale_) {
-    log_r_.resize(n_);
-    target_.evaluate(x_.data(), n_, log_r_.data(), nullptr);
-    log_r_stale_ = false;
-  }
-  return log_r_;
+  return log_r_.get(target_, x_, n_);
 }
 
 }  // namespace dmt

@@ -41,9 +41,6 @@ multcdiff_settings parse_multcdiff(const params& p) {
   if (!(s.forward.v0_scale > 0) || !std::isfinite(s.forward.v0_scale))
     throw input_error("multcdiff: v0_scale must be positive");
   s.fast = parse_posterior_chains(p, "multcdiff");
-  s.chain_init = p.string("chain_init", s.chain_init);
-  if (s.chain_init != "centre" && s.chain_init != "particle")
-    throw input_error("multcdiff: chain_init must be centre or particle (got '" + s.chain_init + "')");
   p.reject_unused("sampler multcdiff");
   return s;
 }
@@ -75,7 +72,7 @@ multcdiff_sampler::multcdiff_sampler(const target& t, multcdiff_settings setting
   }
   centre_.resize(nd);
   centre_block(settings_.horizon, 0, n_);
-  chains_.reset(settings_.chain_init == "particle" ? x_.data() : centre_.data());
+  chains_.reset(centre_.data(), x_.data());
 }
 
 double multcdiff_sampler::time_at(long k) const {
@@ -98,8 +95,8 @@ void multcdiff_sampler::set_particles(const std::vector<float>& x, const executo
   x_ = x;
   if (!v_.empty()) std::fill(v_.begin(), v_.end(), 0.0f);
   centre_block(time_at(step_), 0, n_);
-  chains_.reset(settings_.chain_init == "particle" ? x_.data() : centre_.data());
-  log_r_stale_ = true;
+  chains_.reset(centre_.data(), x_.data());
+  log_r_.invalidate();
 }
 
 void multcdiff_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
@@ -160,18 +157,13 @@ void multcdiff_sampler::run(long steps, const executor& exec, const std::functio
     for (long bi : bad)
       if (bi >= 0) throw nonfinite_error(step_, bi);
     ++step_;
-    log_r_stale_ = true;
+    log_r_.invalidate();
     if (progress) progress(k + 1);
   }
 }
 
 const std::vector<float>& multcdiff_sampler::log_densities() const {
-  if (log_r_stale_) {
-    log_r_.resize(n_);
-    target_.evaluate(x_.data(), n_, log_r_.data(), nullptr);
-    log_r_stale_ = false;
-  }
-  return log_r_;
+  return log_r_.get(target_, x_, n_);
 }
 
 }  // namespace dmt

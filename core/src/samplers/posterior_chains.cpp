@@ -27,6 +27,9 @@ posterior_chain_settings parse_posterior_chains(const params& p, const std::stri
     throw input_error(who + ": fast_stages must be between 1 and 64");
   s.damping = p.number("fast_damping", s.damping);
   if (!(s.damping >= 0) || !std::isfinite(s.damping)) throw input_error(who + ": fast_damping must be non-negative");
+  s.init = p.string("chain_init", s.init);
+  if (s.init != "centre" && s.init != "particle")
+    throw input_error(who + ": chain_init must be centre or particle (got '" + s.init + "')");
   return s;
 }
 
@@ -42,7 +45,8 @@ posterior_chains::posterior_chains(const target& t, posterior_chain_settings s, 
     throw input_error("posterior chains: Student-t noise needs the skrock integrator");
 }
 
-void posterior_chains::reset(const float* centre) {
+void posterior_chains::reset(const float* centre, const float* x) {
+  if (s_.init == "particle") centre = x;
   for (std::size_t i = 0; i < n_; ++i)
     for (std::size_t c = 0; c < chains_; ++c)
       for (std::size_t j = 0; j < d_; ++j) y_[(i * chains_ + c) * d_ + j] = centre[i * d_ + j];

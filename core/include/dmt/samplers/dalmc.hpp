@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dmt/rng/philox.hpp"
+#include "dmt/samplers/lazy_log_densities.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 
 namespace dmt {
@@ -92,8 +93,7 @@ class dalmc_sampler : public particle_sampler {
   long step_ = 0;
   long evaluations_ = 0;
   std::vector<float> x_, empty_;
-  mutable std::vector<float> log_r_;
-  mutable bool log_r_stale_ = true;
+  lazy_log_densities log_r_;
 };
 
 }  // namespace dmt

@@ -34,6 +34,7 @@
 
 #include "dmt/rng/philox.hpp"
 #include "dmt/samplers/dalmc.hpp"
+#include "dmt/samplers/lazy_log_densities.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/samplers/posterior_chains.hpp"
 
@@ -41,8 +42,7 @@ namespace dmt {
 
 struct multalmc_settings {
   dalmc_settings path;              // schedule, levels, steps_per_level, lambda_min, step_size (slow h)
-  std::string chain_init = "centre";  // centre (of the Gaussian factor, c(u)) | particle (x itself)
-  posterior_chain_settings fast;    // M chains per slow particle, fast steps, integrator
+  posterior_chain_settings fast;    // M chains per slow particle, fast steps, integrator, chain start
   std::string slow = "overdamped";  // overdamped | underdamped (OBABO)
   double friction = 1.0;            // underdamped: gamma
 };
@@ -87,8 +87,7 @@ class multalmc_sampler : public particle_sampler {
   posterior_chains chains_;
   std::vector<float> x_, v_, centre_, score_, empty_;
   bool score_valid_ = false;  // underdamped: score_ holds the estimate at the current x
-  mutable std::vector<float> log_r_;
-  mutable bool log_r_stale_ = true;
+  lazy_log_densities log_r_;
 };
 
 }  // namespace dmt

@@ -19,6 +19,7 @@
 
 #include "dmt/rng/philox.hpp"
 #include "dmt/samplers/linear_forward_process.hpp"
+#include "dmt/samplers/lazy_log_densities.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/samplers/posterior_chains.hpp"
 
@@ -31,8 +32,7 @@ struct multcdiff_settings {
   double t_min = 1e-3;              // the reverse process stops here
   std::string grid = "quadratic";   // quadratic | uniform
   double step_size = 0.01;          // ULA after the last level
-  std::string chain_init = "centre";  // centre (of the Gaussian factor, c(u)) | particle (x itself)
-  posterior_chain_settings fast;    // M chains per particle, fast steps, integrator
+  posterior_chain_settings fast;    // M chains per particle, fast steps, integrator, chain start
 };
 
 multcdiff_settings parse_multcdiff(const params& p);
@@ -66,8 +66,7 @@ class multcdiff_sampler : public particle_sampler {
   long step_ = 0, evaluations_ = 0;
   posterior_chains chains_;
   std::vector<float> x_, v_, centre_, empty_;
-  mutable std::vector<float> log_r_;
-  mutable bool log_r_stale_ = true;
+  lazy_log_densities log_r_;
 };
 
 }  // namespace dmt

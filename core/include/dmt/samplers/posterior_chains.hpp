@@ -27,19 +27,20 @@ struct posterior_chain_settings {
   std::string integrator = "exponential";  // exponential | skrock
   int stages = 10;                          // skrock: s
   double damping = 0.05;                    // skrock: eta
+  std::string init = "centre";              // chains start at the centre c_i (centre) or at the particle (particle)
   bool student = false;                     // p: Gaussian or product Student-t
   double df = 3.0;
 };
 
-// Reads fast_chains, fast_steps, fast_step_size, fast, fast_stages, fast_damping (messages prefixed
-// with `who`); `student` and `df` are the caller's.
+// Reads fast_chains, fast_steps, fast_step_size, fast, fast_stages, fast_damping, chain_init
+// (messages prefixed with `who`); `student` and `df` are the caller's.
 posterior_chain_settings parse_posterior_chains(const params& p, const std::string& who);
 
 class posterior_chains {
  public:
   posterior_chains(const target& t, posterior_chain_settings s, std::size_t particles, philox_key key);
-  // every chain of particle i at centre[i] (n x dim)
-  void reset(const float* centre);
+  // every chain of particle i at centre[i] or, with init = particle, at x[i] (both n x dim)
+  void reset(const float* centre, const float* x);
   // `steps` fast steps of the chains of particles [begin, end); centre: n x dim, the particles' c_i.
   void advance(std::size_t begin, std::size_t end, const float* centre, double a, double s2, std::uint32_t counter,
                long steps);
