@@ -39,8 +39,10 @@ posterior_chains::posterior_chains(const target& t, posterior_chain_settings s, 
       n_(particles),
       chains_(static_cast<std::size_t>(s_.chains)),
       d_(static_cast<std::size_t>(t.dim())),
-      key_(key),
-      y_(n_ * chains_ * d_) {
+      key_(key) {
+  // before the allocation: the sampler owning the chains checks the count only after constructing them
+  if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  y_.resize(n_ * chains_ * d_);
   if (s_.student && s_.integrator != "skrock")
     throw input_error("posterior chains: Student-t noise needs the skrock integrator");
 }
