@@ -66,6 +66,8 @@ expect_error "pnais gamma" "pnais: gamma must be in \(0, 1\] \(got 2.000000\)" s
 expect_error "multalmc fast chains" "multalmc: fast_chains must be between 1 and 4096" "${base[@]}" --target gmm25 --sampler multalmc --sampler-param fast_chains=0
 expect_error "multcdiff forward" "multcdiff: forward must be cld or ou \(got 'vp'\)" "${base[@]}" --target gmm25 --sampler multcdiff --sampler-param forward=vp
 expect_error "multcdiff horizon" "multcdiff: horizon must be finite and greater than t_min" "${base[@]}" --target gmm25 --sampler multcdiff --sampler-param horizon=0.0001
+expect_error "multcdiff noise" "multcdiff: noise must be gaussian or student_t \(got 'cauchy'\)" "${base[@]}" --target gmm25 --sampler multcdiff --sampler-param noise=cauchy
+expect_error "multcdiff df" "multcdiff: df must be positive" "${base[@]}" --target gmm25 --sampler multcdiff --sampler-param noise=student_t --sampler-param df=0
 expect_error "multcdiff particle count" "particle count must be below 2\^32" sample --steps 1 --out out/s.npy --target gmm25 --sampler multcdiff --particles 5000000000
 expect_error "repeats 0" "repeats must be between 1 and 100000 \(got 0\)" "${base[@]}" --target gmm25 --sampler smc --repeats 0
 expect_error "repeats without log Z" "--repeats estimates log Z's standard error; sampler 'mala' has no log Z" "${base[@]}" --target gmm25 --sampler mala --repeats 3

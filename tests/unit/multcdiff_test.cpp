@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -156,8 +157,84 @@ TEST(Multcdiff, ParameterErrors) {
   EXPECT_EQ(message(dmt::params().set("fast_chains", 0.0)), "multcdiff: fast_chains must be between 1 and 4096");
   EXPECT_EQ(message(dmt::params().set("chain_init", std::string("zero"))),
             "multcdiff: chain_init must be centre or particle (got 'zero')");
-  EXPECT_EQ(message(dmt::params().set("noise", std::string("student_t"))),
-            "unknown parameter 'noise' for sampler multcdiff");
+  EXPECT_EQ(message(dmt::params().set("noise", std::string("laplace"))),
+            "multcdiff: noise must be gaussian or student_t (got 'laplace')");
+  EXPECT_EQ(message(dmt::params().set("noise", std::string("student_t")).set("df", 0.0)),
+            "multcdiff: df must be positive");
+  EXPECT_EQ(message(dmt::params().set("df", -2.0)), "multcdiff: df must be positive");
+}
+
+// Student-t noise: the particles start from m(T) x_0 + product Student-t(df) noise with scale
+// sqrt(Sigma_xx(T)) (Sigma from the RK4 moments above). Kolmogorov-Smirnov distance of the 2 x 4000
+// standardised coordinates to the closed-form CDFs of df = 1 (Cauchy: 1/2 + atan(x) / pi) and df = 2
+// (1/2 + x / (2 sqrt(2 + x^2))), seed 11; bound sqrt(ln(2 / p) / (2 n)) at p = 1e-6 (0.0301). Gaussian
+// starts are 0.12 (df 1) / 0.05 (df 2) away; a missing sqrt on the scale fails too.
+TEST(Multcdiff, StudentTNoiseStartsFromTheProductTLaw) {
+  const auto t = dmt::make_target("gaussian", dmt::params().set("dim", 2.0));
+  for (const std::string forward : {"cld", "ou"}) {
+    const auto [m, s] = moments_by_rk4(process(forward), forward == "cld" ? 1.0 : 5.0);
+    for (const double df : {1.0, 2.0}) {
+      const dmt::multcdiff_sampler smp(
+          *t, dmt::parse_multcdiff(dmt::params().set("forward", forward).set("noise", std::string("student_t")).set("df", df)),
+          4000, 11);
+      std::vector<double> z(smp.particles().begin(), smp.particles().end());
+      for (double& v : z) v /= std::sqrt(s(0, 0));
+      std::sort(z.begin(), z.end());
+      const auto cdf = [df](double x) {
+        return df == 1.0 ? 0.5 + std::atan(x) / M_PI : 0.5 + x / (2.0 * std::sqrt(2.0 + x * x));
+      };
+      const double n = double(z.size());
+      double ks = 0.0;
+      for (std::size_t i = 0; i < z.size(); ++i)
+        ks = std::max({ks, std::abs(cdf(z[i]) - i / n), std::abs(cdf(z[i]) - (i + 1) / n)});
+      const double bound = std::sqrt(std::log(2.0 / 1e-6) / (2.0 * n));
+      std::printf("[ multcdiff ] %s student_t df %g, seed 11: KS %.4f (bound %.4f)\n", forward.c_str(), df, ks, bound);
+      EXPECT_LT(ks, bound) << forward << " df " << df;
+      EXPECT_EQ(smp.noise_scales().size(), z.size());
+    }
+  }
+}
+
+// The chains' per-coordinate scale g on the Gaussian factor (MultCDiff's Student-t noise): on the target
+// N(0, I) with centre c and precision kappa / g, the chain's stationary law is Gaussian with mean
+// (kappa / g) c / (kappa / g + 1) and variance 1 / (kappa / g + 1). Two particles with g = 1 and g = 9,
+// kappa = 4, c = (2, -1): the time average over 20 000 steps of step 0.2 (after 200 of burn-in) of 16
+// chains, for both integrators; tolerance 6 standard errors of the time average (integrated
+// autocorrelation time <= 1 + 2 / (1 - rho), rho the per-step contraction e^(-(kappa / g + 1) d)) plus
+// the exponential Euler / SK-ROCK step bias at d = 0.2 (at most 0.02 for the means: the exponential
+// Euler's stationary mean is exact for a Gaussian target, SK-ROCK's within 1 %).
+TEST(Multcdiff, PosteriorChainsApplyTheNoiseScale) {
+  const auto t = dmt::make_target("gaussian", dmt::params().set("dim", 2.0));
+  const double kappa = 4.0, d = 0.2;
+  const std::vector<float> centre = {2.0f, -1.0f, 2.0f, -1.0f}, scale = {1.0f, 1.0f, 9.0f, 9.0f};
+  for (const std::string integrator : {"exponential", "skrock"}) {
+    dmt::posterior_chain_settings ps;
+    ps.chains = 16;
+    ps.step_size = d;
+    ps.integrator = integrator;
+    ps.stages = 5;
+    dmt::posterior_chains ch(*t, ps, 2, dmt::make_philox_key(5));
+    ch.reset(centre.data(), centre.data());
+    ch.advance(0, 2, centre.data(), std::sqrt(kappa), 1.0, 0, 200, scale.data());
+    const long steps = 20000;
+    std::vector<double> sum(4, 0.0);
+    for (long f = 0; f < steps; ++f) {
+      ch.advance(0, 2, centre.data(), std::sqrt(kappa), 1.0, 200 + f, 1, scale.data());
+      for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t c = 0; c < 16; ++c)
+          for (int j = 0; j < 2; ++j) sum[i * 2 + j] += ch.chain(i, c)[j];
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+      const double prec = kappa / scale[2 * i] + 1.0, rho = std::exp(-prec * d);
+      const double se = std::sqrt(1.0 / prec * (1.0 + 2.0 / (1.0 - rho)) / (16.0 * steps));
+      for (int j = 0; j < 2; ++j) {
+        const double mean = sum[i * 2 + j] / (16.0 * steps), exact = (kappa / scale[2 * i]) * centre[j] / prec;
+        std::printf("[ multcdiff ] chains %s, seed 5, g %g: mean %.4f vs %.4f (se %.4f)\n", integrator.c_str(),
+                    scale[2 * i], mean, exact, se);
+        EXPECT_NEAR(mean, exact, 6.0 * se + 0.02) << integrator << " g " << scale[2 * i] << " j " << j;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -10,7 +10,7 @@
 namespace dmt {
 namespace {
 
-constexpr std::uint32_t kInitPurpose = 0x3C0001u, kSlowPurpose = 0x3C0002u;
+constexpr std::uint32_t kInitPurpose = 0x3C0001u, kSlowPurpose = 0x3C0002u, kScalePurpose = 0x3C0003u;
 constexpr std::size_t kParticlesPerTask = 32;
 
 }  // namespace
@@ -40,6 +40,11 @@ multcdiff_settings parse_multcdiff(const params& p) {
   s.forward.v0_scale = p.number("v0_scale", s.forward.v0_scale);
   if (!(s.forward.v0_scale > 0) || !std::isfinite(s.forward.v0_scale))
     throw input_error("multcdiff: v0_scale must be positive");
+  s.noise = p.string("noise", s.noise);
+  if (s.noise != "gaussian" && s.noise != "student_t")
+    throw input_error("multcdiff: noise must be gaussian or student_t (got '" + s.noise + "')");
+  s.df = p.number("df", s.df);
+  if (!(s.df > 0) || !std::isfinite(s.df)) throw input_error("multcdiff: df must be positive");
   s.fast = parse_posterior_chains(p, "multcdiff");
   p.reject_unused("sampler multcdiff");
   return s;
@@ -62,12 +67,23 @@ multcdiff_sampler::multcdiff_sampler(const target& t, multcdiff_settings setting
   // u ~ N(0, Sigma(T)) per coordinate
   const Eigen::LLT<Eigen::MatrixXd> llt(settings_.forward.covariance(settings_.horizon));
   const Eigen::MatrixXd l = llt.matrixL();
+  if (settings_.noise == "student_t") {  // g = df / chi^2_df, chi^2_df = 2 Gamma(df / 2)
+    scale_.resize(nd);
+    for (std::size_t i = 0; i < n_; ++i) {
+      philox_stream rng(key_, static_cast<std::uint32_t>(i), kScalePurpose);
+      for (int j = 0; j < d_; ++j) {  // clamped so that a gamma draw of 0 (tiny df) stays finite
+        const double g = settings_.df / (2.0 * rng.gamma(0.5 * settings_.df));
+        scale_[i * d_ + j] = static_cast<float>(std::clamp(g, 1e-30, 1e30));
+      }
+    }
+  }
   for (std::size_t i = 0; i < n_; ++i) {
     philox_stream rng(key_, static_cast<std::uint32_t>(i), kInitPurpose);
     for (int j = 0; j < d_; ++j) {
+      const double r = scale_.empty() ? 1.0 : std::sqrt(double(scale_[i * d_ + j]));
       const double z0 = rng.normal();
-      x_[i * d_ + j] = static_cast<float>(l(0, 0) * z0);
-      if (cld) v_[i * d_ + j] = static_cast<float>(l(1, 0) * z0 + l(1, 1) * rng.normal());
+      x_[i * d_ + j] = static_cast<float>(r * l(0, 0) * z0);
+      if (cld) v_[i * d_ + j] = static_cast<float>(r * (l(1, 0) * z0 + l(1, 1) * rng.normal()));
     }
   }
   centre_.resize(nd);
@@ -131,7 +147,8 @@ void multcdiff_sampler::run(long steps, const executor& exec, const std::functio
       exec.parallel_for(tasks, [&](std::size_t task) {
         const std::size_t begin = task * kParticlesPerTask, end = std::min(n_, begin + kParticlesPerTask);
         centre_block(t0, begin, end);
-        chains_.advance(begin, end, centre_.data(), std::sqrt(post.kappa), 1.0, counter, settings_.fast.steps);
+        chains_.advance(begin, end, centre_.data(), std::sqrt(post.kappa), 1.0, counter, settings_.fast.steps,
+                        scale_.empty() ? nullptr : scale_.data());
         for (std::size_t i = begin; i < end; ++i) {
           philox_stream rng(key_, static_cast<std::uint32_t>(i), kSlowPurpose, step);
           for (int j = 0; j < d_; ++j) {
@@ -139,14 +156,15 @@ void multcdiff_sampler::run(long steps, const executor& exec, const std::functio
             for (std::size_t ch = 0; ch < m; ++ch) y += chains_.chain(i, ch)[j];
             y /= double(m);
             const std::size_t e = i * d_ + j;
+            const double r = scale_.empty() ? 1.0 : std::sqrt(double(scale_[e]));  // noise sqrt(g) L xi
             if (cld) {
-              const double x = x_[e], v = v_[e], z0 = rng.normal(), z1 = rng.normal();
+              const double x = x_[e], v = v_[e], z0 = r * rng.normal(), z1 = r * rng.normal();
               x_[e] = static_cast<float>(c.phi(0, 0) * x + c.phi(0, 1) * v + c.gain[0] * y + c.chol(0, 0) * z0);
               v_[e] = static_cast<float>(c.phi(1, 0) * x + c.phi(1, 1) * v + c.gain[1] * y + c.chol(1, 0) * z0 +
                                          c.chol(1, 1) * z1);
               if (!std::isfinite(v_[e]) && bad[task] < 0) bad[task] = static_cast<long>(i);
             } else {
-              x_[e] = static_cast<float>(c.phi(0, 0) * x_[e] + c.gain[0] * y + c.chol(0, 0) * rng.normal());
+              x_[e] = static_cast<float>(c.phi(0, 0) * x_[e] + c.gain[0] * y + c.chol(0, 0) * r * rng.normal());
             }
             if (!std::isfinite(x_[e]) && bad[task] < 0) bad[task] = static_cast<long>(i);
           }

@@ -1,6 +1,7 @@
 #include "dmt/samplers/posterior_chains.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "dmt/params.hpp"
 #include "dmt/rng/stream.hpp"
@@ -55,20 +56,30 @@ void posterior_chains::reset(const float* centre, const float* x) {
 }
 
 void posterior_chains::advance(std::size_t begin, std::size_t end, const float* centre, double a, double s2,
-                               std::uint32_t counter, long steps) {
+                               std::uint32_t counter, long steps, const float* scale) {
+  if (scale && s_.student) throw std::logic_error("posterior_chains: a noise scale with Student-t p");
   if (s_.integrator == "skrock")
-    skrock(begin, end, centre, a, s2, counter, steps);
+    skrock(begin, end, centre, a, s2, counter, steps, scale);
   else
-    exponential(begin, end, centre, a * a / s2, counter, steps);
+    exponential(begin, end, centre, a * a / s2, counter, steps, scale);
 }
 
 void posterior_chains::exponential(std::size_t begin, std::size_t end, const float* centre, double kappa,
-                                   std::uint32_t counter, long steps) {
+                                   std::uint32_t counter, long steps, const float* scale) {
   const std::size_t m = chains_, rows = (end - begin) * m;
   const double del = s_.step_size;
-  const double decay = std::exp(-kappa * del);
-  const double drift_gain = -std::expm1(-kappa * del) / kappa;  // (1 - e^{-kappa d}) / kappa -> d as kappa -> 0
-  const double noise = std::sqrt(-std::expm1(-2 * kappa * del) / kappa);
+  struct coefficients {
+    double decay, drift_gain, noise;
+  };
+  const auto make = [del](double k) {  // (1 - e^{-k d}) / k -> d as k -> 0
+    return coefficients{std::exp(-k * del), -std::expm1(-k * del) / k, std::sqrt(-std::expm1(-2 * k * del) / k)};
+  };
+  const coefficients common = make(kappa);
+  std::vector<coefficients> own;  // per particle coordinate when scaled
+  if (scale) {
+    own.resize((end - begin) * d_);
+    for (std::size_t e = 0; e < own.size(); ++e) own[e] = make(kappa / double(scale[begin * d_ + e]));
+  }
   std::vector<float> lr(rows), g(rows * d_);
   float* y = y_.data() + begin * m * d_;
   for (long f = 0; f < steps; ++f) {
@@ -79,10 +90,11 @@ void posterior_chains::exponential(std::size_t begin, std::size_t end, const flo
                           counter + static_cast<std::uint32_t>(f));
         const std::size_t r = (i - begin) * m + c;
         for (std::size_t j = 0; j < d_; ++j) {
+          const coefficients& k = scale ? own[(i - begin) * d_ + j] : common;
           const double cj = centre[i * d_ + j];
           const double yj = y[r * d_ + j];
           y[r * d_ + j] =
-              static_cast<float>(cj + decay * (yj - cj) + drift_gain * g[r * d_ + j] + noise * rng.normal());
+              static_cast<float>(cj + k.decay * (yj - cj) + k.drift_gain * g[r * d_ + j] + k.noise * rng.normal());
         }
       }
   }
@@ -92,14 +104,18 @@ void posterior_chains::exponential(std::size_t begin, std::size_t end, const flo
 // the block at once per stage: Q = sqrt(2 d) xi; K_0 = y; K_1 = y + mu_1 d G(y + nu_1 Q) + k_1 Q;
 // K_j = mu_j d G(K_{j-1}) + nu_j K_{j-1} + (1 - nu_j) K_{j-2}; y <- K_s (as langevin_steps.hpp's skrock_step).
 void posterior_chains::skrock(std::size_t begin, std::size_t end, const float* centre, double a, double s2,
-                              std::uint32_t counter, long steps) {
+                              std::uint32_t counter, long steps, const float* scale) {
   const std::size_t m = chains_, rows = (end - begin) * m, dd = d_;
   const double kappa = a * a / s2, del = s_.step_size, df = s_.df;
   const skrock_coefficients c = make_skrock_coefficients(s_.stages, s_.damping);
   std::vector<float> lr(rows), g(rows * dd), q(rows * dd), prev(rows * dd), stage(rows * dd), cen(rows * dd);
+  std::vector<double> kap(scale ? rows * dd : 0);  // per-element precision when scaled
   float* y = y_.data() + begin * m * dd;
   for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t j = 0; j < dd; ++j) cen[r * dd + j] = centre[(begin + r / m) * dd + j];
+    for (std::size_t j = 0; j < dd; ++j) {
+      cen[r * dd + j] = centre[(begin + r / m) * dd + j];
+      if (scale) kap[r * dd + j] = kappa / double(scale[(begin + r / m) * dd + j]);
+    }
   const auto drift = [&](const float* at) {  // g <- G(at)
     target_.evaluate(at, rows, lr.data(), g.data());
     if (s_.student) {  // + a (df + 1) v / (df s2 + v^2), v = a (c - y)
@@ -108,7 +124,8 @@ void posterior_chains::skrock(std::size_t begin, std::size_t end, const float* c
         g[e] = static_cast<float>(g[e] + a * (df + 1.0) * v / (df * s2 + v * v));
       }
     } else {
-      for (std::size_t e = 0; e < rows * dd; ++e) g[e] = static_cast<float>(g[e] - kappa * (double(at[e]) - cen[e]));
+      for (std::size_t e = 0; e < rows * dd; ++e)
+        g[e] = static_cast<float>(g[e] - (scale ? kap[e] : kappa) * (double(at[e]) - cen[e]));
     }
   };
   const double sq = std::sqrt(2.0 * del);

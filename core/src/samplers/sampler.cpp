@@ -165,6 +165,8 @@ std::vector<component_doc> sampler_docs() {
         {"mass", "0.25", "cld: mass M (friction 2 sqrt(M): critical damping)"},
         {"v0_scale", "0.04", "cld: initial velocity variance v0_scale x M"},
         {"step_size", "0.01", "ULA step size after the last level"},
+        {"noise", "gaussian", "forward noise: gaussian or student_t (a Gaussian scale mixture per coordinate)"},
+        {"df", "3", "student_t: degrees of freedom"},
         {"fast_chains", "4", "M, fast chains per particle"},
         {"fast_steps", "5", "fast steps per slow step"},
         {"fast_step_size", "0.05", "fast step size (fast time)"},

@@ -9,7 +9,13 @@
 // from the chains at its start
 // (an exponential integrator, first order in h; the stiff linear part is taken exactly); `levels`
 // steps on a grid t_k = t_min + (T - t_min) (1 - k / levels)^2 (quadratic: finer near the data) or
-// uniform. Particles start from N(0, Sigma(T)), their chains at c(u). After the last level the steps
+// uniform. Particles start from N(0, Sigma(T)), their chains at c(u).
+// Student-t noise (`noise = student_t`, `df`): every coordinate j of particle i carries a scale
+// g_ij ~ InvGamma(df/2, df/2), drawn once, that multiplies the forward diffusion G G^T and Sigma_0; given
+// g, u_t | x_0 ~ N(m(t) x_0, g Sigma(t)), so over g the forward kernel is m(t) x_0 plus product
+// Student-t noise (the heavy-tailed paths of DALMC / MultALMC) while each particle still follows an
+// exact Gaussian diffusion: A and psi B of the reverse step are unchanged, its noise is sqrt(g) L xi,
+// the posterior factor's precision is kappa / g, and the start is sqrt(g) N(0, Sigma(T)). After the last level the steps
 // are ULA on the target (step_size). Every random number is keyed by (seed, particle, chain, step):
 // deterministic, independent of the threads.
 #pragma once
@@ -32,6 +38,8 @@ struct multcdiff_settings {
   double t_min = 1e-3;              // the reverse process stops here
   std::string grid = "quadratic";   // quadratic | uniform
   double step_size = 0.01;          // ULA after the last level
+  std::string noise = "gaussian";   // gaussian | student_t
+  double df = 3.0;                  // student_t: degrees of freedom
   posterior_chain_settings fast;    // M chains per particle, fast steps, integrator, chain start
 };
 
@@ -55,6 +63,8 @@ class multcdiff_sampler : public particle_sampler {
   long energy_evaluations() const override { return evaluations_; }
   // the forward time at the start of slow step k (t_min from step `levels` on)
   double time_at(long k) const;
+  // student_t: the noise scales g_ij (n x dim); empty for Gaussian noise
+  const std::vector<float>& noise_scales() const { return scale_; }
 
  private:
   void centre_block(double t, std::size_t begin, std::size_t end);
@@ -65,7 +75,7 @@ class multcdiff_sampler : public particle_sampler {
   philox_key key_;
   long step_ = 0, evaluations_ = 0;
   posterior_chains chains_;
-  std::vector<float> x_, v_, centre_, empty_;
+  std::vector<float> x_, v_, centre_, scale_, empty_;
   lazy_log_densities log_r_;
 };
 

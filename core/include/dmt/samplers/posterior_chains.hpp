@@ -2,7 +2,9 @@
 // multiscale samplers (MultALMC, MultCDiff; arXiv 2509.19276): for particle i with centre c_i,
 //   rho_i(y) proportional to pi(y) p(a (c_i - y) / sqrt(s2)),
 // p the standard Gaussian (then rho_i = pi(y) N(y; c_i, s2 / a^2 I), precision kappa = a^2 / s2) or
-// the product Student-t with `df` degrees of freedom. M chains per particle, advanced by
+// the product Student-t with `df` degrees of freedom. With Gaussian p, an optional per-coordinate
+// scale g_ij multiplies s2 (precision kappa / g_ij): the Gaussian scale mixture behind MultCDiff's
+// Student-t noise. M chains per particle, advanced by
 // - exponential Euler (Gaussian p only), which takes the stiff Gaussian factor exactly with
 //   g = grad log pi(y) held fixed over the step d:
 //     y <- c + e^(-kappa d) (y - c) + (1 - e^(-kappa d)) / kappa g + sqrt((1 - e^(-2 kappa d)) / kappa) xi;
@@ -41,9 +43,10 @@ class posterior_chains {
   posterior_chains(const target& t, posterior_chain_settings s, std::size_t particles, philox_key key);
   // every chain of particle i at centre[i] or, with init = particle, at x[i] (both n x dim)
   void reset(const float* centre, const float* x);
-  // `steps` fast steps of the chains of particles [begin, end); centre: n x dim, the particles' c_i.
+  // `steps` fast steps of the chains of particles [begin, end); centre: n x dim, the particles' c_i;
+  // scale: null, or n x dim factors g_ij on s2 (Gaussian p only).
   void advance(std::size_t begin, std::size_t end, const float* centre, double a, double s2, std::uint32_t counter,
-               long steps);
+               long steps, const float* scale = nullptr);
   // chain m of particle i: dim numbers
   const float* chain(std::size_t i, std::size_t m) const { return y_.data() + (i * chains_ + m) * d_; }
   const std::vector<float>& states() const { return y_; }
@@ -53,9 +56,9 @@ class posterior_chains {
 
  private:
   void exponential(std::size_t begin, std::size_t end, const float* centre, double kappa, std::uint32_t counter,
-                   long steps);
+                   long steps, const float* scale);
   void skrock(std::size_t begin, std::size_t end, const float* centre, double a, double s2, std::uint32_t counter,
-              long steps);
+              long steps, const float* scale);
   const target& target_;
   posterior_chain_settings s_;
   std::size_t n_, chains_;
