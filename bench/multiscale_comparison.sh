@@ -28,8 +28,8 @@ for target in gmm40 doublewell; do
     cdiff=(--sampler-param fast_step_size=0.02 --sampler-param chain_init=particle)
   fi
   declare -A rows=(
-    [smc_reference_1]="--sampler smc --sampler-param schedule=linear --sampler-param levels=100 --sampler-param moves=19"
-    [smc_reference_wide]="--sampler smc --sampler-param schedule=linear --sampler-param levels=100 --sampler-param moves=19 --sampler-param reference_scale=$wide"
+    [smc_reference_1]="--sampler smc --sampler-param schedule=linear --sampler-param levels=100 --sampler-param moves=20"
+    [smc_reference_wide]="--sampler smc --sampler-param schedule=linear --sampler-param levels=100 --sampler-param moves=20 --sampler-param reference_scale=$wide"
     [multalmc]="--sampler multalmc ${almc[*]}"
     [multcdiff]="--sampler multcdiff ${cdiff[*]}"
   )

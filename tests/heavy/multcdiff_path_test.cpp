@@ -127,7 +127,7 @@ struct comparison {
   long smc_evals, almc_evals, cdiff_evals;
 };
 
-// SMC with its default N(0, I) reference (100 linear temperatures, 19 MALA moves each), MultALMC and
+// SMC with its default N(0, I) reference (100 linear temperatures, 20 MALA moves each), MultALMC and
 // MultCDiff, 2000 particles, seed 1, about 4.0 M target evaluations each (bench/multiscale_comparison.sh
 // runs the same rows for seeds 1-3, with the floors and an SMC with a wide reference).
 comparison compare(const std::string& name, const dmt::params& almc_params, const dmt::params& cdiff_params) {
@@ -135,7 +135,7 @@ comparison compare(const std::string& name, const dmt::params& almc_params, cons
   const std::size_t n = 2000;
   dmt::thread_pool pool(2);
   auto smc = dmt::make_particle_sampler(
-      "smc", dmt::params().set("schedule", std::string("linear")).set("levels", 100.0).set("moves", 19.0), *t, n, 1, pool);
+      "smc", dmt::params().set("schedule", std::string("linear")).set("levels", 100.0).set("moves", 20.0), *t, n, 1, pool);
   smc->run(100, pool);
   auto almc = dmt::make_particle_sampler("multalmc", almc_params, *t, n, 1, pool);
   almc->run(100, pool);

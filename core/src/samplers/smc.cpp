@@ -74,6 +74,8 @@ smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t par
     const philox_key key = make_philox_key(seed);
     for (std::size_t i = 0; i < n_; ++i)
       smc_initial_particle(key, static_cast<std::uint32_t>(i), d_, settings_.reference_scale, x_.data() + i * d_);
+    tiled_ = settings_.simd;
+    if (tiled_) tiles_from_rows();
   }
   log_w_.assign(n_, -std::log(double(n_)));
   beta_history_.push_back(0.0);
@@ -83,7 +85,13 @@ void smc_sampler::set_particles(const std::vector<float>&, const executor&) {
   throw input_error("smc starts from its Gaussian reference; it takes no initial particles");
 }
 
+const std::vector<float>& smc_sampler::particles() const {
+  if (tiled_ && rows_stale_) rows_from_tiles();
+  return x_;
+}
+
 void smc_sampler::evaluate_base(const executor& exec) {
+  if (tiled_) return tiled_evaluate_base(exec);
   log_r_.resize(n_);
   grad_.resize(n_ * d_);
   // with the gradient: the next level's moves start from it (no evaluation of their own)
@@ -200,6 +208,7 @@ void smc_sampler::resample() {
 }
 
 void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {
+  if (tiled_) return tiled_gather(ancestors);
   std::vector<float> x(n_ * d_);
   for (std::size_t k = 0; k < n_; ++k)
     std::copy(x_.begin() + ancestors[k] * d_, x_.begin() + (ancestors[k] + 1) * d_, x.begin() + k * d_);
@@ -212,6 +221,7 @@ void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {
 }
 
 double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
+  if (tiled_) return tiled_moves(seed, exec);
   sampler_settings s;
   s.kind = settings_.move;
   s.step_size = h_;
@@ -233,6 +243,7 @@ double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
 }
 
 bool smc_sampler::particles_finite() const {
+  if (tiled_) return tiled_finite();
   for (float v : x_)
     if (!std::isfinite(v)) return false;
   return true;
@@ -249,7 +260,7 @@ void smc_sampler::move(const executor& exec) {
     if (settings_.adapt_step && std::isfinite(acc))
       h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
   }
-  evaluate_base(exec);
+  if (!tiled_) evaluate_base(exec);  // the tiled moves keep log R, its gradient and log pi_0
 }
 
 void smc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {

@@ -53,7 +53,8 @@ class smc_sampler : public particle_sampler {
 
   void run(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {}) override;
   void set_particles(const std::vector<float>&, const executor&) override;
-  const std::vector<float>& particles() const override { return x_; }
+  // (on the SIMD path the particles live in tiles: rows are gathered from them when asked for)
+  const std::vector<float>& particles() const override;
   const std::vector<float>& log_densities() const override { return log_r_; }
   std::size_t size() const override { return n_; }
   long steps_done() const override { return step_; }
@@ -88,6 +89,20 @@ class smc_sampler : public particle_sampler {
   virtual double langevin_moves(std::uint64_t seed, const executor& exec);
   virtual bool particles_finite() const;
 
+  // The CPU's SIMD path (settings.simd, host particles; smc_tiles.cpp) keeps the particles and
+  // grad log R across levels in tiles of W = lanes<float_batch> particles, coordinate-major inside a
+  // tile (x_tiles_[(t d + j) W + l], the lanes past n repeating the last particle), and fuses each
+  // level's move: the tempered log density and gradient formed from the stored log R, the MALA / ULA
+  // steps, and log R, its gradient and log pi_0 kept for the next reweighting (one target evaluation
+  // per move; no evaluation of its own per level). Same arithmetic, noise and results as the row-major
+  // path through `sampler` that it replaces.
+  void tiled_evaluate_base(const executor& exec);
+  void tiled_gather(const std::vector<std::uint32_t>& ancestors);
+  double tiled_moves(std::uint64_t seed, const executor& exec);
+  bool tiled_finite() const;
+  void tiles_from_rows();
+  void rows_from_tiles() const;
+
   // The weight logic; the CUDA SMC runs it on the device (its weights stay there).
   virtual double next_beta() const;
   // The adaptive schedule's bisection: the largest step delta whose conditional ESS cess(delta)
@@ -112,7 +127,11 @@ class smc_sampler : public particle_sampler {
   long step_ = 0;
   double beta_ = 0.0;
   double log_z_ = 0.0;
-  std::vector<float> x_, log_r_, empty_;
+  mutable std::vector<float> x_;  // rows (tiled: a cache filled by particles())
+  std::vector<float> log_r_, empty_;
+  bool tiled_ = false;
+  mutable bool rows_stale_ = false;
+  std::vector<float> x_tiles_, grad_tiles_, x_spare_, grad_spare_;  // spares: resampling's targets
   std::vector<float> grad_;  // grad log R at x_ (CPU: filled with log_r_, handed to the moves)
   std::vector<double> log_ref_, log_w_, ess_history_, beta_history_;
   double ess_ = -1.0;  // CPU: 1 / sum W_i^2 of log_w_ as reweight / resample left it (< 0: not known)
