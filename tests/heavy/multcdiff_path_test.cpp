@@ -152,9 +152,9 @@ comparison compare(const std::string& name, const dmt::params& almc_params, cons
 
 // The direction of the multiscale paper's comparison (arXiv 2509.19276, W2 on 40-MoG d = 2: SMC 4.79,
 // MultALMC 0.91, MultCDiff 0.93; DW10: SMC 11.86, MultALMC 4.48, MultCDiff 4.23), W2 exact (Hungarian)
-// to 2000 exact samples. gmm40: measured SMC 32.0, MultALMC 21.6, MultCDiff 11.1 (the floor of two
+// to 2000 exact samples. gmm40: measured SMC 32.1, MultALMC 21.6, MultCDiff 11.1 (the floor of two
 // exact sample sets is 5.0); asserted: each multiscale sampler at least 5 below SMC. (An SMC with a
-// reference as wide as the mixture, N(0, 25^2 I), reaches 4.5-5.5 at this budget and beats both:
+// reference as wide as the mixture, N(0, 25^2 I), reaches 5.2-6.5 at this budget and beats both:
 // bench/README.md.)
 TEST(Multiscale, BeatSmcOnGmm40AtAnEqualBudget) {
   const comparison c = compare("gmm40",
@@ -169,8 +169,8 @@ TEST(Multiscale, BeatSmcOnGmm40AtAnEqualBudget) {
 }
 
 // doublewell(10, 5, 3): every sampler is near the floor of 2000 samples (1.833), so the differences are
-// small but of one sign on seeds 1-3 (SMC - MultALMC 0.096 / 0.069 / 0.038, SMC - MultCDiff 0.122 /
-// 0.124 / 0.088; bench/README.md). Asserted at seed 1: both at least 0.02 below SMC. The fast chains
+// small but of one sign on seeds 1-3 (SMC - MultALMC 0.045 / 0.028 / 0.001, SMC - MultCDiff 0.071 /
+// 0.083 / 0.052; bench/README.md). Asserted at seed 1: both at least 0.02 below SMC. The fast chains
 // start at the particles (their start x / sqrt(lambda_0) puts them where the quartic's gradient
 // overflows) and take steps of 0.02 (0.05 is unstable in the wells' walls).
 TEST(Multiscale, BeatSmcOnDoublewellAtAnEqualBudget) {

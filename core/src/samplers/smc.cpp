@@ -7,18 +7,27 @@
 #include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
+#include "dmt/samplers/slice_step.hpp"
 
 namespace dmt {
 namespace {
 
-constexpr std::uint32_t kResamplePurpose = 0x5C0002u;
+constexpr std::uint32_t kResamplePurpose = 0x5C0002u, kSlicePurpose = 0x5C0003u;
 
 }  // namespace
 
 smc_settings parse_smc(const params& p) {
   smc_settings s;
   s.move = p.string("move", s.move);
-  if (s.move != "mala" && s.move != "ula") throw input_error("smc: move must be mala or ula (got '" + s.move + "')");
+  if (s.move != "mala" && s.move != "ula" && s.move != "slice")
+    throw input_error("smc: move must be mala, ula or slice (got '" + s.move + "')");
+  if (s.move == "slice") {
+    s.slice_width = p.number("slice_width", s.slice_width);
+    if (!(s.slice_width > 0) || !std::isfinite(s.slice_width)) throw input_error("smc: slice_width must be positive");
+    const long m = p.integer("slice_max_steps", s.slice_max_steps);
+    if (m < 1 || m > 1000000) throw input_error("smc: slice_max_steps must be between 1 and 1e6");
+    s.slice_max_steps = static_cast<int>(m);
+  }
   s.step_size = p.number("step_size", s.step_size);
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("smc: step_size must be positive");
   s.target_accept = p.number("target_accept", s.target_accept);
@@ -74,7 +83,7 @@ smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t par
     const philox_key key = make_philox_key(seed);
     for (std::size_t i = 0; i < n_; ++i)
       smc_initial_particle(key, static_cast<std::uint32_t>(i), d_, settings_.reference_scale, x_.data() + i * d_);
-    tiled_ = settings_.simd;
+    tiled_ = settings_.simd && settings_.move != "slice";
     if (tiled_) tiles_from_rows();
   }
   log_w_.assign(n_, -std::log(double(n_)));
@@ -102,7 +111,7 @@ void smc_sampler::evaluate_base(const executor& exec) {
 }
 
 double smc_sampler::acceptance_rate() const {
-  if (settings_.move == "ula") return 1.0;
+  if (settings_.move != "mala") return 1.0;
   return proposals_ > 0 ? accepted_ / proposals_ : std::numeric_limits<double>::quiet_NaN();
 }
 
@@ -249,8 +258,49 @@ bool smc_sampler::particles_finite() const {
   return true;
 }
 
+void smc_sampler::slice_moves(std::uint64_t seed, const executor& exec) {
+  // widths: slice_width x the weighted standard deviation of each coordinate (at least 1e-6)
+  std::vector<double> mean(d_, 0.0), var(d_, 0.0), width(d_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double w = std::exp(log_w_[i]);
+    for (int j = 0; j < d_; ++j) mean[j] += w * x_[i * d_ + j];
+  }
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double w = std::exp(log_w_[i]);
+    for (int j = 0; j < d_; ++j) var[j] += w * (x_[i * d_ + j] - mean[j]) * (x_[i * d_ + j] - mean[j]);
+  }
+  for (int j = 0; j < d_; ++j) width[j] = settings_.slice_width * std::max(std::sqrt(var[j]), 1e-6);
+  const philox_key key = make_philox_key(seed);
+  constexpr std::size_t kChunk = 64;
+  const std::size_t chunks = (n_ + kChunk - 1) / kChunk;
+  std::vector<long> evals(chunks, 0);
+  exec.parallel_for(chunks, [&](std::size_t c) {
+    std::vector<float> g(d_);
+    const auto f = [&](const float* at) {
+      float lr;
+      tempered_.evaluate_tile(at, &lr, g.data());
+      return double(lr);
+    };
+    for (std::size_t i = c * kChunk; i < std::min(n_, (c + 1) * kChunk); ++i) {
+      float* xi = x_.data() + i * d_;
+      double fx = f(xi);
+      ++evals[c];
+      for (int m = 0; m < settings_.moves; ++m) {
+        philox_stream rng(key, static_cast<std::uint32_t>(i), kSlicePurpose, static_cast<std::uint32_t>(m));
+        evals[c] += slice_sweep(f, d_, xi, fx, width.data(), settings_.slice_max_steps, rng);
+      }
+    }
+  });
+  for (long e : evals) evaluations_ += e;
+}
+
 void smc_sampler::move(const executor& exec) {
   if (settings_.moves == 0) return;
+  if (settings_.move == "slice") {
+    slice_moves(seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
+    evaluate_base(exec);
+    return;
+  }
   // a fresh Langevin sampler per level from the current particles, its noise keyed by (seed, level)
   const double acc = langevin_moves(seed_ * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step_) + 1, exec);
   evaluations_ += static_cast<long>(n_) * settings_.moves;

@@ -70,6 +70,7 @@ struct smc_sampler::device_state {
 
 smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed)
     : dmt::smc_sampler(t, std::move(settings), particles, seed, deferred{false}) {
+  if (settings_.move == "slice") throw input_error("smc: move slice runs on the CPU only (--device cpu)");
   dev_ = std::make_unique<device_state>(t, n_);
   dev_->x.resize(n_ * static_cast<std::size_t>(d_));
   initial_kernel<<<blocks_for(n_, 128), 128>>>(make_philox_key(seed), n_, d_, settings_.reference_scale, dev_->x.data());

@@ -6,6 +6,9 @@
 // ULA steps invariant for (or approximating) pi_b'. The schedule is adaptive (the next b is found
 // by bisection so that the conditional ESS of the increments stays at ess_target x N), linear in
 // `levels` steps, or given. After b = 1, steps are MCMC moves on the target with fixed weights.
+// `move = slice`: each move is a sweep of coordinatewise slice sampling (slice_step.hpp) on pi_b,
+// its interval widths w_j the particles' weighted standard deviations times slice_width: exact for
+// pi_b at any scale (MALA's single step size cannot enter a funnel's neck).
 // Deterministic for a seed and independent of the thread count.
 #pragma once
 #include <cstdint>
@@ -30,7 +33,9 @@ DMT_HD inline void smc_initial_particle(philox_key key, std::uint32_t i, int dim
 }
 
 struct smc_settings {
-  std::string move = "mala";        // mala | ula
+  std::string move = "mala";        // mala | ula | slice
+  double slice_width = 2.0;         // slice: w_j = slice_width x the weighted sd of coordinate j
+  int slice_max_steps = 20;         // slice: stepping-out limit m per coordinate
   double step_size = 0.1;           // initial step; MALA adapts it toward target_accept between levels
   double target_accept = 0.574;
   bool adapt_step = true;
@@ -87,6 +92,8 @@ class smc_sampler : public particle_sampler {
   // settings_.moves Langevin steps (kind settings_.move, step h_) on tempered_ from the current
   // particles, noise keyed by `seed`; returns the acceptance rate (MALA);
   virtual double langevin_moves(std::uint64_t seed, const executor& exec);
+  // move = slice: settings_.moves slice sweeps (CPU only); counts its evaluations
+  void slice_moves(std::uint64_t seed, const executor& exec);
   virtual bool particles_finite() const;
 
   // The CPU's SIMD path (settings.simd, host particles; smc_tiles.cpp) keeps the particles and
