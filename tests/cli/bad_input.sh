@@ -58,6 +58,8 @@ expect_error "smc threshold 0" "smc: resample_threshold must be in \(0, 1\]" "${
 expect_error "smc threshold above 1" "smc: resample_threshold must be in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param resample_threshold=1.5
 expect_error "smc non-monotone schedule" "smc: betas must increase strictly" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,0.2,1]'
 expect_error "smc schedule outside [0, 1]" "smc: betas must lie in \(0, 1\]" "${base[@]}" --target gmm25 --sampler smc --sampler-param 'betas=[0.5,1.2]'
+expect_error "smc move" "smc: move must be mala, ula or slice \(got 'hmc'\)" "${base[@]}" --target gmm25 --sampler smc --sampler-param move=hmc
+expect_error "smc slice width" "smc: slice_width must be positive" "${base[@]}" --target gmm25 --sampler smc --sampler-param move=slice --sampler-param slice_width=-1
 expect_error "smc with --init" "smc starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler smc --init out/none.npy
 expect_error "lasso negative L1 weight" "lasso_regression: lambda \(the L1 weight\) must be finite and non-negative \(got -1.000000\)" "${base[@]}" --target lasso_regression --target-param lambda=-1 --sampler pnais
 expect_error "box lower above upper" "box_gaussian: lower must be below upper in every coordinate \(coordinate 0: lower 2.000000, upper 1.000000\)" "${base[@]}" --target box_gaussian --target-param 'lower=[2,0]' --target-param 'upper=[1,1]' --sampler pnais

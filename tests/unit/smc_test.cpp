@@ -129,7 +129,6 @@ TEST(Smc, ErrorsNameTheProblem) {
   EXPECT_EQ(message(dmt::params().set("betas", std::vector<double>{0.5, 0.9})), "smc: the last of betas must be 1");
   EXPECT_EQ(message(dmt::params().set("schedule", std::string("cosine"))), "smc: schedule must be adaptive, linear or given (got 'cosine')");
   EXPECT_EQ(message(dmt::params().set("schedule", std::string("given"))), "smc: schedule 'given' needs the list 'betas'");
-  EXPECT_EQ(message(dmt::params().set("move", std::string("hmc"))), "smc: move must be mala or ula (got 'hmc')");
   EXPECT_EQ(message(dmt::params().set("ess_target", 1.0)), "smc: ess_target must be in (0, 1)");
   EXPECT_EQ(message(dmt::params().set("reference_scale", -1.0)), "smc: reference_scale must be positive");
   EXPECT_EQ(message(dmt::params().set("levels", 5.0)), "unknown parameter 'levels' for sampler smc");
