@@ -95,6 +95,14 @@ TEST(Smc, LinearScheduleAndDeterminismAcrossThreadCounts) {
   // per temperature: 2 moves, each one evaluation of log R with its gradient at the proposal (the
   // SIMD path keeps the accepted values for the next reweighting and move) ...
   EXPECT_EQ(a.energy_evaluations(), 700L * (1 + 12 * 2));
+  // keep_gradients = false evaluates grad log R again at each level (bitwise the same values)
+  dmt::params q = p;
+  q.set("keep_gradients", 0.0);
+  dmt::smc_sampler r(*t, dmt::parse_smc(q), 700, 11, three);
+  r.run(12, three);
+  EXPECT_EQ(r.particles(), a.particles());
+  EXPECT_EQ(*r.log_z(), *a.log_z());
+  EXPECT_EQ(r.energy_evaluations(), 700L * (1 + 12 * (2 + 1)));
   // ... and the scalar path one more, log R at the moved particles
   p.set("simd", 0.0);
   dmt::smc_sampler c(*t, dmt::parse_smc(p), 700, 11, one);

@@ -116,7 +116,8 @@ std::vector<component_doc> sampler_docs() {
         {"levels", "100", "linear: number of temperatures"},
         {"betas", "[]", "given: increasing temperatures in (0, 1], the last 1"},
         {"reference_scale", "1", "standard deviation s of the Gaussian reference"},
-        {"simd", "true", "false: the moves run the scalar reference path"}}},
+        {"simd", "true", "false: the moves run the scalar reference path"},
+        {"keep_gradients", "true", "SIMD path: keep grad log R between levels (false: evaluate it again per level; faster for cheap targets)"}}},
       {"dalmc",
        "annealed Langevin on the diffusion path Law(sqrt(l) X + sqrt(1 - l) Z) from noise to the target (DALMC); a step "
        "is a Langevin step",

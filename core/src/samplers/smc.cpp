@@ -8,6 +8,7 @@
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/samplers/slice_step.hpp"
+#include "dmt/simd.hpp"
 
 namespace dmt {
 namespace {
@@ -39,6 +40,7 @@ smc_settings parse_smc(const params& p) {
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("smc: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
   s.simd = p.boolean("simd", s.simd);
+  s.keep_gradients = p.boolean("keep_gradients", s.keep_gradients);
   s.reference_scale = p.number("reference_scale", s.reference_scale);
   if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale))
     throw input_error("smc: reference_scale must be positive");
@@ -168,8 +170,25 @@ void smc_sampler::reweight(double b) {
     record_level(b, -std::numeric_limits<double>::infinity());  // throws: every weight is zero
     return;
   }
+  // SIMD exp, lane-wise sums (a fixed order for a given build: deterministic, thread-independent)
+  using B = xsimd::batch<double>;
+  constexpr std::size_t L = B::size;
+  B a1(0.0), a2(0.0);
+  std::size_t i0 = 0;
+  for (; i0 + L <= n_; i0 += L) {
+    const B e = xsimd::exp(B::load_unaligned(log_w_.data() + i0) - B(m));
+    a1 = a1 + e;
+    a2 = a2 + e * e;
+  }
+  alignas(64) double l1[L], l2[L];
+  a1.store_unaligned(l1);
+  a2.store_unaligned(l2);
   double s1 = 0.0, s2 = 0.0;
-  for (std::size_t i = 0; i < n_; ++i) {
+  for (std::size_t l = 0; l < L; ++l) {
+    s1 += l1[l];
+    s2 += l2[l];
+  }
+  for (std::size_t i = i0; i < n_; ++i) {
     const double e = std::exp(log_w_[i] - m);
     s1 += e;
     s2 += e * e;
@@ -196,9 +215,12 @@ double smc_sampler::resample_offset() const {
 void smc_sampler::resample() {
   // systematic: one uniform keyed by (seed, level)
   const double u0 = resample_offset();
-  std::vector<std::uint32_t> ancestors(n_);
-  std::vector<float> lr(n_);
-  std::vector<double> lref(n_);
+  std::vector<std::uint32_t>& ancestors = ancestors_;  // kept between resamplings (no page faults per level)
+  std::vector<float>& lr = log_r_spare_;
+  std::vector<double>& lref = log_ref_spare_;
+  ancestors.resize(n_);
+  lr.resize(n_);
+  lref.resize(n_);
   double cum = 0.0;
   std::size_t i = 0;
   for (std::size_t k = 0; k < n_; ++k) {
@@ -311,6 +333,7 @@ void smc_sampler::move(const executor& exec) {
       h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
   }
   if (!tiled_) evaluate_base(exec);  // the tiled moves keep log R, its gradient and log pi_0
+  else if (!settings_.keep_gradients) evaluations_ += static_cast<long>(n_);  // their evaluation at the start
 }
 
 void smc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {

@@ -41,7 +41,7 @@ void smc_sampler::tiles_from_rows() {
       const float* row = x_.data() + std::min(t * W + l, n_ - 1) * d;  // lanes past n: the last particle
       for (std::size_t j = 0; j < d; ++j) x_tiles_[(t * d + j) * W + l] = row[j];
     }
-  grad_tiles_.assign(x_tiles_.size(), 0.0f);
+  if (settings_.keep_gradients) grad_tiles_.assign(x_tiles_.size(), 0.0f);
   rows_stale_ = false;
 }
 
@@ -66,12 +66,13 @@ void smc_sampler::tiled_evaluate_base(const executor& exec) {
     double lref[W];
     for (std::size_t t = task * per; t < std::min(n_tiles, (task + 1) * per); ++t) {
       float* xt = x_tiles_.data() + t * d * W;
-      float* gt = grad_tiles_.data() + t * d * W;
+      float* gt = settings_.keep_gradients ? grad_tiles_.data() + t * d * W : nullptr;
       for (std::size_t j = 0; j < d; ++j) x[j] = float_batch::load_unaligned(xt + j * W);
       float_batch l;
       target_.evaluate_tile(x.data(), &l, g.data());
       l.store_unaligned(lr);
-      for (std::size_t j = 0; j < d; ++j) g[j].store_unaligned(gt + j * W);
+      if (settings_.keep_gradients)
+        for (std::size_t j = 0; j < d; ++j) g[j].store_unaligned(gt + j * W);
       log_reference_lanes(xt, d_, log_norm, tempered_.reference_variance(), lref);
       for (std::size_t k = 0; k < W && t * W + k < n_; ++k) {
         log_r_[t * W + k] = lr[k];
@@ -88,16 +89,15 @@ void smc_sampler::tiled_gather(const std::vector<std::uint32_t>& ancestors) {
   std::vector<float>& x = x_spare_;  // kept between resamplings: no allocation (and page faults) per level
   std::vector<float>& g = grad_spare_;
   x.resize(x_tiles_.size());
-  g.resize(grad_tiles_.size());
+  g.resize(grad_tiles_.size());  // empty when the gradients are recomputed
   const std::size_t n_tiles = (n_ + W - 1) / W;
   for (std::size_t t = 0; t < n_tiles; ++t)
     for (std::size_t l = 0; l < W; ++l) {
       const std::size_t i = ancestors[std::min(t * W + l, n_ - 1)];
       const std::size_t src = (i / W) * d * W + i % W, dst = t * d * W + l;
-      for (std::size_t j = 0; j < d; ++j) {
-        x[dst + j * W] = x_tiles_[src + j * W];
-        g[dst + j * W] = grad_tiles_[src + j * W];
-      }
+      for (std::size_t j = 0; j < d; ++j) x[dst + j * W] = x_tiles_[src + j * W];
+      if (!g.empty())
+        for (std::size_t j = 0; j < d; ++j) g[dst + j * W] = grad_tiles_[src + j * W];
     }
   x_tiles_.swap(x);
   grad_tiles_.swap(g);
@@ -111,7 +111,7 @@ double smc_sampler::tiled_moves(std::uint64_t seed, const executor& exec) {
   const tempered_coefficients c = tempered_.coefficients();
   const float h = static_cast<float>(h_);
   const philox_key key = make_philox_key(seed);
-  const bool mala = settings_.move == "mala";
+  const bool mala = settings_.move == "mala", keep = settings_.keep_gradients;
   const double log_norm = -0.5 * d_ * std::log(2.0 * M_PI * tempered_.reference_variance());
   std::vector<double> accepted(n_tasks, 0.0);
   std::vector<long> bad_step(n_tasks, -1), bad_particle(n_tasks, -1);
@@ -131,20 +131,23 @@ double smc_sampler::tiled_moves(std::uint64_t seed, const executor& exec) {
     };
     for (std::size_t t = task * per; t < std::min(n_tiles, (task + 1) * per); ++t) {
       float* xt = x_tiles_.data() + t * d * W;
-      float* gt = grad_tiles_.data() + t * d * W;
+      float* gt = keep ? grad_tiles_.data() + t * d * W : nullptr;
       const std::size_t first = t * W, count = std::min(W, n_ - first);
       for (std::size_t j = 0; j < d; ++j)  // lanes past n repeat the last particle (its log R is loaded)
         for (std::size_t l = count; l < W; ++l) {
           xt[j * W + l] = xt[j * W + count - 1];
-          gt[j * W + l] = gt[j * W + count - 1];
+          if (keep) gt[j * W + l] = gt[j * W + count - 1];
         }
-      for (std::size_t j = 0; j < d; ++j) {
-        x[j] = T::load_unaligned(xt + j * W);
-        bg[j] = T::load_unaligned(gt + j * W);
-        tg[j] = bg[j];
+      T bl;
+      for (std::size_t j = 0; j < d; ++j) x[j] = T::load_unaligned(xt + j * W);
+      if (keep) {
+        for (std::size_t j = 0; j < d; ++j) bg[j] = T::load_unaligned(gt + j * W);
+        for (std::size_t l = 0; l < W; ++l) buf[l] = log_r_[std::min(first + l, n_ - 1)];
+        bl = T::load_unaligned(buf);
+      } else {  // the same values again (the kernel is deterministic), without the gradient's memory traffic
+        target_.evaluate_tile(x.data(), &bl, bg.data());
       }
-      for (std::size_t l = 0; l < W; ++l) buf[l] = log_r_[std::min(first + l, n_ - 1)];
-      T bl = T::load_unaligned(buf);
+      for (std::size_t j = 0; j < d; ++j) tg[j] = bg[j];
       T tl = bl;
       tempered_combine<T>(c, d_, x.data(), tl, tg.data());
       T acc(0.0f);
@@ -179,7 +182,7 @@ double smc_sampler::tiled_moves(std::uint64_t seed, const executor& exec) {
       if (bad) continue;  // the run fails below; the other tiles may hold an earlier step
       for (std::size_t j = 0; j < d; ++j) {
         x[j].store_unaligned(xt + j * W);
-        bg[j].store_unaligned(gt + j * W);
+        if (keep) bg[j].store_unaligned(gt + j * W);
       }
       bl.store_unaligned(buf);
       log_reference_lanes(xt, d_, log_norm, tempered_.reference_variance(), lref);
