@@ -59,7 +59,7 @@ void smc_sampler::tiled_evaluate_base(const executor& exec) {
   const std::size_t d = static_cast<std::size_t>(d_), n_tiles = (n_ + W - 1) / W, per = tiles_per_task(d_);
   log_r_.resize(n_);
   log_ref_.resize(n_);
-  const double log_norm = -0.5 * d_ * std::log(2.0 * M_PI * tempered_.reference_variance());
+  const double log_norm = tempered_.reference_log_norm();
   exec.parallel_for((n_tiles + per - 1) / per, [&](std::size_t task) {
     std::vector<float_batch> x(d), g(d);
     alignas(64) float lr[W];
@@ -112,7 +112,7 @@ double smc_sampler::tiled_moves(std::uint64_t seed, const executor& exec) {
   const float h = static_cast<float>(h_);
   const philox_key key = make_philox_key(seed);
   const bool mala = settings_.move == "mala", keep = settings_.keep_gradients;
-  const double log_norm = -0.5 * d_ * std::log(2.0 * M_PI * tempered_.reference_variance());
+  const double log_norm = tempered_.reference_log_norm();
   std::vector<double> accepted(n_tasks, 0.0);
   std::vector<long> bad_step(n_tasks, -1), bad_particle(n_tasks, -1);
   exec.parallel_for(n_tasks, [&](std::size_t task) {

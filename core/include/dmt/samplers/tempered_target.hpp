@@ -63,6 +63,7 @@ class tempered_target : public target {
   double beta() const { return b_; }
   const target& base() const { return base_; }
   double reference_variance() const { return s2_; }
+  double reference_log_norm() const { return log_norm_; }  // -dim/2 log(2 pi s^2)
   tempered_coefficients coefficients() const {
     return {static_cast<float>(1.0 - b_), static_cast<float>(b_), static_cast<float>(1.0 / s2_),
             static_cast<float>(log_norm_)};
