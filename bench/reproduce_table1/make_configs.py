@@ -4,7 +4,8 @@ TB, TB+Expl, VarGrad+Expl, TB+Expl+LS, TB+Expl+LP, PIS on gmm25, funnel and many
 shared hyperparameters (batch 300, T = 100, Adam lr 1e-3 / log Z 1e-1, 25 000 iterations, 10 000 with
 the Langevin parametrisation; exploration std 0.2 decaying linearly to 0 over 5000 iterations as
 gfn-diffusion's --exploration_wd, 0.1 for TB+Expl+LS; rank-prioritised buffer with local search every
-100 iterations, 200 MALA steps of which 100 adapt the step, from 0.1, toward acceptance 0.574 — the
+100 iterations, 200 MALA steps of which 100 adapt the step, from 0.1, toward acceptance 0.574, every
+proposal accepted after the burn-in kept, as gfn-diffusion's langevin_dynamics — the
 hyperparameters of gfn-diffusion's README commands). Evaluation on 2000 samples.
 
 Usage: make_configs.py OUTDIR [--iterations N] [--seed S]"""
@@ -22,7 +23,7 @@ ROWS = {
     "tb_expl_ls": {"losses": ["tb"], "exploration": 0.1, "exploration_iterations": 5000,
                    "buffer": {"capacity": 600000, "priority": "rank"}, "both_ways": 1,
                    "local_search": {"every": 100, "steps": 200, "burn_in": 100, "step_size": 0.1,
-                                    "target_accept": 0.574}},
+                                    "target_accept": 0.574, "keep": "accepted"}},
     "tb_expl_lp": {"losses": ["tb"], **EXPL, "lp": True},
     "pis": {"losses": ["pis"]},
 }

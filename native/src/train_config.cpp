@@ -218,13 +218,19 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
     const auto& l = c["local_search"];
     if (!l.is_object()) throw input_error("config key 'local_search' must be an object");
     const std::string lwhere = "'local_search' of " + where;
-    check_keys(l, {"every", "steps", "burn_in", "step_size", "target_accept"}, lwhere);
+    check_keys(l, {"every", "steps", "burn_in", "step_size", "target_accept", "keep"}, lwhere);
     auto& ls = s.local_search;
     ls.every = l.contains("every") ? integer_at(l, "every", lwhere) : 100;
     if (l.contains("steps")) ls.steps = integer_at(l, "steps", lwhere);
     if (l.contains("burn_in")) ls.burn_in = integer_at(l, "burn_in", lwhere);
     if (l.contains("step_size")) ls.step_size = number_at(l, "step_size", lwhere);
     if (l.contains("target_accept")) ls.target_accept = number_at(l, "target_accept", lwhere);
+    if (l.contains("keep")) {
+      const auto& k = l["keep"];
+      if (!k.is_string() || (k.get<std::string>() != "final" && k.get<std::string>() != "accepted"))
+        throw input_error("local_search keep must be \"final\" or \"accepted\"");
+      ls.keep_accepted = k.get<std::string>() == "accepted";
+    }
     if (!(ls.target_accept > 0 && ls.target_accept < 1))
       throw input_error("local_search target_accept must be in (0, 1) (got " + std::to_string(ls.target_accept) + ")");
     if (ls.every <= 0 || ls.steps <= 0 || ls.burn_in < 0 || ls.burn_in > ls.steps || !(ls.step_size > 0))
@@ -234,6 +240,7 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
                          {"burn_in", ls.burn_in},
                          {"step_size", ls.step_size},
                          {"target_accept", ls.target_accept}};
+    if (ls.keep_accepted) n["local_search"]["keep"] = "accepted";
   }
   if ((s.both_ways || s.local_search.every > 0) && s.buffer.capacity == 0)
     throw input_error("both_ways and local_search need a replay buffer (config key 'buffer')");

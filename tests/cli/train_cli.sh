@@ -104,6 +104,8 @@ config '{"both_ways": 1}' bad14.json
 expect_error "both ways without a buffer" "need a replay buffer" train bad14.json --out out/r
 config '{"buffer": {}, "local_search": {"target_accept": 1.5}}' bad15.json
 expect_error "acceptance target outside (0, 1)" "target_accept must be in \(0, 1\) \(got 1.5" train bad15.json --out out/r
+config '{"buffer": {}, "local_search": {"keep": "all"}}' bad21.json
+expect_error "unknown local-search keep" "local_search keep must be \"final\" or \"accepted\"" train bad21.json --out out/r
 config '{"exploration": -0.5}' bad16.json
 expect_error "negative exploration" "exploration and exploration_iterations must be non-negative" train bad16.json --out out/r
 config '{"buffer": {"capacity": 1000}, "both_ways": 1, "local_search": {"every": 5, "steps": 20, "burn_in": 10}}' ls.json
@@ -112,6 +114,14 @@ if "$DMT" train ls.json --out ls --threads 2 2>ls.log; then ok "buffer + both wa
 "$DMT" train ls.json --out ls10 --iterations 10 2>/dev/null && "$DMT" train ls.json --out ls10 --resume 2>/dev/null &&
   cmp -s ls/loss.csv ls10/loss.csv && cmp -s ls/buffer.npy ls10/buffer.npy && cmp -s ls/search_buffer.npy ls10/search_buffer.npy &&
   ok "buffer run resumed at 10 of 20 iterations: loss curve and buffers bit-identical" || fail "buffer run resumed differs"
+# keep = accepted: every accepted proposal after the burn-in goes into the local-search buffer
+config '{"buffer": {"capacity": 100000}, "both_ways": 1, "local_search": {"every": 5, "steps": 20, "burn_in": 10, "keep": "accepted"}}' lsa.json
+if "$DMT" train lsa.json --out lsa --threads 2 2>lsa.log && grep -aq '"keep":"accepted"' lsa/model.dmt &&
+  [ "$(stat -c %s lsa/search_buffer.npy)" -gt "$(( 5 * $(stat -c %s ls/search_buffer.npy) ))" ]; then
+  ok "local search keep=accepted: stored in the model, search buffer $(stat -c %s lsa/search_buffer.npy) bytes (final states only: $(stat -c %s ls/search_buffer.npy))"
+else
+  fail "local search keep=accepted: $(tail -1 lsa.log)"
+fi
 rm ls10/buffer.npy
 expect_error "resume without the buffer file" "no replay buffer '.*buffer.npy' beside the checkpoint" train ls.json --out ls10 --resume
 config '{"target": "banana", "losses": ["pis"], "network": {"langevin": 1}}' bad17.json

@@ -171,6 +171,65 @@ TEST(LocalSearch, KeepsExactGmm25SamplesExact) {
   }
 }
 
+// keep = accepted (gfn-diffusion's langevin_dynamics): every proposal accepted after the burn-in, each
+// with its own log R; as many as the accepted moves the sampler counted; and the final states of the
+// same run (keep = final, same seed) are among them (a particle that never moved after the burn-in
+// would be the exception: probability about 0.43^100 here).
+TEST(LocalSearch, KeepAcceptedReturnsEveryAcceptedProposalAfterTheBurnIn) {
+  const std::uint64_t seed = 23;
+  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  const auto t = dmt::make_target("gmm25", {});
+  const std::size_t n = 300;
+  std::vector<float> x(2 * n);
+  t->sample_exact(seed, n, x.data());
+  dmt::local_search_settings s;  // 200 steps, 100 of burn-in
+  const auto fin = dmt::run_local_search(*t, x, s, 0.5, seed + 1);
+  s.keep_accepted = true;
+  const auto acc = dmt::run_local_search(*t, x, s, 0.5, seed + 1);
+  EXPECT_EQ(acc.step_size, fin.step_size);
+  EXPECT_EQ(acc.acceptance, fin.acceptance);
+  const std::size_t m = acc.log_r.size();
+  ASSERT_EQ(acc.x.size(), 2 * m);
+  const double expected = fin.acceptance * double(n) * double(s.steps - s.burn_in);
+  std::printf("accepted proposals kept: %zu (acceptance %.4f x %zu x %ld = %.1f)\n", m, fin.acceptance, n,
+              s.steps - s.burn_in, expected);
+  EXPECT_NEAR(double(m), expected, 1e-6);
+  std::vector<float> lr(m);
+  t->evaluate(acc.x.data(), m, lr.data(), nullptr);
+  for (std::size_t i = 0; i < m; ++i) ASSERT_FLOAT_EQ(acc.log_r[i], lr[i]) << i;
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < m; ++k)
+      if (acc.x[2 * k] == fin.x[2 * i] && acc.x[2 * k + 1] == fin.x[2 * i + 1]) {
+        ++found;
+        break;
+      }
+  EXPECT_EQ(found, n);
+}
+
+// The sampling distribution is cached between draws; an add must renew it: draws after an add equal
+// those of a buffer filled with the same entries from the start.
+TEST(ReplayBuffer, DrawsAfterAnAddSeeTheNewEntries) {
+  for (auto prio : {dmt::buffer_priority::rank, dmt::buffer_priority::reward, dmt::buffer_priority::uniform}) {
+    auto b = filled(prio, 7);  // full: the add keeps the size
+    const auto key = dmt::make_philox_key(7);
+    b.sample(100, key, 1, 2);
+    const float x[2] = {10.0f, 11.0f}, lr[2] = {9.0f, -2.0f};
+    b.add(x, lr, 2);  // the two oldest entries are evicted
+    dmt::buffer_settings s;
+    s.capacity = 7;
+    s.priority = prio;
+    dmt::replay_buffer fresh(1, s);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const float xi = b.state(i)[0], li = b.log_r(i);
+      fresh.add(&xi, &li, 1);
+    }
+    EXPECT_EQ(b.sample(1000, key, 3, 2), fresh.sample(1000, key, 3, 2)) << dmt::buffer_priority_name(prio);
+    b.clear();
+    EXPECT_THROW(b.sample(1, key, 4, 2), std::logic_error);
+  }
+}
+
 TEST(ReplayBuffer, BothWaysTrainingWithLocalSearchIsReproducible) {
   const auto t = dmt::make_target("gmm25", {});
   dmt::train_settings s;

@@ -1,5 +1,7 @@
 #include "dmt/diffusion/local_search.hpp"
 
+#include <algorithm>
+
 #include "dmt/samplers/sampler.hpp"
 
 namespace dmt {
@@ -13,8 +15,28 @@ local_search_result run_local_search(const target& t, const std::vector<float>& 
   ms.target_accept = s.target_accept;
   ms.trace_particles = 0;
   sampler mala(t, ms, start, seed, exec);
-  mala.run(s.steps, exec);
-  return {mala.particles(), mala.log_densities(), mala.step_size(), mala.acceptance_rate()};
+  if (!s.keep_accepted) {
+    mala.run(s.steps, exec);
+    return {mala.particles(), mala.log_densities(), mala.step_size(), mala.acceptance_rate()};
+  }
+  mala.run(s.burn_in, exec);
+  local_search_result r;
+  const std::size_t d = static_cast<std::size_t>(t.dim()), n = start.size() / d;
+  for (long k = s.burn_in; k < s.steps; ++k) {
+    const std::vector<float> before = mala.particles();
+    mala.run(1, exec);
+    const std::vector<float>& x = mala.particles();
+    const std::vector<float>& log_r = mala.log_densities();
+    for (std::size_t i = 0; i < n; ++i) {
+      // a MALA step either keeps the state or moves it to the accepted proposal
+      if (std::equal(x.begin() + i * d, x.begin() + (i + 1) * d, before.begin() + i * d)) continue;
+      r.x.insert(r.x.end(), x.begin() + i * d, x.begin() + (i + 1) * d);
+      r.log_r.push_back(log_r[i]);
+    }
+  }
+  r.step_size = mala.step_size();
+  r.acceptance = mala.acceptance_rate();
+  return r;
 }
 
 }  // namespace dmt

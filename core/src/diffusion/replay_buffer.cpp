@@ -43,6 +43,7 @@ replay_buffer::replay_buffer(int dim, const buffer_settings& s) : dim_(dim), set
 }
 
 void replay_buffer::add(const float* x, const float* log_r, std::size_t n) {
+  cdf_.clear();
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(log_r[i])) continue;
     std::size_t s;
@@ -89,9 +90,12 @@ std::vector<double> replay_buffer::probabilities() const {
 std::vector<std::size_t> replay_buffer::sample(std::size_t n, philox_key key, std::uint32_t iteration,
                                                std::uint32_t purpose) const {
   if (count_ == 0) throw std::logic_error("sampling an empty replay buffer");
-  const auto p = probabilities();
-  std::vector<double> cdf(p.size());
-  std::partial_sum(p.begin(), p.end(), cdf.begin());
+  if (cdf_.size() != count_) {
+    const auto p = probabilities();
+    cdf_.resize(p.size());
+    std::partial_sum(p.begin(), p.end(), cdf_.begin());
+  }
+  const std::vector<double>& cdf = cdf_;
   philox_stream rng(key, iteration, purpose);
   std::vector<std::size_t> idx(n);
   for (auto& i : idx) {

@@ -1,6 +1,8 @@
 // Local search for diffusion samplers (Sendera et al., arXiv 2402.05098; ALGORITHMS.md 4): MALA on
 // the target from replay-buffer states, `steps` steps of which the first `burn_in` adapt the step
-// size toward `target_accept`; the final states (and their log R) go into the local-search buffer.
+// size toward `target_accept`. What goes into the local-search buffer: the final states (keep =
+// final), or every proposal accepted after the burn-in (keep = accepted: gfn-diffusion's
+// langevin_dynamics, about (steps - burn_in) x acceptance x n states per round).
 // MALA leaves the target invariant, so exact states stay exact (tests/unit/replay_buffer_test.cpp).
 #pragma once
 #include <cstdint>
@@ -15,10 +17,11 @@ struct local_search_settings {
   long every = 0;  // run every this many training iterations (0: off)
   long steps = 200, burn_in = 100;
   double step_size = 0.01, target_accept = 0.574;
+  bool keep_accepted = false;  // false: the final states; true: every accepted proposal after burn-in
 };
 
 struct local_search_result {
-  std::vector<float> x, log_r;  // n x dim, n
+  std::vector<float> x, log_r;  // m x dim, m (m = n for keep = final)
   double step_size = 0.0;       // after adaptation (the next round starts from it)
   double acceptance = 0.0;      // after burn-in
 };

@@ -37,7 +37,10 @@ class replay_buffer {
   void add(const float* x, const float* log_r, std::size_t n);
   std::size_t size() const { return count_; }
   int dim() const { return dim_; }
-  void clear() { head_ = count_ = 0; }
+  void clear() {
+    head_ = count_ = 0;
+    cdf_.clear();
+  }
   // Entry i in insertion order (0 = the oldest kept).
   const float* state(std::size_t i) const { return x_.data() + slot(i) * dim_; }
   float log_r(std::size_t i) const { return log_r_[slot(i)]; }
@@ -54,6 +57,8 @@ class replay_buffer {
   buffer_settings settings_;
   std::size_t capacity_, head_ = 0, count_ = 0;
   std::vector<float> x_, log_r_;
+  // the sampling CDF, computed on the first draw after a change (a rank sort of the whole buffer)
+  mutable std::vector<double> cdf_;
 };
 
 }  // namespace dmt
