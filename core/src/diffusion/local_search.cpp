@@ -2,26 +2,26 @@
 
 #include <algorithm>
 
-#include "dmt/samplers/sampler.hpp"
-
 namespace dmt {
 
-local_search_result run_local_search(const target& t, const std::vector<float>& start, const local_search_settings& s,
-                                     double step_size, std::uint64_t seed, const executor& exec) {
+sampler_settings local_search_sampler_settings(const local_search_settings& s, double step_size) {
   sampler_settings ms;
   ms.kind = "mala";
   ms.step_size = step_size;
   ms.adapt_steps = s.burn_in;
   ms.target_accept = s.target_accept;
   ms.trace_particles = 0;
-  sampler mala(t, ms, start, seed, exec);
+  return ms;
+}
+
+local_search_result run_local_search(particle_sampler& mala, const local_search_settings& s, const executor& exec) {
   if (!s.keep_accepted) {
     mala.run(s.steps, exec);
     return {mala.particles(), mala.log_densities(), mala.step_size(), mala.acceptance_rate()};
   }
   mala.run(s.burn_in, exec);
   local_search_result r;
-  const std::size_t d = static_cast<std::size_t>(t.dim()), n = start.size() / d;
+  const std::size_t n = mala.size(), d = n ? mala.particles().size() / n : 0;
   for (long k = s.burn_in; k < s.steps; ++k) {
     const std::vector<float> before = mala.particles();
     mala.run(1, exec);
@@ -37,6 +37,12 @@ local_search_result run_local_search(const target& t, const std::vector<float>& 
   r.step_size = mala.step_size();
   r.acceptance = mala.acceptance_rate();
   return r;
+}
+
+local_search_result run_local_search(const target& t, const std::vector<float>& start, const local_search_settings& s,
+                                     double step_size, std::uint64_t seed, const executor& exec) {
+  sampler mala(t, local_search_sampler_settings(s, step_size), start, seed, exec);
+  return run_local_search(mala, s, exec);
 }
 
 }  // namespace dmt

@@ -99,13 +99,28 @@ void trainer::restore_buffers(const std::vector<float>& rows, const std::vector<
 }
 
 void trainer::local_search(long it) {
-  const local_search_settings& ls = settings_.local_search;
   const philox_key key = make_philox_key(settings_.seed);
   const auto start = buffer_->gather(buffer_->sample(settings_.batch, key, static_cast<std::uint32_t>(it), kSearchPurpose));
-  const auto r = run_local_search(target_, start, ls, search_step_,
-                                  settings_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(it) + 7, exec_);
+  const auto r = run_search(start, settings_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(it) + 7);
   search_step_ = r.step_size;
   search_buffer_->add(r.x.data(), r.log_r.data(), r.log_r.size());
+}
+
+local_search_result trainer::run_search(const std::vector<float>& start, std::uint64_t seed) {
+  return run_local_search(target_, start, settings_.local_search, search_step_, seed, exec_);
+}
+
+std::vector<float> trainer::backward_batch_terminals(long it) const {
+  const replay_buffer* source = search_buffer_ && search_buffer_->size() > 0 ? &*search_buffer_ : buffer();
+  if (!settings_.both_ways || it % 2 != 1 || !source || source->size() == 0) return {};
+  return source->gather(
+      source->sample(settings_.batch, make_philox_key(settings_.seed), static_cast<std::uint32_t>(it), kBufferPurpose));
+}
+
+void trainer::after_batch(long it, const float* forward_terminal, const float* log_r) {
+  if (forward_terminal && buffer_) buffer_->add(forward_terminal, log_r, static_cast<std::size_t>(settings_.batch));
+  if (settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_->size() > 0)
+    local_search(it);
 }
 
 dmt::reward<float> target_reward(const target& t, const executor& exec) {
@@ -125,20 +140,16 @@ iteration_stats trainer::step() {
   const philox_key key = make_philox_key(settings_.seed);
   const auto grid = make_time_grid(settings_.grid, key, static_cast<std::uint32_t>(it));
   const auto reward_fn = reward();
-  // both ways: odd iterations train on backward trajectories from buffer states (the local-search
-  // buffer once it holds any)
-  const replay_buffer* source = search_buffer_ && search_buffer_->size() > 0 ? &*search_buffer_ : buffer();
-  if (settings_.both_ways && it % 2 == 1 && source && source->size() > 0) {
-    const auto terminal = source->gather(source->sample(settings_.batch, key, static_cast<std::uint32_t>(it), kBufferPurpose));
+  const auto terminal = backward_batch_terminals(it);
+  if (!terminal.empty()) {
     simulate_backward(model_, grid, terminal.data(), settings_.batch,
                       trajectory_rng{key, static_cast<std::uint32_t>(it), 3}, reward_fn, true, traj_, exec_);
+    after_batch(it, nullptr, nullptr);
   } else {
     simulate_forward(model_, grid, settings_.batch, trajectory_rng{key, static_cast<std::uint32_t>(it), 0}, reward_fn,
                      true, traj_, settings_.exploration_at(it), exec_);
-    if (buffer_) buffer_->add(traj_.state(traj_.steps), traj_.log_r.data(), static_cast<std::size_t>(traj_.batch));
+    after_batch(it, traj_.state(traj_.steps), traj_.log_r.data());
   }
-  if (settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_->size() > 0)
-    local_search(it);
   if (settings_.losses.front().kind == loss_kind::pis) {  // alone (checked in the constructor)
     model_.store.zero_grad();
     iteration_stats st;

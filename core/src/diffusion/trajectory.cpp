@@ -240,7 +240,7 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
       for (int b = b0; b < b0 + nb; ++b) {
         normal_vector<float>(site, rng.first_particle + static_cast<std::uint32_t>(b), d, z.data());
         if (!model.back) {
-          for (int j = 0; j < d; ++j) x[b * d + j] = T(ratio * double(x1[b * d + j]) + sd * double(z[j]));
+          transition_bridge_sample(d, ratio, sd, x1 + b * d, z.data(), x + b * d);
           continue;
         }
         const T* o = back.out.data() + static_cast<std::ptrdiff_t>(b) * 2 * d;

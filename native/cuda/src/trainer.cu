@@ -9,6 +9,7 @@
 #include "dmt/cuda/adam_kernels.cuh"
 #include "dmt/cuda/device_target.cuh"
 #include "dmt/cuda/evaluate_kernel.cuh"
+#include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/loss_kernels.cuh"
 #include "dmt/cuda/network_kernels.cuh"
 #include "dmt/cuda/trainer.hpp"
@@ -37,8 +38,6 @@ void check_supported(const train_settings& s) {
                       "the CPU");
   if (s.model.flow)
     throw input_error("--device cuda does not train a flow network (the db and subtb losses) yet; use the CPU");
-  if (s.buffer.capacity > 0 || s.both_ways || s.local_search.every > 0)
-    throw input_error("--device cuda does not train with a replay buffer, both ways or local search yet; use the CPU");
   if (static_cast<int>(s.losses.size()) > loss_terms::kMax)
     throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " losses");
   for (const auto& l : s.losses)
@@ -272,22 +271,49 @@ iteration_stats trainer::step() {
   ds.affine(ds.net.time2, ds.t_hidden.data(), H, T, ds.t_emb.data());
   launch_bias_activation(ds.t_emb.data(), nullptr, ds.value(ds.net.time2.b), nullptr, 0, 1, H, T, kIdentity, nullptr);
 
-  // forward trajectories from x_0 = 0
-  DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));
-  const double e = settings_.exploration_at(it);
-  for (int k = 0; k < T; ++k) {
-    const long col0 = ds.keep ? static_cast<long>(k) * B : 0;
-    ds.forward(ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, ds.keep);
-    const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x31u, 0u, k)};
-    launch_transition(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out, ds.states.data(),
-                      k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(), ds.log_pb.data(),
-                      nullptr);
+  DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));  // x_0 = 0
+  float* terminal_states = ds.states.data() + static_cast<std::size_t>(T) * B * d;
+  // both ways: odd iterations run backward trajectories from buffer states (drawn on the host)
+  const std::vector<float> terminal = backward_batch_terminals(it);
+  if (!terminal.empty()) {
+    DMT_CUDA_CHECK(cudaMemcpy(terminal_states, terminal.data(), terminal.size() * sizeof(float), cudaMemcpyHostToDevice));
+    for (int k = T - 1; k >= 1; --k) {  // simulate_backward's bridge draws (stream 3)
+      const double ratio = double(times[k]) / double(times[k + 1]);
+      const double sd = std::sqrt(ratio * ds.shape.sigma2 * (double(times[k + 1]) - double(times[k])));
+      const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x32u, 3u, k)};
+      launch_bridge(d, ds.states.data(), k, B, ratio, sd, site, 0u, nullptr);
+    }
+    // the policy on every step of the given states (score_states), chunk by chunk unless kept
+    const int S = ds.keep ? T : static_cast<int>(ds.chunk_steps);
+    for (int k0 = 0; k0 < T; k0 += S) {
+      const long n = static_cast<long>(std::min(S, T - k0)) * B;
+      const long col0 = ds.keep ? static_cast<long>(k0) * B : 0;
+      ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, col0, ds.keep);
+      launch_score(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out, ds.states.data(),
+                   ds.times.data(), k0, B, static_cast<std::size_t>(n), ds.log_pf.data(), ds.log_pb.data(), nullptr);
+    }
+  } else {  // forward trajectories from x_0 = 0
+    const double e = settings_.exploration_at(it);
+    for (int k = 0; k < T; ++k) {
+      const long col0 = ds.keep ? static_cast<long>(k) * B : 0;
+      ds.forward(ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, ds.keep);
+      const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x31u, 0u, k)};
+      launch_transition(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out,
+                        ds.states.data(), k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(),
+                        ds.log_pb.data(), nullptr);
+    }
   }
-  ds.target.visit([&](const auto& kern) {
-    launch_evaluate(kern, ds.states.data() + static_cast<std::size_t>(T) * B * d, B, d, ds.log_r.data(),
-                    ds.grad_r.data());
-  });
+  ds.target.visit([&](const auto& kern) { launch_evaluate(kern, terminal_states, B, d, ds.log_r.data(), ds.grad_r.data()); });
   launch_log_weight(ds.log_r.data(), ds.log_pf.data(), ds.log_pb.data(), B, T, ds.log_w.data(), nullptr);
+  // the replay buffer and local search stay on the host (a forward batch's terminal states are copied back)
+  if (terminal.empty() && buffer_) {
+    std::vector<float> x_T(static_cast<std::size_t>(B) * d), log_r(B);
+    DMT_CUDA_CHECK(cudaMemcpy(x_T.data(), terminal_states, x_T.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    DMT_CUDA_CHECK(cudaMemcpy(log_r.data(), ds.log_r.data(), log_r.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    after_batch(it, x_T.data(), log_r.data());
+  } else {
+    after_batch(it, nullptr, nullptr);
+  }
 
   // losses and gradients
   ds.grads.zero();
@@ -344,6 +370,13 @@ iteration_stats trainer::step() {
   st.log_z = log_z;
   ++iteration_;
   return st;
+}
+
+local_search_result trainer::run_search(const std::vector<float>& start, std::uint64_t seed) {
+  const std::size_t n = start.size() / static_cast<std::size_t>(settings_.model.dim);
+  langevin_sampler mala(target_, local_search_sampler_settings(settings_.local_search, search_step_), n, seed);
+  mala.set_particles(start);
+  return run_local_search(mala, settings_.local_search);
 }
 
 }  // namespace dmt::cuda

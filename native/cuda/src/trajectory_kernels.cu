@@ -24,6 +24,31 @@ __global__ void transition_kernel(transition_shape shape, const float* out, int 
   log_pb[i] = transition_log_pb(shape, k, tk, tk1, x, x1);
 }
 
+__global__ void bridge_kernel(int d, float* states, int k, int batch, double ratio, double sd, rng_site site,
+                              std::uint32_t first) {
+  const int b = blockIdx.x * blockDim.x + threadIdx.x;
+  if (b >= batch) return;
+  float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
+  const float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
+  normal_vector<float>(site, first + static_cast<std::uint32_t>(b), d, x);  // z, overwritten by x below
+  transition_bridge_sample(d, ratio, sd, x1, x, x);
+}
+
+__global__ void score_kernel(transition_shape shape, const float* out, int n_out, const float* states,
+                             const float* times, int k0, int batch, std::size_t cols, float* log_pf, float* log_pb) {
+  const std::size_t c = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
+  if (c >= cols) return;
+  const int k = k0 + static_cast<int>(c / batch), b = static_cast<int>(c % batch);
+  const int d = shape.dim;
+  const float* o = out + c * n_out;
+  const float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
+  const float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
+  const double tk = times[k], tk1 = times[k + 1];
+  const std::size_t i = static_cast<std::size_t>(k) * batch + b;
+  log_pf[i] = transition_log_pf(shape, o, o + d, x, x1, tk1 - tk);
+  log_pb[i] = transition_log_pb(shape, k, tk, tk1, x, x1);
+}
+
 __global__ void log_weight_kernel(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
                                   float* log_w) {
   const int b = blockIdx.x * blockDim.x + threadIdx.x;
@@ -57,6 +82,20 @@ void launch_transition(const transition_shape& shape, const float* out, int n_ou
                        float* log_pf, float* log_pb, cudaStream_t stream) {
   transition_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, k, batch, tk, tk1,
                                                                        exploration, site, first_particle, log_pf, log_pb);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+void launch_bridge(int dim, float* states, int k, int batch, double ratio, double sd, rng_site site,
+                   std::uint32_t first_particle, cudaStream_t stream) {
+  bridge_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(dim, states, k, batch, ratio, sd, site, first_particle);
+  DMT_CUDA_LAUNCH_CHECK();
+}
+
+void launch_score(const transition_shape& shape, const float* out, int n_out, const float* states, const float* times,
+                  int k0, int batch, std::size_t cols, float* log_pf, float* log_pb, cudaStream_t stream) {
+  if (cols == 0) return;
+  score_kernel<<<blocks_for(cols, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, times, k0, batch, cols,
+                                                                  log_pf, log_pb);
   DMT_CUDA_LAUNCH_CHECK();
 }
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "dmt/executor.hpp"
+#include "dmt/samplers/particle_sampler.hpp"
+#include "dmt/samplers/sampler.hpp"
 #include "dmt/targets/target.hpp"
 
 namespace dmt {
@@ -29,5 +31,12 @@ struct local_search_result {
 // `start`: n x dim states; `step_size`: the initial h. Keyed by seed.
 local_search_result run_local_search(const target& t, const std::vector<float>& start, const local_search_settings& s,
                                      double step_size, std::uint64_t seed, const executor& exec = serial_executor());
+
+// The MALA settings of a local search starting at step size h (backends build their own sampler
+// from them and run it with run_local_search below).
+sampler_settings local_search_sampler_settings(const local_search_settings& s, double step_size);
+// Runs a local search on `mala` (built from local_search_sampler_settings, holding the start states).
+local_search_result run_local_search(particle_sampler& mala, const local_search_settings& s,
+                                     const executor& exec = serial_executor());
 
 }  // namespace dmt

@@ -84,6 +84,17 @@ class trainer {
   std::optional<replay_buffer> buffer_, search_buffer_;
   double search_step_ = 0.0;
 
+  // Both ways: the terminal states of iteration it's backward batch (odd iterations once a buffer
+  // holds states; the local-search buffer's once it holds any), drawn from the buffer; empty for a
+  // forward batch.
+  std::vector<float> backward_batch_terminals(long it) const;
+  // After iteration it's batch: a forward batch's terminal states (batch x dim) and log R enter the
+  // buffer (forward_terminal null for a backward batch); a local search when one is due.
+  void after_batch(long it, const float* forward_terminal, const float* log_r);
+  // One local search (MALA, keyed by seed) from `start` at the current search step size; backends
+  // run it where their particles live.
+  virtual local_search_result run_search(const std::vector<float>& start, std::uint64_t seed);
+
  public:
   const replay_buffer* buffer() const { return buffer_ ? &*buffer_ : nullptr; }
   const replay_buffer* search_buffer() const { return search_buffer_ ? &*search_buffer_ : nullptr; }

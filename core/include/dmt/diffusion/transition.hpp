@@ -2,7 +2,7 @@
 // for the CPU trajectories (trajectory.cpp) and the CUDA trainer (native/cuda/src/trajectory_kernels.cu):
 //   forward  x_{k+1} = x_k + u dt + sqrt(sigma^2 v dt + e^2) z,  v = exp(tanh(o_v) log_var_range) or 1,
 //   log p_F = log N(x_{k+1}; x_k + u dt, sigma^2 v dt I)  (the policy's, also when e > 0),
-//   log p_B = log N(x_k; (t_k / t_{k+1}) x_{k+1}, (t_k / t_{k+1}) sigma^2 dt I), 0 for k = 0,
+//   log p_B = log N(x_k; (t_k / t_{k+1}) x_{k+1}, (t_k / t_{k+1}) sigma^2 dt I), 0 for k = 0, and its draws,
 // and d log p_F / d (u, o_v) for the backward pass. Sums in double, as the CPU always did.
 #pragma once
 #include "dmt/hd.hpp"
@@ -79,6 +79,13 @@ DMT_HD inline T transition_log_pb(const transition_shape& c, int k, double tk, d
     s += r * r;
   }
   return T(-0.5 * (s / var + c.dim * (log2pi + log(var))));
+}
+
+// A draw from step k of the Brownian bridge (k >= 1): x = ratio x1 + sd z, ratio = t_k / t_{k+1},
+// sd = sqrt(ratio sigma^2 (t_{k+1} - t_k)) (backward trajectories; z may alias x).
+template <class T>
+DMT_HD inline void transition_bridge_sample(int dim, double ratio, double sd, const T* x1, const float* z, T* x) {
+  for (int j = 0; j < dim; ++j) x[j] = T(ratio * double(x1[j]) + sd * double(z[j]));
 }
 
 // g d log p_F / d u_j into d_out[j] and, with a learned variance, g d log p_F / d o_v,j into

@@ -16,8 +16,12 @@
 //   4 [dim B (T + 1) + 3 B T + A (2 (layers + 1) hidden + outputs) + C (2 hidden + outputs)] + parameters,
 // A = B T when kept, else C, the chunk's columns; device_memory() reports what is allocated. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
+// Both ways with a replay buffer and local search: the buffers stay on the host (a forward batch's
+// terminal states and log R are copied back, a backward batch's terminal states are drawn there
+// and copied over); backward trajectories (core's bridge draws) and their scores run on the
+// device; the local search runs on the device's MALA sampler (langevin_sampler.hpp).
 // Not on the device (refused with an input_error naming the alternative): the flow-network losses
-// db / subtb and the Langevin parametrisation.
+// db / subtb, the Langevin parametrisation and a learned backward kernel.
 #pragma once
 #include <memory>
 #include <vector>
@@ -46,6 +50,9 @@ class trainer : public dmt::trainer {
   // The last iteration's parameter gradient (after clipping), as the CPU trainer leaves it in
   // model().store.grads.
   std::vector<float> gradients() const;
+
+ protected:
+  local_search_result run_search(const std::vector<float>& start, std::uint64_t seed) override;
 
  private:
   struct device_state;

@@ -17,6 +17,14 @@ namespace dmt::cuda {
 void launch_transition(const transition_shape& shape, const float* out, int n_out, float* states, int k, int batch,
                        double tk, double tk1, double exploration, rng_site site, std::uint32_t first_particle,
                        float* log_pf, float* log_pb, cudaStream_t stream);
+// Backward step k + 1 -> k (k >= 1) of B trajectories: x_k from the Brownian bridge at x_{k+1}
+// (ratio = t_k / t_{k+1}, sd its standard deviation), noise for particle first_particle + b at `site`.
+void launch_bridge(int dim, float* states, int k, int batch, double ratio, double sd, rng_site site,
+                   std::uint32_t first_particle, cudaStream_t stream);
+// log p_F and log p_B of the cols = S B transitions of steps k0 .. k0 + S - 1 of given states (backward
+// trajectories), the policy outputs of those columns in `out`.
+void launch_score(const transition_shape& shape, const float* out, int n_out, const float* states, const float* times,
+                  int k0, int batch, std::size_t cols, float* log_pf, float* log_pb, cudaStream_t stream);
 // log w_b = log R_b + sum_k (log p_B - log p_F), summed in double in step order (as the CPU).
 void launch_log_weight(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
                        float* log_w, cudaStream_t stream);
