@@ -5,6 +5,17 @@
 // manywell-32 needs a finer path: at 200 temperatures and step 0.02 its estimate varies by about 1
 // nat between seeds (60 resamplings); at 1000 temperatures and step 0.01 the six runs agree within
 // 0.4 nats (measured 164.60 +- 0.055 against 164.6957; 2000 / 0.005 gave 164.62 +- 0.052).
+// Not tested, because JALA (isotropic ULA) does not meet it: the funnel (log Z = 0). Measured with
+// `dmt sample --target funnel --sampler jala --repeats 6` (reference_scale 3): 16 000 particles,
+// 5000 levels, step 0.005: -0.125 +- 0.016; 10 000 levels, step 0.002: -0.112 +- 0.011; 4000
+// particles: -0.154 +- 0.037 / -0.070 +- 0.040 (reference_scale 6 / 10: -0.11 +- 0.14, -0.45 +- 0.26;
+// 400 levels, step 0.01, 32 000 particles: -0.31 +- 0.06). The bias does not shrink with the
+// particle count: in the funnel's mouth (v > 4.5, 6.7 % of the mass) x_i | v has variance e^v,
+// which ULA relaxes at rate e^-v per unit time while the v direction caps the step near 0.4, so the
+// particles keep the reference's spread there and the weights must carry the whole correction
+// (heavy-tailed); in the neck the step must stay below 2 e^v. A position-dependent step
+// h(x) = h0 / (1 + c h0 |grad U|^2 / d) (exact weights with the two kernels' own steps) made it
+// worse (-0.70 +- 0.08 at 20 000 levels in a numpy prototype).
 #include <gtest/gtest.h>
 
 #include <cmath>
