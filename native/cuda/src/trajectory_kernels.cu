@@ -34,19 +34,33 @@ __global__ void bridge_kernel(int d, float* states, int k, int batch, double rat
   transition_bridge_sample(d, ratio, sd, x1, x, x);
 }
 
+// Column c of the S B columns of steps k0 ..: trajectory b at step k, its outputs and the states
+// x_k, x_{k+1}.
+struct step_column {
+  int k, b;
+  const float *o, *x, *x1;
+};
+
+__device__ inline step_column column_at(std::size_t c, int k0, int batch, int d, const float* out, int n_out,
+                                        const float* states) {
+  step_column s;
+  s.k = k0 + static_cast<int>(c / batch);
+  s.b = static_cast<int>(c % batch);
+  s.o = out + c * n_out;
+  s.x = states + (static_cast<std::size_t>(s.k) * batch + s.b) * d;
+  s.x1 = s.x + static_cast<std::size_t>(batch) * d;
+  return s;
+}
+
 __global__ void score_kernel(transition_shape shape, const float* out, int n_out, const float* states,
                              const float* times, int k0, int batch, std::size_t cols, float* log_pf, float* log_pb) {
   const std::size_t c = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (c >= cols) return;
-  const int k = k0 + static_cast<int>(c / batch), b = static_cast<int>(c % batch);
-  const int d = shape.dim;
-  const float* o = out + c * n_out;
-  const float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
-  const float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
-  const double tk = times[k], tk1 = times[k + 1];
-  const std::size_t i = static_cast<std::size_t>(k) * batch + b;
-  log_pf[i] = transition_log_pf(shape, o, o + d, x, x1, tk1 - tk);
-  log_pb[i] = transition_log_pb(shape, k, tk, tk1, x, x1);
+  const step_column s = column_at(c, k0, batch, shape.dim, out, n_out, states);
+  const double tk = times[s.k], tk1 = times[s.k + 1];
+  const std::size_t i = static_cast<std::size_t>(s.k) * batch + s.b;
+  log_pf[i] = transition_log_pf(shape, s.o, s.o + shape.dim, s.x, s.x1, tk1 - tk);
+  log_pb[i] = transition_log_pb(shape, s.k, tk, tk1, s.x, s.x1);
 }
 
 __global__ void log_weight_kernel(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
@@ -66,13 +80,9 @@ __global__ void output_gradient_kernel(transition_shape shape, const float* out,
                                        float* d_out) {
   const std::size_t c = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (c >= cols) return;
-  const int k = k0 + static_cast<int>(c / batch), b = static_cast<int>(c % batch);
-  const int d = shape.dim;
-  const float* o = out + c * n_out;
-  const float* x = states + (static_cast<std::size_t>(k) * batch + b) * d;
-  const float* x1 = states + (static_cast<std::size_t>(k + 1) * batch + b) * d;
-  const double dt = double(times[k + 1]) - double(times[k]);
-  transition_output_gradient(shape, o, o + d, x, x1, dt, double(g[b]), d_out + c * n_out);
+  const step_column s = column_at(c, k0, batch, shape.dim, out, n_out, states);
+  const double dt = double(times[s.k + 1]) - double(times[s.k]);
+  transition_output_gradient(shape, s.o, s.o + shape.dim, s.x, s.x1, dt, double(g[s.b]), d_out + c * n_out);
 }
 
 }  // namespace
