@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "dmt/diffusion/pis_adjoint.hpp"
 #include "dmt/params.hpp"
 
 namespace dmt {
@@ -20,26 +21,22 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
   if (!log_reward.gradient) throw input_error("the pis loss needs the target's gradient");
   const int B = traj.batch, T_ = traj.steps, d = c.dim, n_out = model.policy_outputs();
   const double inv_b = 1.0 / B;
-  // a = d L / d x_T: -(grad log R + d log p_B,T-1 / d x_T) / B
+  // a = d L / d x_T: -(grad log R + d log p_B,T-1 / d x_T) / B  (pis_adjoint.hpp, shared with CUDA)
   std::vector<T> lr(B), grad(static_cast<std::size_t>(B) * d);
   log_reward.gradient(traj.state(T_), static_cast<std::size_t>(B), lr.data(), grad.data());
   std::vector<double> a(static_cast<std::size_t>(B) * d);
-  for (std::size_t i = 0; i < a.size(); ++i) a[i] = -double(grad[i]) * inv_b;
-  // d log p_B,k / d x_k and d x_{k+1} for step k >= 1
-  auto add_pb = [&](int k, std::vector<double>& into, bool wrt_next) {
+  // d log p_B,k / d x_k (wrt_next false) and d x_{k+1} (true) for step k >= 1
+  auto add_pb = [&](int k, bool wrt_next) {
     if (k < 1) return;
-    const double tk = traj.times[k], tk1 = traj.times[k + 1], rho = tk / tk1;
-    const double var = rho * c.sigma2 * (tk1 - tk);
+    const double tk = traj.times[k], tk1 = traj.times[k + 1];
     const T* x = traj.state(k);
     const T* x1 = traj.state(k + 1);
     for (int b = 0; b < B; ++b)
-      for (int j = 0; j < d; ++j) {
-        const double r = double(x[b * d + j]) - rho * double(x1[b * d + j]);
-        // L contains -log p_B
-        into[b * d + j] += wrt_next ? -(rho * r / var) * inv_b : (r / var) * inv_b;
-      }
+      pis_bridge_adjoint(d, c.sigma2, k, tk, tk1, x + b * d, x1 + b * d, inv_b, wrt_next, a.data() + b * d);
   };
-  add_pb(T_ - 1, a, true);
+  for (int b = 0; b < B; ++b) pis_terminal_adjoint(d, grad.data() + b * d, inv_b, a.data() + b * d);
+  add_pb(T_ - 1, true);
+  const transition_shape ts{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
   std::vector<T> d_out(static_cast<std::size_t>(B) * n_out), d_x(static_cast<std::size_t>(B) * d);
   // Langevin parametrisation, u = clip(o + s_k clip(grad log R(x_k))): d L / d s_k, and the vector
   // w whose Hessian-vector product carries d L / d u through the score (zero where a clip is active)
@@ -55,25 +52,16 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
       const T* o = cache.out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
       const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* g = d_out.data() + static_cast<std::ptrdiff_t>(b) * n_out;
-      for (int j = 0; j < d; ++j) {
-        const double ab = a[b * d + j];
-        double gu = ab * dt;  // through u
-        if (lgv) {
+      pis_output_gradient(ts, u, o + d, x + b * d, x1 + b * d, a.data() + b * d, dt, inv_b, g);
+      if (lgv)
+        for (int j = 0; j < d; ++j) {
+          double gu = a[b * d + j] * dt;  // through u, zero where the drift is clipped
           if (std::abs(double(u[j])) >= c.drift_clip) gu = 0.0;
           const double sc = double(traj.score(j, col));
           ds += gu * sc;
           w[b * d + j] = std::abs(sc) < c.lgv_clip ? T(gu * double(traj.lgv_scale[k])) : T(0);
+          g[j] = T(gu);
         }
-        g[j] = T(gu);
-        if (c.learned_variance) {
-          const double th = std::tanh(double(o[d + j]));
-          const double dlogvar = c.log_var_range * (1.0 - th * th);  // d log s^2 / d o_v
-          const double s = std::sqrt(c.sigma2 * std::exp(th * c.log_var_range) * dt);
-          const double z = (double(x1[b * d + j]) - double(x[b * d + j]) - double(u[j]) * dt) / s;
-          // through s z, and log p_F's -0.5 log s^2 (L contains +log p_F)
-          g[d + j] = T(ab * z * s * 0.5 * dlogvar - 0.5 * dlogvar * inv_b);
-        }
-      }
     }
     model.policy.backward(model.store, cache, B, d_out.data(), d_x.data(), exec, k * B);
     if (lgv) d_scale[k] = T(ds);
@@ -83,8 +71,8 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
       log_reward.hvp(x, w.data(), static_cast<std::size_t>(B), hv.data());
       for (std::size_t i = 0; i < a.size(); ++i) a[i] += double(hv[i]);
     }
-    add_pb(k, a, false);     // log p_B,k depends on x_k
-    add_pb(k - 1, a, true);  // log p_B,k-1 depends on x_k as its x_{k+1}
+    add_pb(k, false);     // log p_B,k depends on x_k
+    add_pb(k - 1, true);  // log p_B,k-1 depends on x_k as its x_{k+1}
   }
   if (lgv) model.scale->backward(model.store, traj.scale_cache, T_, d_scale.data());
   double loss = 0.0;
