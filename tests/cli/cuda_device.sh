@@ -4,7 +4,7 @@
 # as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
 # that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
 # 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
-# tolerance), a resumed GPU run continues bit for bit, and the GPU refuses the flow-network losses
+# tolerance) with tb and with pis, a resumed GPU run continues bit for bit, and the GPU refuses the flow-network losses
 # with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
@@ -58,6 +58,18 @@ a = np.loadtxt("tcpu/loss.csv", delimiter=",", skiprows=1)
 b = np.loadtxt("tgpu/loss.csv", delimiter=",", skiprows=1)
 rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
 print(f"train: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
+assert len(a) == len(b) == 40 and rel.max() <= 1e-5
+PY
+# pis (reverse KL through the trajectory): the GPU's adjoint pass gives the CPU's loss curve
+sed 's/"losses": \["tb"\]/"losses": ["pis"]/' train.json >pis.json
+"$DMT" train pis.json --out pcpu --device cpu 2>/dev/null || exit 1
+"$DMT" train pis.json --out pgpu --device cuda 2>pgpu.log || { cat pgpu.log; exit 1; }
+python3 - <<'PY' || exit 1
+import numpy as np
+a = np.loadtxt("pcpu/loss.csv", delimiter=",", skiprows=1)
+b = np.loadtxt("pgpu/loss.csv", delimiter=",", skiprows=1)
+rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
+print(f"train pis: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
 assert len(a) == len(b) == 40 and rel.max() <= 1e-5
 PY
 # --resume on the GPU continues exactly: 20 + 20 iterations give the uninterrupted run's loss curve

@@ -15,6 +15,8 @@
 //     buffers' rank order and MALA's accept decisions could differ where float rounding decides
 //     them; at these sizes that did not happen (not verified on hardware yet: no GPU was lent when
 //     this test was written).
+//   - the pis loss (reverse KL differentiated through the trajectory, the adjoint on the device)
+//     follows the CPU's pis_backprop with the same tolerances.
 // The settings errors need no GPU (they are raised before the device is touched).
 #include <gtest/gtest.h>
 
@@ -119,6 +121,18 @@ TEST(CudaTrainer, BothWaysWithReplayBufferAndLocalSearchFollowsTheCpu) {
       EXPECT_NEAR(gpu.search_step_size(), cpu.search_step_size(), 1e-5 * cpu.search_step_size());
     });
   }
+}
+
+TEST(CudaTrainer, ReverseKlThroughTheTrajectoryFollowsTheCpu) {
+  // pis: the adjoint pass of pis_backprop (pis_adjoint.hpp) on the device, with a learned variance;
+  // activations kept, and recomputed in chunks of 3 steps (the adjoint runs the chunks last to
+  // first). Not verified on hardware yet (no GPU was lent when this test was written).
+  auto s = settings(2, true, dmt::loss_kind::pis);
+  s.optimiser.clip_norm = 100.0;
+  for (long chunk : {0L, 3L * 256}) compare_runs("gmm25", {}, s, chunk);
+  auto m = settings(32, false, dmt::loss_kind::pis);
+  m.model.sigma2 = 1.0;
+  compare_runs("manywell", {}, m, 0);
 }
 
 TEST(CudaTrainer, RecomputedActivationsFollowTheCpu) {

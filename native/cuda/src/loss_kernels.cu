@@ -41,10 +41,12 @@ __global__ void trajectory_loss_kernel(loss_terms terms, const float* log_w, int
         value += 0.5 * r * r * inv_b;
         dz += r * inv_b;
         g[b] += float(w * r * inv_b);
-      } else {  // vargrad: mean (log w - mean)^2
+      } else if (terms.kind[t] == 1) {  // vargrad: mean (log w - mean)^2
         const double r = double(log_w[b]) - mean;
         value += r * r * inv_b;
         g[b] += float(-2.0 * w * r * inv_b);
+      } else {  // pis: -mean log w (its gradient runs through the trajectory: pis_kernels.cuh)
+        value -= double(log_w[b]) * inv_b;
       }
     }
     value = block_sum(value, shared);

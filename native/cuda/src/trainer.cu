@@ -12,6 +12,7 @@
 #include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/loss_kernels.cuh"
 #include "dmt/cuda/network_kernels.cuh"
+#include "dmt/cuda/pis_kernels.cuh"
 #include "dmt/cuda/trainer.hpp"
 #include "dmt/cuda/trajectory_kernels.cuh"
 #include "dmt/params.hpp"
@@ -41,8 +42,8 @@ void check_supported(const train_settings& s) {
   if (static_cast<int>(s.losses.size()) > loss_terms::kMax)
     throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " losses");
   for (const auto& l : s.losses)
-    if (l.kind != loss_kind::tb && l.kind != loss_kind::vargrad)
-      throw input_error(std::string("--device cuda trains with the tb and vargrad losses; '") + loss_name(l.kind) +
+    if (l.kind != loss_kind::tb && l.kind != loss_kind::vargrad && l.kind != loss_kind::pis)
+      throw input_error(std::string("--device cuda trains with the tb, vargrad and pis losses; '") + loss_name(l.kind) +
                         "' runs on the CPU only");
 }
 
@@ -74,6 +75,9 @@ struct trainer::device_state {
   std::vector<device_buffer<float>> a, s;  // L + 1 activations and slopes, H x (B T or chunk) columns
   device_buffer<float> out, d_out, da, db;
   device_buffer<double> stats;  // loss, mean log w, squared gradient norm
+  bool pis = false;                  // reverse KL through the trajectory (the pis loss, trained alone)
+  device_buffer<double> adjoint;     // pis: d L / d x_k, dim x B
+  device_buffer<float> d_x;          // pis: the network's input gradient of one step, dim x B
 
   float* value(std::size_t off) { return values.data() + off; }
   float* grad(std::size_t off) { return grads.data() + off; }
@@ -115,12 +119,18 @@ struct trainer::device_state {
   }
 
   // Gradients of the n columns of steps k0.. whose activations start at column col0 of the
-  // activation buffers (d_out, da, db hold one chunk).
+  // activation buffers (d_out, da, db hold one chunk), for the trajectory losses (tb, vargrad).
   void backward(int k0, long n, long col0) {
-    const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
-    const std::size_t hoff = static_cast<std::size_t>(col0) * H;
     launch_output_gradient(shape, out.data() + static_cast<std::size_t>(col0) * n_out, n_out, states.data(),
                            times.data(), k0, batch, n, g.data(), d_out.data(), nullptr);
+    backward_layers(k0, n, col0, nullptr);
+  }
+
+  // Back through the layers from d_out (the output gradients of the n columns of steps k0..);
+  // dx (dim x n), when given, gets the gradient w.r.t. the states.
+  void backward_layers(int k0, long n, long col0, float* dx) {
+    const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
+    const std::size_t hoff = static_cast<std::size_t>(col0) * H;
     affine_backward(net.out, a[L].data() + hoff, H, n, d_out.data(), da.data(), true);
     for (int l = L - 1; l >= 0; --l) {
       launch_scale_by_slope(da.data(), s[l + 1].data() + hoff, static_cast<std::size_t>(H) * n, nullptr);
@@ -129,7 +139,7 @@ struct trainer::device_state {
     }
     launch_scale_by_slope(da.data(), s[0].data() + hoff, static_cast<std::size_t>(H) * n, nullptr);
     // the state layer's bias gradient is the sum of d_emb over the steps (added after all chunks)
-    affine_backward(net.state, x, d, n, da.data(), nullptr, false);
+    affine_backward(net.state, x, d, n, da.data(), dx, false);
     // d_emb(:, k) += sum of the B columns of step k
     const float one = 1.0f;
     const int S = static_cast<int>(n / batch);
@@ -169,6 +179,8 @@ struct trainer::device_state {
     log_pb.resize(total);
     for (auto* b : {&log_r, &log_w, &g}) b->resize(B);
     grad_r.resize(static_cast<std::size_t>(B) * d);
+    adjoint.resize(pis ? static_cast<std::size_t>(B) * d : 0);
+    d_x.resize(pis ? static_cast<std::size_t>(B) * d : 0);
     a.resize(L + 1);
     s.resize(L + 1);
     for (int l = 0; l <= L; ++l) {
@@ -199,6 +211,7 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
   ds.n_out = model_.policy_outputs();
   ds.act = static_cast<int>(c.act);
   ds.log_z_offset = model_.log_z_offset;
+  ds.pis = s.losses.front().kind == loss_kind::pis;  // alone (the base constructor checks)
   ds.frequencies.upload(ds.net.frequencies);
   std::vector<std::uint8_t> group(model_.store.values.size(), 0);
   for (const auto& ti : model_.store.tensors) {
@@ -241,8 +254,9 @@ std::size_t trainer::device_memory() const {
   for (const auto* b : {&ds.values, &ds.grads, &ds.m, &ds.v, &ds.frequencies, &ds.times, &ds.ones, &ds.t_arg,
                         &ds.t_features, &ds.t_hidden, &ds.t_slope, &ds.t_emb, &ds.d_emb, &ds.d_t_hidden,
                         &ds.d_t_features, &ds.states, &ds.log_pf, &ds.log_pb, &ds.log_r, &ds.grad_r, &ds.log_w, &ds.g,
-                        &ds.out, &ds.d_out, &ds.da, &ds.db})
+                        &ds.out, &ds.d_out, &ds.da, &ds.db, &ds.d_x})
     bytes += b->size() * sizeof(float);
+  bytes += ds.adjoint.size() * sizeof(double);
   for (const auto& b : ds.a) bytes += b.size() * sizeof(float);
   for (const auto& b : ds.s) bytes += b.size() * sizeof(float);
   return bytes + ds.group.size() + ds.stats.size() * sizeof(double);
@@ -320,16 +334,37 @@ iteration_stats trainer::step() {
   ds.d_emb.zero();
   loss_terms terms;
   for (const auto& l : settings_.losses) {
-    terms.kind[terms.n] = l.kind == loss_kind::tb ? 0 : 1;
+    terms.kind[terms.n] = l.kind == loss_kind::tb ? 0 : l.kind == loss_kind::vargrad ? 1 : 2;
     terms.weight[terms.n++] = l.weight;
   }
   launch_trajectory_loss(terms, ds.log_w.data(), B, ds.value(ds.log_z_offset), ds.g.data(), ds.grad(ds.log_z_offset),
                          ds.stats.data(), nullptr);
-  for (int k0 = 0; k0 < T; k0 += static_cast<int>(ds.chunk_steps)) {
-    const int S = std::min(static_cast<int>(ds.chunk_steps), T - k0);
-    const long n = static_cast<long>(S) * B;
-    if (!ds.keep) ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, 0, true);
-    ds.backward(k0, n, ds.keep ? static_cast<long>(k0) * B : 0);
+  if (ds.pis) {  // the adjoint backward through the trajectory, chunks (and their steps) last to first
+    launch_pis_terminal(d, ds.shape.sigma2, ds.grad_r.data(), ds.states.data(), ds.times.data(), T, B,
+                        ds.adjoint.data(), nullptr);
+    const int C = static_cast<int>(ds.chunk_steps);
+    for (int k0 = ((T - 1) / C) * C; k0 >= 0; k0 -= C) {
+      const int S = std::min(C, T - k0);
+      if (!ds.keep)
+        ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, static_cast<long>(S) * B, k0, 0, true);
+      for (int k = k0 + S - 1; k >= k0; --k) {
+        const long col0 = static_cast<long>(ds.keep ? k : k - k0) * B;
+        launch_pis_output_gradient(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out,
+                                   ds.states.data(), ds.times.data(), k, B, ds.adjoint.data(), ds.d_out.data(),
+                                   nullptr);
+        ds.backward_layers(k, B, col0, k > 0 ? ds.d_x.data() : nullptr);  // x_0 is fixed
+        if (k > 0)
+          launch_pis_adjoint_step(d, ds.shape.sigma2, ds.states.data(), ds.times.data(), k, B, ds.d_x.data(),
+                                  ds.adjoint.data(), nullptr);
+      }
+    }
+  } else {
+    for (int k0 = 0; k0 < T; k0 += static_cast<int>(ds.chunk_steps)) {
+      const int S = std::min(static_cast<int>(ds.chunk_steps), T - k0);
+      const long n = static_cast<long>(S) * B;
+      if (!ds.keep) ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, 0, true);
+      ds.backward(k0, n, ds.keep ? static_cast<long>(k0) * B : 0);
+    }
   }
   {
     const float one = 1.0f;

@@ -1,4 +1,4 @@
-// The trajectory-level losses of the device trainer (tb, vargrad; conventions of
+// The trajectory-level losses of the device trainer (tb, vargrad, the value of pis; conventions of
 // core/include/dmt/diffusion/losses.hpp), reduced in one block in double in a fixed order.
 #pragma once
 #include <cuda_runtime.h>
@@ -8,7 +8,7 @@ namespace dmt::cuda {
 struct loss_terms {
   static constexpr int kMax = 4;
   int n = 0;
-  int kind[kMax] = {};      // 0 tb, 1 vargrad
+  int kind[kMax] = {};      // 0 tb, 1 vargrad, 2 pis (value only: g gets nothing from it)
   double weight[kMax] = {};
 };
 

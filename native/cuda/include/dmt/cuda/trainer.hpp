@@ -5,6 +5,9 @@
 //   trajectories: the DMT_HD transition arithmetic of core (diffusion/transition.hpp), one thread
 //     per particle, noise from core's Philox normals; log R by the target's DMT_HD kernel;
 //   losses tb and vargrad reduced on the device (one block, double, fixed order);
+//   pis (reverse KL, trained alone): the adjoint a_k = d L / d x_k runs from x_T back to x_0 on the
+//     device (core's pis_adjoint.hpp per particle; the network's input gradient by one more SGEMM
+//     per layer), one step at a time, the chunks of steps last to first;
 //   backward: d log p_F / d outputs per (particle, step) by core's transition_output_gradient,
 //     then back through the layers with SGEMMs (parameter gradients accumulated in place);
 //   Adam: core's adam_update per parameter after a fixed-order global-norm reduction.
@@ -14,7 +17,10 @@
 // from the stored states (one more forward pass). The backward pass runs in chunks of whole steps,
 // kChunkColumns columns rounded down to whole steps (at least one step). In bytes,
 //   4 [dim B (T + 1) + 3 B T + A (2 (layers + 1) hidden + outputs) + C (2 hidden + outputs)] + parameters,
-// A = B T when kept, else C, the chunk's columns; device_memory() reports what is allocated. Kept
+// A = B T when kept, else C, the chunk's columns, plus 12 B dim for pis (the adjoint in double and
+// one step's input gradient); device_memory() reports what is allocated. So the states are the
+// checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
+// activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
 // Both ways with a replay buffer and local search: the buffers stay on the host (a forward batch's
 // terminal states and log R are copied back, a backward batch's terminal states are drawn there
