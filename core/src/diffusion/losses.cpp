@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "dmt/diffusion/flow_losses.hpp"
 #include "dmt/params.hpp"
 
 namespace dmt {
@@ -67,60 +68,22 @@ double evaluate_loss(const loss_spec& spec, const trajectory_batch<T>& traj, T l
     }
     case loss_kind::db: {
       if (traj.log_f.cols() != T_ + 1) throw std::logic_error("db needs compute_flows first");
+      // per trajectory (flow_losses.hpp, shared with the CUDA trainer): column-major, stride B
       for (int b = 0; b < B; ++b)
-        for (int k = 0; k < T_; ++k) {
-          const double r = double(traj.log_f(b, k)) + double(traj.log_pf(b, k)) - double(traj.log_f(b, k + 1)) -
-                           double(traj.log_pb(b, k));
-          value += 0.5 * r * r * inv_b;
-          const T g = T(w * r * inv_b);
-          grad.d_log_pf(b, k) += g;
-          grad.d_log_f(b, k) += g;
-          grad.d_log_f(b, k + 1) -= g;
-          if (k == 0) grad.d_log_z += g;
-        }
+        value += db_trajectory(T_, B, traj.log_f.data() + b, traj.log_pf.data() + b, traj.log_pb.data() + b, w, inv_b,
+                               grad.d_log_pf.data() + b, grad.d_log_f.data() + b, &grad.d_log_z);
       break;
     }
     case loss_kind::subtb: {
       if (traj.log_f.cols() != T_ + 1) throw std::logic_error("subtb needs compute_flows first");
       if (!(spec.lambda > 0.0)) throw input_error("subtb's lambda must be positive");
-      // normalised geometric weights, in log space (lambda^T overflows for long grids)
       const double log_lambda = std::log(spec.lambda);
-      std::vector<double> log_norm(T_ + 1, 0.0);
-      for (int i = 0; i < T_; ++i) {
-        double m = -INFINITY;
-        for (int j = i + 1; j <= T_; ++j) m = std::max(m, (j - i) * log_lambda);
-        double s = 0.0;
-        for (int j = i + 1; j <= T_; ++j) s += std::exp((j - i) * log_lambda - m);
-        log_norm[i] = m + std::log(s);
-      }
-      std::vector<double> cum(T_ + 1), mres((T_ + 1) * (T_ + 1));
-      for (int b = 0; b < B; ++b) {
-        cum[0] = 0.0;
-        for (int k = 0; k < T_; ++k) cum[k + 1] = cum[k] + double(traj.log_pf(b, k)) - double(traj.log_pb(b, k));
-        std::fill(mres.begin(), mres.end(), 0.0);
-        for (int i = 0; i < T_; ++i)
-          for (int j = i + 1; j <= T_; ++j) {
-            const double wij = std::exp((j - i) * log_lambda - log_norm[i]);
-            const double r = double(traj.log_f(b, i)) + cum[j] - cum[i] - double(traj.log_f(b, j));
-            value += 0.5 * wij * r * r * inv_b;
-            const double m = w * wij * r * inv_b;
-            mres[i * (T_ + 1) + j] = m;
-            grad.d_log_f(b, i) += T(m);
-            grad.d_log_f(b, j) -= T(m);
-            if (i == 0) grad.d_log_z += T(m);
-          }
-        // d / d log p_F,k = sum_{i <= k < j} m_ij: suffix sums over j, accumulated over i
-        std::vector<double> acc(T_, 0.0);
-        for (int i = 0; i < T_; ++i) {
-          double suffix = 0.0;
-          for (int j = T_; j > i; --j) {
-            suffix += mres[i * (T_ + 1) + j];
-            // suffix = sum_{j' >= j} m_ij' = sum_{j' > k} m_ij' for k = j - 1
-            acc[j - 1] += suffix;
-          }
-        }
-        for (int k = 0; k < T_; ++k) grad.d_log_pf(b, k) += T(acc[k]);
-      }
+      std::vector<double> log_norm(T_), cum(T_ + 1), diff(T_ + 1);
+      for (int i = 0; i < T_; ++i) log_norm[i] = subtb_log_norm(T_, i, log_lambda);
+      for (int b = 0; b < B; ++b)
+        value += subtb_trajectory(T_, B, traj.log_f.data() + b, traj.log_pf.data() + b, traj.log_pb.data() + b,
+                                  log_lambda, log_norm.data(), w, inv_b, cum.data(), diff.data(), 1,
+                                  grad.d_log_pf.data() + b, grad.d_log_f.data() + b, &grad.d_log_z);
       break;
     }
   }

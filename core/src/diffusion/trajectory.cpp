@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dmt/diffusion/flow_losses.hpp"
 #include "dmt/diffusion/transition.hpp"
 #include "dmt/params.hpp"
 #include "dmt/rng/normal.hpp"
@@ -282,15 +283,9 @@ void compute_flows(const diffusion_model<T>& model, const reward<T>& log_reward,
     for (int b = 0; b < B; ++b) {
       const int col = (k - 1) * B + b;
       double f = cache.out(0, col);
-      if (model.config.forward_looking) {
-        const double var = model.config.sigma2 * tk;
-        double ref = 0.0;
-        for (int j = 0; j < d; ++j) {
-          const double x = cache.x(j, col);
-          ref += -0.5 * (x * x / var + kLog2Pi + std::log(var));
-        }
-        f += (1.0 - tk) * ref + tk * double(lr[col]);
-      }
+      if (model.config.forward_looking)  // flow_losses.hpp, shared with the CUDA trainer
+        f += forward_looking_term(d, model.config.sigma2, tk, cache.x.data() + static_cast<std::ptrdiff_t>(col) * d,
+                                  double(lr[col]));
       traj.log_f(b, k) = T(f);
     }
   }
