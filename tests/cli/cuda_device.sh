@@ -4,8 +4,8 @@
 # as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
 # that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
 # 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
-# tolerance) with tb and with pis, a resumed GPU run continues bit for bit, and the GPU refuses the flow-network losses
-# with a one-line error.
+# tolerance) with tb, pis, db and subtb, a resumed GPU run continues bit for bit, and the GPU refuses the Langevin
+# parametrisation with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
 DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -77,12 +77,32 @@ PY
 "$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
 cmp tres/loss.csv tgpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
 echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
+# db and subtb (flow network on the device): the CPU's loss curves
 sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
-"$DMT" train db.json --out tdb --device cuda 2>db.log
+sed 's/"losses": \["tb"\]/"losses": [{"name": "subtb", "lambda": 2}]/' train.json >subtb.json
+for l in db subtb; do
+  "$DMT" train $l.json --out ${l}cpu --device cpu 2>/dev/null || exit 1
+  "$DMT" train $l.json --out ${l}gpu --device cuda 2>${l}gpu.log || { cat ${l}gpu.log; exit 1; }
+  L=$l python3 - <<'PY' || exit 1
+import os
+import numpy as np
+l = os.environ["L"]
+a = np.loadtxt(f"{l}cpu/loss.csv", delimiter=",", skiprows=1)
+b = np.loadtxt(f"{l}gpu/loss.csv", delimiter=",", skiprows=1)
+rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
+print(f"train {l}: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
+assert len(a) == len(b) == 40 and rel.max() <= 1e-5
+PY
+done
+# what the GPU does not train yet is refused with one line, nothing written
+cat >lgv.json <<'JSON'
+{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 5, "losses": ["tb"], "network": {"langevin": 1}, "eval_every": 0}
+JSON
+"$DMT" train lgv.json --out tlgv --device cuda 2>lgv.log
 rc=$?
-[[ $rc -eq 2 && $(wc -l <db.log) -eq 1 && ! -e tdb ]] && grep -q "does not train a flow network" db.log ||
-  { echo "FAIL: db on cuda: exit $rc: $(cat db.log)"; exit 1; }
-echo "db on cuda refused: $(cat db.log)"
+[[ $rc -eq 2 && $(wc -l <lgv.log) -eq 1 && ! -e tlgv ]] && grep -q "does not train the Langevin parametrisation" lgv.log ||
+  { echo "FAIL: langevin on cuda: exit $rc: $(cat lgv.log)"; exit 1; }
+echo "langevin on cuda refused: $(cat lgv.log)"
 # both ways with a replay buffer and local search: the GPU run follows the CPU's loss curve, writes the
 # same buffers' sizes, and a resumed GPU run (buffers from the checkpoint) continues bit for bit
 cat >bw.json <<'JSON'

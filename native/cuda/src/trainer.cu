@@ -9,12 +9,14 @@
 #include "dmt/cuda/adam_kernels.cuh"
 #include "dmt/cuda/device_target.cuh"
 #include "dmt/cuda/evaluate_kernel.cuh"
+#include "dmt/cuda/flow_kernels.cuh"
 #include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/loss_kernels.cuh"
 #include "dmt/cuda/network_kernels.cuh"
 #include "dmt/cuda/pis_kernels.cuh"
 #include "dmt/cuda/trainer.hpp"
 #include "dmt/cuda/trajectory_kernels.cuh"
+#include "dmt/diffusion/flow_losses.hpp"
 #include "dmt/params.hpp"
 
 #define DMT_CUBLAS_CHECK(call)                                                                                  \
@@ -37,15 +39,65 @@ void check_supported(const train_settings& s) {
   if (s.model.learned_backward)
     throw input_error("--device cuda does not train a learned backward kernel yet (\"learned_backward\": true); use "
                       "the CPU");
-  if (s.model.flow)
-    throw input_error("--device cuda does not train a flow network (the db and subtb losses) yet; use the CPU");
-  if (static_cast<int>(s.losses.size()) > loss_terms::kMax)
-    throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " losses");
-  for (const auto& l : s.losses)
-    if (l.kind != loss_kind::tb && l.kind != loss_kind::vargrad && l.kind != loss_kind::pis)
-      throw input_error(std::string("--device cuda trains with the tb, vargrad and pis losses; '") + loss_name(l.kind) +
-                        "' runs on the CPU only");
+  int trajectory = 0, flow = 0;
+  for (const auto& l : s.losses) (loss_needs_flow(l.kind) ? flow : trajectory) += 1;
+  if (trajectory > loss_terms::kMax || flow > flow_loss_terms::kMax)
+    throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " trajectory losses and " +
+                      std::to_string(flow_loss_terms::kMax) + " flow losses");
 }
+
+// One network of the model on the device (the policy, or the flow network of db / subtb): where its
+// parameters lie in the store, its time embedding and its activations.
+struct device_network {
+  diffusion_network<float>::layout net;
+  int H = 0, K = 0, L = 0, n_out = 0;
+  device_buffer<float> frequencies;
+  device_buffer<float> t_arg, t_features, t_hidden, t_slope, t_emb, d_emb, d_t_hidden, d_t_features;
+  std::vector<device_buffer<float>> a, s;  // L + 1 activations and slopes, H x (kept or chunk) columns
+  device_buffer<float> out, d_out, da, db;
+
+  void setup(const diffusion_network<float>& n, const model_config& c, int outputs) {
+    net = n.parts();
+    H = c.hidden;
+    K = c.harmonics;
+    L = c.layers;
+    n_out = outputs;
+    frequencies.upload(net.frequencies);
+  }
+  // Bytes of activations, slopes and outputs per column.
+  double bytes_per_column() const { return 4.0 * (2.0 * (L + 1) * H + n_out); }
+  std::size_t activation_bytes() const {
+    std::size_t bytes = out.size() * sizeof(float);
+    for (const auto& b : a) bytes += b.size() * sizeof(float);
+    for (const auto& b : s) bytes += b.size() * sizeof(float);
+    return bytes;
+  }
+  // nt embedded times, activations for act_cols columns, a backward chunk of cols columns
+  // (d_out only with own_d_out: the flow's output gradient is read from d log F in place).
+  void resize(int nt, std::size_t act_cols, std::size_t cols, bool own_d_out) {
+    t_arg.resize(static_cast<std::size_t>(K) * nt);
+    t_features.resize(2 * t_arg.size());
+    d_t_features.resize(2 * t_arg.size());
+    for (auto* b : {&t_hidden, &t_slope, &t_emb, &d_emb, &d_t_hidden}) b->resize(static_cast<std::size_t>(H) * nt);
+    a.resize(L + 1);
+    s.resize(L + 1);
+    for (int l = 0; l <= L; ++l) {
+      a[l].resize(static_cast<std::size_t>(H) * act_cols);
+      s[l].resize(static_cast<std::size_t>(H) * act_cols);
+    }
+    out.resize(static_cast<std::size_t>(n_out) * act_cols);
+    d_out.resize(own_d_out ? static_cast<std::size_t>(n_out) * cols : 0);
+    da.resize(static_cast<std::size_t>(H) * cols);
+    db.resize(static_cast<std::size_t>(H) * cols);
+  }
+  std::size_t bytes() const {
+    std::size_t bytes = activation_bytes();
+    for (const auto* b : {&frequencies, &t_arg, &t_features, &t_hidden, &t_slope, &t_emb, &d_emb, &d_t_hidden,
+                          &d_t_features, &d_out, &da, &db})
+      bytes += b->size() * sizeof(float);
+    return bytes;
+  }
+};
 
 }  // namespace
 
@@ -57,12 +109,13 @@ struct trainer::device_state {
   ~device_state() { cublasDestroy(blas); }
   device_target target;
   cublasHandle_t blas{};
-  diffusion_network<float>::layout net;
   transition_shape shape;
-  int d = 0, H = 0, K = 0, L = 0, n_out = 0, act = 0;
+  int d = 0, act = 0;
   std::size_t log_z_offset = 0;
+  device_network policy, flow;
+  bool has_flow = false, forward_looking = false;
   // parameters, gradients, Adam moments, parameter group (index into group_names) per parameter
-  device_buffer<float> values, grads, m, v, frequencies;
+  device_buffer<float> values, grads, m, v;
   device_buffer<std::uint8_t> group;
   std::vector<std::string> group_names;
   // sizes the per-iteration buffers were made for
@@ -70,14 +123,17 @@ struct trainer::device_state {
   long chunk_columns = 0, chunk_steps = 0;  // chunk_columns 0: automatic
   bool keep = false;
   device_buffer<float> times, ones;
-  device_buffer<float> t_arg, t_features, t_hidden, t_slope, t_emb, d_emb, d_t_hidden, d_t_features;
   device_buffer<float> states, log_pf, log_pb, log_r, grad_r, log_w, g;
-  std::vector<device_buffer<float>> a, s;  // L + 1 activations and slopes, H x (B T or chunk) columns
-  device_buffer<float> out, d_out, da, db;
   device_buffer<double> stats;  // loss, mean log w, squared gradient norm
   bool pis = false;                  // reverse KL through the trajectory (the pis loss, trained alone)
   device_buffer<double> adjoint;     // pis: d L / d x_k, dim x B
   device_buffer<float> d_x;          // pis: the network's input gradient of one step, dim x B
+  // db / subtb: log F and the gradients (step-major, (T + 1) B and T B), subtb's normalisers and
+  // scratch, per-trajectory loss values and log Z gradients, log R (and its unused gradient) of one
+  // chunk of interior states for the forward-looking flow
+  device_buffer<float> log_f, d_log_f, d_log_pf, flow_dz, log_r_mid, grad_mid;
+  device_buffer<double> log_norm, cum, diff, flow_values;
+  flow_loss_terms flow_terms;
 
   float* value(std::size_t off) { return values.data() + off; }
   float* grad(std::size_t off) { return grads.data() + off; }
@@ -101,51 +157,115 @@ struct trainer::device_state {
                                    &zero, dx, l.in));
   }
 
-  // The network on n columns of states starting at step k0 (B columns per step), into columns
-  // [col0, col0 + n) of the activation buffers; out gets the outputs with their bias.
-  void forward(const float* x, long n, int k0, long col0, bool slopes) {
+  // The time embedding of nt times into n.t_emb (one column per time).
+  void time_embedding(device_network& n, const float* t, int nt) {
+    launch_time_features(t, n.frequencies.data(), value(n.net.phase), n.K, nt, n.t_arg.data(), n.t_features.data(),
+                         nullptr);
+    affine(n.net.time1, n.t_features.data(), 2 * n.K, nt, n.t_hidden.data());
+    launch_bias_activation(n.t_hidden.data(), n.t_slope.data(), value(n.net.time1.b), nullptr, 0, 1, n.H, nt, act,
+                           nullptr);
+    affine(n.net.time2, n.t_hidden.data(), n.H, nt, n.t_emb.data());
+    launch_bias_activation(n.t_emb.data(), nullptr, value(n.net.time2.b), nullptr, 0, 1, n.H, nt, kIdentity, nullptr);
+  }
+
+  // The network on `cols` columns of states x (B columns per step, the first step's time embedding
+  // in column e0 of n.t_emb), into columns [col0, col0 + cols) of the activation buffers; n.out gets
+  // the outputs with their bias.
+  void forward(device_network& n, const float* x, long cols, int e0, long col0, bool slopes) {
+    const int H = n.H, L = n.L;
     const std::size_t hoff = static_cast<std::size_t>(col0) * H;
-    affine(net.state, x, d, n, a[0].data() + hoff);
-    launch_bias_activation(a[0].data() + hoff, slopes ? s[0].data() + hoff : nullptr, value(net.state.b), t_emb.data(),
-                           k0, batch, H, n, act, nullptr);
+    affine(n.net.state, x, d, cols, n.a[0].data() + hoff);
+    launch_bias_activation(n.a[0].data() + hoff, slopes ? n.s[0].data() + hoff : nullptr, value(n.net.state.b),
+                           n.t_emb.data(), e0, batch, H, cols, act, nullptr);
     for (int l = 0; l < L; ++l) {
-      affine(net.joint[l], a[l].data() + hoff, H, n, a[l + 1].data() + hoff);
-      launch_bias_activation(a[l + 1].data() + hoff, slopes ? s[l + 1].data() + hoff : nullptr, value(net.joint[l].b),
-                             nullptr, 0, 1, H, n, act, nullptr);
+      affine(n.net.joint[l], n.a[l].data() + hoff, H, cols, n.a[l + 1].data() + hoff);
+      launch_bias_activation(n.a[l + 1].data() + hoff, slopes ? n.s[l + 1].data() + hoff : nullptr,
+                             value(n.net.joint[l].b), nullptr, 0, 1, H, cols, act, nullptr);
     }
-    float* o = out.data() + static_cast<std::size_t>(col0) * n_out;
-    affine(net.out, a[L].data() + hoff, H, n, o);
-    launch_bias_activation(o, nullptr, value(net.out.b), nullptr, 0, 1, n_out, n, kIdentity, nullptr);
+    float* o = n.out.data() + static_cast<std::size_t>(col0) * n.n_out;
+    affine(n.net.out, n.a[L].data() + hoff, H, cols, o);
+    launch_bias_activation(o, nullptr, value(n.net.out.b), nullptr, 0, 1, n.n_out, cols, kIdentity, nullptr);
   }
 
-  // Gradients of the n columns of steps k0.. whose activations start at column col0 of the
-  // activation buffers (d_out, da, db hold one chunk), for the trajectory losses (tb, vargrad).
-  void backward(int k0, long n, long col0) {
-    launch_output_gradient(shape, out.data() + static_cast<std::size_t>(col0) * n_out, n_out, states.data(),
-                           times.data(), k0, batch, n, g.data(), d_out.data(), nullptr);
-    backward_layers(k0, n, col0, nullptr);
-  }
-
-  // Back through the layers from d_out (the output gradients of the n columns of steps k0..);
-  // dx (dim x n), when given, gets the gradient w.r.t. the states.
-  void backward_layers(int k0, long n, long col0, float* dx) {
-    const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
+  // Back through the layers from the output gradients d_out of `cols` columns of states x (time
+  // embedding columns from e0) whose activations start at column col0 (n.da, n.db hold one chunk);
+  // dx (dim x cols), when given, gets the gradient w.r.t. the states.
+  void backward_layers(device_network& n, const float* x, long cols, int e0, long col0, const float* d_out,
+                       float* dx) {
+    const int H = n.H, L = n.L;
     const std::size_t hoff = static_cast<std::size_t>(col0) * H;
-    affine_backward(net.out, a[L].data() + hoff, H, n, d_out.data(), da.data(), true);
+    affine_backward(n.net.out, n.a[L].data() + hoff, H, cols, d_out, n.da.data(), true);
     for (int l = L - 1; l >= 0; --l) {
-      launch_scale_by_slope(da.data(), s[l + 1].data() + hoff, static_cast<std::size_t>(H) * n, nullptr);
-      affine_backward(net.joint[l], a[l].data() + hoff, H, n, da.data(), db.data(), true);
-      std::swap(da, db);
+      launch_scale_by_slope(n.da.data(), n.s[l + 1].data() + hoff, static_cast<std::size_t>(H) * cols, nullptr);
+      affine_backward(n.net.joint[l], n.a[l].data() + hoff, H, cols, n.da.data(), n.db.data(), true);
+      std::swap(n.da, n.db);
     }
-    launch_scale_by_slope(da.data(), s[0].data() + hoff, static_cast<std::size_t>(H) * n, nullptr);
-    // the state layer's bias gradient is the sum of d_emb over the steps (added after all chunks)
-    affine_backward(net.state, x, d, n, da.data(), dx, false);
-    // d_emb(:, k) += sum of the B columns of step k
+    launch_scale_by_slope(n.da.data(), n.s[0].data() + hoff, static_cast<std::size_t>(H) * cols, nullptr);
+    // the state layer's bias gradient is the sum of d_emb over the steps (added by time_backward)
+    affine_backward(n.net.state, x, d, cols, n.da.data(), dx, false);
+    // d_emb(:, e) += sum of the B columns of step e
     const float one = 1.0f;
-    const int S = static_cast<int>(n / batch);
-    DMT_CUBLAS_CHECK(cublasSgemvStridedBatched(blas, CUBLAS_OP_N, H, batch, &one, da.data(), H,
+    const int S = static_cast<int>(cols / batch);
+    DMT_CUBLAS_CHECK(cublasSgemvStridedBatched(blas, CUBLAS_OP_N, H, batch, &one, n.da.data(), H,
                                                static_cast<long long>(H) * batch, ones.data(), 1, 0, &one,
-                                               d_emb.data() + static_cast<std::size_t>(k0) * H, 1, H, S));
+                                               n.d_emb.data() + static_cast<std::size_t>(e0) * H, 1, H, S));
+  }
+
+  // The parameter gradients of the time embedding (nt times) and the state layer's bias from d_emb.
+  void time_backward(device_network& n, int nt) {
+    const int H = n.H;
+    const float one = 1.0f;
+    DMT_CUBLAS_CHECK(cublasSgemv(blas, CUBLAS_OP_N, H, nt, &one, n.d_emb.data(), H, ones.data(), 1, &one,
+                                 grad(n.net.state.b), 1));
+    affine_backward(n.net.time2, n.t_hidden.data(), H, nt, n.d_emb.data(), n.d_t_hidden.data(), true);
+    launch_scale_by_slope(n.d_t_hidden.data(), n.t_slope.data(), static_cast<std::size_t>(H) * nt, nullptr);
+    affine_backward(n.net.time1, n.t_features.data(), 2 * n.K, nt, n.d_t_hidden.data(), n.d_t_features.data(), true);
+    launch_phase_gradient(n.d_t_features.data(), n.t_arg.data(), n.K, nt, grad(n.net.phase), nullptr);
+  }
+
+  // The policy's gradients for the trajectory and flow losses: the n columns of steps k0 ..
+  // whose activations start at column col0.
+  void policy_backward(int k0, long n, long col0) {
+    device_network& p = policy;
+    launch_output_gradient(shape, p.out.data() + static_cast<std::size_t>(col0) * p.n_out, p.n_out, states.data(),
+                           times.data(), k0, batch, n, g.data(), has_flow ? d_log_pf.data() : nullptr, p.d_out.data(),
+                           nullptr);
+    backward_layers(p, states.data() + static_cast<std::size_t>(k0) * batch * d, n, k0, col0, p.d_out.data(),
+                    nullptr);
+  }
+
+  // log F of every step: the flow network on the interior states (chunk by chunk unless kept),
+  // log Z and log R at the ends.
+  void flow_forward(int T) {
+    if (T >= 2) {
+      time_embedding(flow, times.data() + 1, T - 1);
+      for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
+        const int S = std::min(static_cast<int>(chunk_steps), T - k0);
+        const long n = static_cast<long>(S) * batch;
+        const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
+        const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
+        forward(flow, x, n, k0 - 1, col0, keep);
+        if (forward_looking)
+          target.visit([&](const auto& kern) { launch_evaluate(kern, x, n, d, log_r_mid.data(), grad_mid.data()); });
+        launch_flow_output(flow.out.data() + col0, states.data(), times.data(), k0, batch, n, d, shape.sigma2,
+                           forward_looking, log_r_mid.data(), log_f.data(), nullptr);
+      }
+    }
+    launch_flow_ends(value(log_z_offset), log_r.data(), batch, T, log_f.data(), nullptr);
+  }
+
+  // The flow network's gradients from d log F of the interior steps.
+  void flow_backward(int T) {
+    if (T < 2) return;
+    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
+      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
+      const long n = static_cast<long>(S) * batch;
+      const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
+      if (!keep) forward(flow, x, n, k0 - 1, 0, true);
+      backward_layers(flow, x, n, k0 - 1, keep ? static_cast<long>(k0 - 1) * batch : 0,
+                      d_log_f.data() + static_cast<std::size_t>(k0) * batch, nullptr);
+    }
+    time_backward(flow, T - 1);
   }
 
   void resize(int B, int T) {
@@ -159,21 +279,37 @@ struct trainer::device_state {
     } else {  // automatic: keep the activations when they take at most 3/4 of the free device memory
       std::size_t free = 0, device_total = 0;
       DMT_CUDA_CHECK(cudaMemGetInfo(&free, &device_total));
-      for (const auto& b : a) free += 2 * b.size() * sizeof(float);  // a and s are reallocated below
-      free += out.size() * sizeof(float);
-      const double per_column = 4.0 * (2.0 * (L + 1) * H + n_out);
+      free += policy.activation_bytes() + flow.activation_bytes();  // reallocated below
+      double per_column = policy.bytes_per_column();
+      if (has_flow) per_column += flow.bytes_per_column();
       keep = per_column * double(total) <= 0.75 * double(free);
       chunk_steps = std::min<long>(T, std::max(1L, trainer::kChunkColumns / B));
     }
     const std::size_t cols = static_cast<std::size_t>(chunk_steps) * B;  // one backward chunk
-    const std::size_t act_cols = keep ? static_cast<std::size_t>(total) : cols;
     times.resize(T + 1);
     ones.resize(std::max<std::size_t>({cols, static_cast<std::size_t>(T), 1}));
     launch_fill(ones.data(), ones.size(), 1.0f, nullptr);
-    t_arg.resize(static_cast<std::size_t>(K) * T);
-    t_features.resize(2 * t_arg.size());
-    d_t_features.resize(2 * t_arg.size());
-    for (auto* b : {&t_hidden, &t_slope, &t_emb, &d_emb, &d_t_hidden}) b->resize(static_cast<std::size_t>(H) * T);
+    policy.resize(T, keep ? static_cast<std::size_t>(total) : cols, cols, true);
+    if (has_flow) {
+      const std::size_t interior = static_cast<std::size_t>(B) * std::max(T - 1, 0);
+      flow.resize(std::max(T - 1, 1), keep ? std::max<std::size_t>(interior, 1) : cols, cols, false);
+      log_f.resize(static_cast<std::size_t>(B) * (T + 1));
+      d_log_f.resize(log_f.size());
+      d_log_pf.resize(total);
+      flow_dz.resize(B);
+      flow_values.resize(B);
+      bool subtb = false;
+      for (int t = 0; t < flow_terms.n; ++t) subtb = subtb || flow_terms.kind[t] == 1;
+      cum.resize(subtb ? static_cast<std::size_t>(B) * (T + 1) : 0);
+      diff.resize(cum.size());
+      std::vector<double> norms(static_cast<std::size_t>(flow_terms.n) * T, 0.0);
+      for (int t = 0; t < flow_terms.n; ++t)
+        if (flow_terms.kind[t] == 1)
+          for (int i = 0; i < T; ++i) norms[static_cast<std::size_t>(t) * T + i] = subtb_log_norm(T, i, flow_terms.log_lambda[t]);
+      log_norm.upload(norms);
+      log_r_mid.resize(forward_looking ? cols : 0);
+      grad_mid.resize(forward_looking ? cols * d : 0);
+    }
     states.resize(static_cast<std::size_t>(d) * B * (T + 1));
     log_pf.resize(total);
     log_pb.resize(total);
@@ -181,16 +317,6 @@ struct trainer::device_state {
     grad_r.resize(static_cast<std::size_t>(B) * d);
     adjoint.resize(pis ? static_cast<std::size_t>(B) * d : 0);
     d_x.resize(pis ? static_cast<std::size_t>(B) * d : 0);
-    a.resize(L + 1);
-    s.resize(L + 1);
-    for (int l = 0; l <= L; ++l) {
-      a[l].resize(static_cast<std::size_t>(H) * act_cols);
-      s[l].resize(static_cast<std::size_t>(H) * act_cols);
-    }
-    out.resize(static_cast<std::size_t>(n_out) * act_cols);
-    d_out.resize(static_cast<std::size_t>(n_out) * cols);
-    da.resize(static_cast<std::size_t>(H) * cols);
-    db.resize(static_cast<std::size_t>(H) * cols);
   }
 };
 
@@ -202,17 +328,22 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
   device_state& ds = *dev_;
   ds.chunk_columns = chunk_columns;
   const model_config& c = model_.config;
-  ds.net = model_.policy.parts();
+  ds.policy.setup(model_.policy, c, model_.policy_outputs());
   ds.shape = transition_shape{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
   ds.d = c.dim;
-  ds.H = c.hidden;
-  ds.K = c.harmonics;
-  ds.L = c.layers;
-  ds.n_out = model_.policy_outputs();
   ds.act = static_cast<int>(c.act);
   ds.log_z_offset = model_.log_z_offset;
   ds.pis = s.losses.front().kind == loss_kind::pis;  // alone (the base constructor checks)
-  ds.frequencies.upload(ds.net.frequencies);
+  for (const auto& l : s.losses)
+    if (loss_needs_flow(l.kind)) {
+      flow_loss_terms& f = ds.flow_terms;
+      f.kind[f.n] = l.kind == loss_kind::db ? 0 : 1;
+      f.weight[f.n] = l.weight;
+      f.log_lambda[f.n++] = std::log(l.lambda);
+    }
+  ds.has_flow = ds.flow_terms.n > 0;  // the base constructor checked that the model has a flow network
+  if (ds.has_flow) ds.flow.setup(*model_.flow, c, 1);
+  ds.forward_looking = ds.has_flow && c.forward_looking;
   std::vector<std::uint8_t> group(model_.store.values.size(), 0);
   for (const auto& ti : model_.store.tensors) {
     auto it = std::find(ds.group_names.begin(), ds.group_names.end(), ti.group);
@@ -251,15 +382,13 @@ void trainer::pull() {
 std::size_t trainer::device_memory() const {
   std::size_t bytes = 0;
   const device_state& ds = *dev_;
-  for (const auto* b : {&ds.values, &ds.grads, &ds.m, &ds.v, &ds.frequencies, &ds.times, &ds.ones, &ds.t_arg,
-                        &ds.t_features, &ds.t_hidden, &ds.t_slope, &ds.t_emb, &ds.d_emb, &ds.d_t_hidden,
-                        &ds.d_t_features, &ds.states, &ds.log_pf, &ds.log_pb, &ds.log_r, &ds.grad_r, &ds.log_w, &ds.g,
-                        &ds.out, &ds.d_out, &ds.da, &ds.db, &ds.d_x})
+  for (const auto* b : {&ds.values, &ds.grads, &ds.m, &ds.v, &ds.times, &ds.ones, &ds.states, &ds.log_pf, &ds.log_pb,
+                        &ds.log_r, &ds.grad_r, &ds.log_w, &ds.g, &ds.d_x, &ds.log_f, &ds.d_log_f, &ds.d_log_pf,
+                        &ds.flow_dz, &ds.log_r_mid, &ds.grad_mid})
     bytes += b->size() * sizeof(float);
-  bytes += ds.adjoint.size() * sizeof(double);
-  for (const auto& b : ds.a) bytes += b.size() * sizeof(float);
-  for (const auto& b : ds.s) bytes += b.size() * sizeof(float);
-  return bytes + ds.group.size() + ds.stats.size() * sizeof(double);
+  for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats})
+    bytes += b->size() * sizeof(double);
+  return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.group.size();
 }
 
 bool trainer::recomputed() const { return !dev_->keep; }
@@ -268,22 +397,16 @@ std::vector<float> trainer::gradients() const { return dev_->grads.download(); }
 
 iteration_stats trainer::step() {
   device_state& ds = *dev_;
+  device_network& pol = ds.policy;
   const long it = iteration_;
   const philox_key key = make_philox_key(settings_.seed);
   const auto grid = make_time_grid(settings_.grid, key, static_cast<std::uint32_t>(it));
-  const int B = settings_.batch, T = static_cast<int>(grid.size()) - 1, d = ds.d, H = ds.H, K = ds.K;
+  const int B = settings_.batch, T = static_cast<int>(grid.size()) - 1, d = ds.d;
   ds.resize(B, T);
   const std::vector<float> times(grid.begin(), grid.end());  // the CPU keeps the grid in float too
   ds.times.upload(times);
 
-  // time embedding of t_0 .. t_{T-1}
-  launch_time_features(ds.times.data(), ds.frequencies.data(), ds.value(ds.net.phase), K, T, ds.t_arg.data(),
-                       ds.t_features.data(), nullptr);
-  ds.affine(ds.net.time1, ds.t_features.data(), 2 * K, T, ds.t_hidden.data());
-  launch_bias_activation(ds.t_hidden.data(), ds.t_slope.data(), ds.value(ds.net.time1.b), nullptr, 0, 1, H, T, ds.act,
-                         nullptr);
-  ds.affine(ds.net.time2, ds.t_hidden.data(), H, T, ds.t_emb.data());
-  launch_bias_activation(ds.t_emb.data(), nullptr, ds.value(ds.net.time2.b), nullptr, 0, 1, H, T, kIdentity, nullptr);
+  ds.time_embedding(pol, ds.times.data(), T);  // of t_0 .. t_{T-1}
 
   DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));  // x_0 = 0
   float* terminal_states = ds.states.data() + static_cast<std::size_t>(T) * B * d;
@@ -302,17 +425,17 @@ iteration_stats trainer::step() {
     for (int k0 = 0; k0 < T; k0 += S) {
       const long n = static_cast<long>(std::min(S, T - k0)) * B;
       const long col0 = ds.keep ? static_cast<long>(k0) * B : 0;
-      ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, col0, ds.keep);
-      launch_score(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out, ds.states.data(),
+      ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, col0, ds.keep);
+      launch_score(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out, ds.states.data(),
                    ds.times.data(), k0, B, static_cast<std::size_t>(n), ds.log_pf.data(), ds.log_pb.data(), nullptr);
     }
   } else {  // forward trajectories from x_0 = 0
     const double e = settings_.exploration_at(it);
     for (int k = 0; k < T; ++k) {
       const long col0 = ds.keep ? static_cast<long>(k) * B : 0;
-      ds.forward(ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, ds.keep);
+      ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, ds.keep);
       const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x31u, 0u, k)};
-      launch_transition(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out,
+      launch_transition(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
                         ds.states.data(), k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(),
                         ds.log_pb.data(), nullptr);
     }
@@ -331,14 +454,24 @@ iteration_stats trainer::step() {
 
   // losses and gradients
   ds.grads.zero();
-  ds.d_emb.zero();
+  pol.d_emb.zero();
   loss_terms terms;
   for (const auto& l : settings_.losses) {
+    if (loss_needs_flow(l.kind)) continue;
     terms.kind[terms.n] = l.kind == loss_kind::tb ? 0 : l.kind == loss_kind::vargrad ? 1 : 2;
     terms.weight[terms.n++] = l.weight;
   }
   launch_trajectory_loss(terms, ds.log_w.data(), B, ds.value(ds.log_z_offset), ds.g.data(), ds.grad(ds.log_z_offset),
                          ds.stats.data(), nullptr);
+  if (ds.has_flow) {  // db / subtb: log F, then the per-trajectory losses (after the trajectory losses' stats)
+    ds.flow.d_emb.zero();
+    ds.flow_forward(T);
+    launch_flow_losses(ds.flow_terms, ds.log_f.data(), ds.log_pf.data(), ds.log_pb.data(), B, T, ds.log_norm.data(),
+                       ds.cum.data(), ds.diff.data(), ds.d_log_pf.data(), ds.d_log_f.data(), ds.flow_values.data(),
+                       ds.flow_dz.data(), nullptr);
+    launch_flow_loss_sum(ds.flow_values.data(), ds.flow_dz.data(), B, ds.stats.data(), ds.grad(ds.log_z_offset),
+                         nullptr);
+  }
   if (ds.pis) {  // the adjoint backward through the trajectory, chunks (and their steps) last to first
     launch_pis_terminal(d, ds.shape.sigma2, ds.grad_r.data(), ds.states.data(), ds.times.data(), T, B,
                         ds.adjoint.data(), nullptr);
@@ -346,13 +479,14 @@ iteration_stats trainer::step() {
     for (int k0 = ((T - 1) / C) * C; k0 >= 0; k0 -= C) {
       const int S = std::min(C, T - k0);
       if (!ds.keep)
-        ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, static_cast<long>(S) * B, k0, 0, true);
+        ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k0) * B * d, static_cast<long>(S) * B, k0, 0, true);
       for (int k = k0 + S - 1; k >= k0; --k) {
         const long col0 = static_cast<long>(ds.keep ? k : k - k0) * B;
-        launch_pis_output_gradient(ds.shape, ds.out.data() + static_cast<std::size_t>(col0) * ds.n_out, ds.n_out,
-                                   ds.states.data(), ds.times.data(), k, B, ds.adjoint.data(), ds.d_out.data(),
+        launch_pis_output_gradient(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
+                                   ds.states.data(), ds.times.data(), k, B, ds.adjoint.data(), pol.d_out.data(),
                                    nullptr);
-        ds.backward_layers(k, B, col0, k > 0 ? ds.d_x.data() : nullptr);  // x_0 is fixed
+        ds.backward_layers(pol, ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, pol.d_out.data(),
+                           k > 0 ? ds.d_x.data() : nullptr);  // x_0 is fixed
         if (k > 0)
           launch_pis_adjoint_step(d, ds.shape.sigma2, ds.states.data(), ds.times.data(), k, B, ds.d_x.data(),
                                   ds.adjoint.data(), nullptr);
@@ -362,19 +496,12 @@ iteration_stats trainer::step() {
     for (int k0 = 0; k0 < T; k0 += static_cast<int>(ds.chunk_steps)) {
       const int S = std::min(static_cast<int>(ds.chunk_steps), T - k0);
       const long n = static_cast<long>(S) * B;
-      if (!ds.keep) ds.forward(ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, 0, true);
-      ds.backward(k0, n, ds.keep ? static_cast<long>(k0) * B : 0);
+      if (!ds.keep) ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, 0, true);
+      ds.policy_backward(k0, n, ds.keep ? static_cast<long>(k0) * B : 0);
     }
   }
-  {
-    const float one = 1.0f;
-    DMT_CUBLAS_CHECK(cublasSgemv(ds.blas, CUBLAS_OP_N, H, T, &one, ds.d_emb.data(), H, ds.ones.data(), 1, &one,
-                                 ds.grad(ds.net.state.b), 1));
-  }
-  ds.affine_backward(ds.net.time2, ds.t_hidden.data(), H, T, ds.d_emb.data(), ds.d_t_hidden.data(), true);
-  launch_scale_by_slope(ds.d_t_hidden.data(), ds.t_slope.data(), static_cast<std::size_t>(H) * T, nullptr);
-  ds.affine_backward(ds.net.time1, ds.t_features.data(), 2 * K, T, ds.d_t_hidden.data(), ds.d_t_features.data(), true);
-  launch_phase_gradient(ds.d_t_features.data(), ds.t_arg.data(), K, T, ds.grad(ds.net.phase), nullptr);
+  ds.time_backward(pol, T);
+  if (ds.has_flow) ds.flow_backward(T);
   launch_sum_squares(ds.grads.data(), ds.grads.size(), ds.stats.data() + 2, nullptr);
 
   double stats[3];

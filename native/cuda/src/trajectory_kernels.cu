@@ -77,12 +77,16 @@ __global__ void log_weight_kernel(const float* log_r, const float* log_pf, const
 
 __global__ void output_gradient_kernel(transition_shape shape, const float* out, int n_out, const float* states,
                                        const float* times, int k0, int batch, std::size_t cols, const float* g,
-                                       float* d_out) {
+                                       const float* g_step, float* d_out) {
   const std::size_t c = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x;
   if (c >= cols) return;
   const step_column s = column_at(c, k0, batch, shape.dim, out, n_out, states);
   const double dt = double(times[s.k + 1]) - double(times[s.k]);
-  transition_output_gradient(shape, s.o, s.o + shape.dim, s.x, s.x1, dt, double(g[s.b]), d_out + c * n_out);
+  // d loss / d log p_F,k: the trajectory losses' part (any step) plus the per-step part, summed in
+  // float as the CPU's d_log_pf matrix
+  float gk = g[s.b];
+  if (g_step) gk += g_step[static_cast<std::size_t>(s.k) * batch + s.b];
+  transition_output_gradient(shape, s.o, s.o + shape.dim, s.x, s.x1, dt, double(gk), d_out + c * n_out);
 }
 
 }  // namespace
@@ -116,11 +120,11 @@ void launch_log_weight(const float* log_r, const float* log_pf, const float* log
 }
 
 void launch_output_gradient(const transition_shape& shape, const float* out, int n_out, const float* states,
-                            const float* times, int k0, int batch, std::size_t cols, const float* g, float* d_out,
-                            cudaStream_t stream) {
+                            const float* times, int k0, int batch, std::size_t cols, const float* g,
+                            const float* g_step, float* d_out, cudaStream_t stream) {
   if (cols == 0) return;
   output_gradient_kernel<<<blocks_for(cols, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, times, k0, batch,
-                                                                            cols, g, d_out);
+                                                                            cols, g, g_step, d_out);
   DMT_CUDA_LAUNCH_CHECK();
 }
 

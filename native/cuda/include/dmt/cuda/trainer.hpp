@@ -5,6 +5,9 @@
 //   trajectories: the DMT_HD transition arithmetic of core (diffusion/transition.hpp), one thread
 //     per particle, noise from core's Philox normals; log R by the target's DMT_HD kernel;
 //   losses tb and vargrad reduced on the device (one block, double, fixed order);
+//   db / subtb: the flow network (a second network of the same shape, one output) on the interior
+//     states by the same SGEMM and element kernels, log F with the forward-looking term, the losses
+//     per trajectory (core's flow_losses.hpp; subtb O(T^2) per thread) and summed in one block;
 //   pis (reverse KL, trained alone): the adjoint a_k = d L / d x_k runs from x_T back to x_0 on the
 //     device (core's pis_adjoint.hpp per particle; the network's input gradient by one more SGEMM
 //     per layer), one step at a time, the chunks of steps last to first;
@@ -18,7 +21,9 @@
 // kChunkColumns columns rounded down to whole steps (at least one step). In bytes,
 //   4 [dim B (T + 1) + 3 B T + A (2 (layers + 1) hidden + outputs) + C (2 hidden + outputs)] + parameters,
 // A = B T when kept, else C, the chunk's columns, plus 12 B dim for pis (the adjoint in double and
-// one step's input gradient); device_memory() reports what is allocated. So the states are the
+// one step's input gradient), and with a flow network 4 [A' (2 (layers + 1) hidden + 1) + 2 C hidden
+// + 3 B (T + 1)] (A' = B (T - 1) when kept, else C), 16 B (T + 1) for subtb's scratch and 4 C (dim + 1)
+// for the forward-looking flow's log R; device_memory() reports what is allocated. So the states are the
 // checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
 // activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
@@ -26,8 +31,8 @@
 // terminal states and log R are copied back, a backward batch's terminal states are drawn there
 // and copied over); backward trajectories (core's bridge draws) and their scores run on the
 // device; the local search runs on the device's MALA sampler (langevin_sampler.hpp).
-// Not on the device (refused with an input_error naming the alternative): the flow-network losses
-// db / subtb, the Langevin parametrisation and a learned backward kernel.
+// Not on the device (refused with an input_error naming the alternative): the Langevin
+// parametrisation and a learned backward kernel.
 #pragma once
 #include <memory>
 #include <vector>

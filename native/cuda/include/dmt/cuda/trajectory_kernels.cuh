@@ -29,9 +29,10 @@ void launch_score(const transition_shape& shape, const float* out, int n_out, co
 void launch_log_weight(const float* log_r, const float* log_pf, const float* log_pb, int batch, int steps,
                        float* log_w, cudaStream_t stream);
 // d_out (n_out x cols) for the cols = S B columns of steps k0 .. k0 + S - 1 whose outputs are in
-// `out`: g_b d log p_F / d (u, o_v) with g_b = d loss / d log p_F of trajectory b (any step).
+// `out`: g d log p_F / d (u, o_v) with g = d loss / d log p_F,k of trajectory b: g[b] (the
+// trajectory losses', any step) plus, when g_step is given, g_step[k B + b] (the flow losses').
 void launch_output_gradient(const transition_shape& shape, const float* out, int n_out, const float* states,
-                            const float* times, int k0, int batch, std::size_t cols, const float* g, float* d_out,
-                            cudaStream_t stream);
+                            const float* times, int k0, int batch, std::size_t cols, const float* g,
+                            const float* g_step, float* d_out, cudaStream_t stream);
 
 }  // namespace dmt::cuda
