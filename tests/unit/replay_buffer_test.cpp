@@ -17,7 +17,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dmt/diffusion/buffer_draw.hpp"
 #include "dmt/diffusion/local_search.hpp"
+#include "dmt/rng/stream.hpp"
 #include "dmt/diffusion/trainer.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/params.hpp"
@@ -72,6 +74,21 @@ TEST(ReplayBuffer, DrawsFollowTheProbabilities) {
   }
 }
 
+TEST(ReplayBuffer, DrawArithmeticIsTheSequentialStreamAndUpperBound) {
+  // buffer_draw.hpp's counter-based uniform i (what a device thread computes alone) is the i-th
+  // uniform of the sequential philox_stream, and cdf_pick is std::upper_bound capped at n - 1.
+  const dmt::philox_key key = dmt::make_philox_key(77);
+  dmt::philox_stream rng(key, 12, 0x42000001u);
+  for (std::uint64_t i = 0; i < 1000; ++i)
+    ASSERT_EQ(dmt::stream_uniform_at(key, 12, 0x42000001u, i), rng.uniform()) << "uniform " << i;
+  const std::vector<double> cdf = {0.1, 0.1, 0.35, 0.35, 0.9, 1.0};
+  for (double u : {1e-9, 0.05, 0.1, 0.2, 0.35, 0.5, 0.9, 0.95, 1.0 - 1e-12, 1.0}) {
+    const std::size_t expected = std::min<std::size_t>(
+        std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back()) - cdf.begin(), cdf.size() - 1);
+    EXPECT_EQ(dmt::cdf_pick(cdf.data(), cdf.size(), u), expected) << "u = " << u;
+  }
+}
+
 TEST(ReplayBuffer, FirstInFirstOut) {
   dmt::buffer_settings s;
   s.capacity = 3;
@@ -100,6 +117,8 @@ TEST(ReplayBuffer, BadSettingsAreOneLineErrors) {
   dmt::buffer_settings s;
   s.capacity = 0;
   expect([&] { dmt::replay_buffer b(2, s); }, "buffer capacity must be positive");
+  s.capacity = 1L << 31;
+  expect([&] { dmt::replay_buffer b(2, s); }, "buffer capacity must be below 2^31 (got 2147483648)");
   s.capacity = 10;
   s.rank_k = 0;
   expect([&] { dmt::replay_buffer b(2, s); }, "buffer rank_k must be positive");

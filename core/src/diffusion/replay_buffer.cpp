@@ -4,8 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "dmt/diffusion/buffer_draw.hpp"
 #include "dmt/params.hpp"
-#include "dmt/rng/stream.hpp"
 
 namespace dmt {
 
@@ -30,6 +30,8 @@ const char* buffer_priority_name(buffer_priority p) {
 
 void validate_buffer(const buffer_settings& s) {
   if (s.capacity < 0) throw input_error("buffer capacity must be positive (got " + std::to_string(s.capacity) + ")");
+  if (s.capacity > 0x7FFFFFFFL)  // entries are ranked by 32-bit indices (on the device too)
+    throw input_error("buffer capacity must be below 2^31 (got " + std::to_string(s.capacity) + ")");
   if (!(s.rank_k > 0) || !std::isfinite(s.rank_k))
     throw input_error("buffer rank_k must be positive (got " + std::to_string(s.rank_k) + ")");
 }
@@ -62,25 +64,18 @@ std::vector<double> replay_buffer::probabilities() const {
   const std::size_t n = count_;
   std::vector<double> p(n, 0.0);
   if (n == 0) return p;
-  switch (settings_.priority) {
+  switch (settings_.priority) {  // buffer_draw.hpp, shared with the device buffer
     case buffer_priority::uniform:
-      std::fill(p.begin(), p.end(), 1.0 / double(n));
+      uniform_probabilities(n, p.data());
       return p;
-    case buffer_priority::reward: {
-      double m = -INFINITY;
-      for (std::size_t i = 0; i < n; ++i) m = std::max(m, double(log_r(i)));
-      double s = 0.0;
-      for (std::size_t i = 0; i < n; ++i) s += p[i] = std::exp(double(log_r(i)) - m);
-      for (auto& v : p) v /= s;
+    case buffer_priority::reward:
+      reward_probabilities(n, [&](std::size_t i) { return log_r(i); }, p.data());
       return p;
-    }
     case buffer_priority::rank: {
-      std::vector<std::size_t> order(n);
-      std::iota(order.begin(), order.end(), std::size_t(0));
+      std::vector<std::uint32_t> order(n);
+      std::iota(order.begin(), order.end(), std::uint32_t(0));
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return log_r(a) > log_r(b); });
-      double s = 0.0;
-      for (std::size_t r = 0; r < n; ++r) s += p[order[r]] = 1.0 / (settings_.rank_k * double(n) + double(r));
-      for (auto& v : p) v /= s;
+      rank_probabilities(n, order.data(), settings_.rank_k, p.data());
       return p;
     }
   }
@@ -91,17 +86,11 @@ std::vector<std::size_t> replay_buffer::sample(std::size_t n, philox_key key, st
                                                std::uint32_t purpose) const {
   if (count_ == 0) throw std::logic_error("sampling an empty replay buffer");
   if (cdf_.size() != count_) {
-    const auto p = probabilities();
-    cdf_.resize(p.size());
-    std::partial_sum(p.begin(), p.end(), cdf_.begin());
+    cdf_ = probabilities();
+    running_sum(cdf_.size(), cdf_.data());
   }
-  const std::vector<double>& cdf = cdf_;
-  philox_stream rng(key, iteration, purpose);
   std::vector<std::size_t> idx(n);
-  for (auto& i : idx) {
-    const double u = rng.uniform() * cdf.back();
-    i = std::min<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin(), count_ - 1);
-  }
+  for (std::size_t i = 0; i < n; ++i) idx[i] = cdf_pick(cdf_.data(), count_, stream_uniform_at(key, iteration, purpose, i));
   return idx;
 }
 
