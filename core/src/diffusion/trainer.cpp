@@ -66,10 +66,6 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec)
   search_step_ = ls.step_size;
 }
 
-namespace {
-constexpr std::uint32_t kBufferPurpose = 0x42000001u, kSearchPurpose = 0x42000002u;
-}
-
 std::vector<float> trainer::buffer_rows(const replay_buffer& b) {
   const int d = b.dim();
   std::vector<float> rows(b.size() * (d + 1));
@@ -98,10 +94,22 @@ void trainer::restore_buffers(const std::vector<float>& rows, const std::vector<
   search_step_ = search_step;
 }
 
+bool trainer::backward_iteration(long it, std::size_t source_size) const {
+  return settings_.both_ways && it % 2 == 1 && source_size > 0;
+}
+
+bool trainer::search_due(long it, std::size_t buffer_size) const {
+  return settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_size > 0;
+}
+
+std::uint64_t trainer::search_seed(long it) const {
+  return settings_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(it) + 7;
+}
+
 void trainer::local_search(long it) {
   const philox_key key = make_philox_key(settings_.seed);
   const auto start = buffer_->gather(buffer_->sample(settings_.batch, key, static_cast<std::uint32_t>(it), kSearchPurpose));
-  const auto r = run_search(start, settings_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(it) + 7);
+  const auto r = run_search(start, search_seed(it));
   search_step_ = r.step_size;
   search_buffer_->add(r.x.data(), r.log_r.data(), r.log_r.size());
 }
@@ -112,15 +120,14 @@ local_search_result trainer::run_search(const std::vector<float>& start, std::ui
 
 std::vector<float> trainer::backward_batch_terminals(long it) const {
   const replay_buffer* source = search_buffer_ && search_buffer_->size() > 0 ? &*search_buffer_ : buffer();
-  if (!settings_.both_ways || it % 2 != 1 || !source || source->size() == 0) return {};
+  if (!source || !backward_iteration(it, source->size())) return {};
   return source->gather(
       source->sample(settings_.batch, make_philox_key(settings_.seed), static_cast<std::uint32_t>(it), kBufferPurpose));
 }
 
 void trainer::after_batch(long it, const float* forward_terminal, const float* log_r) {
   if (forward_terminal && buffer_) buffer_->add(forward_terminal, log_r, static_cast<std::size_t>(settings_.batch));
-  if (settings_.local_search.every > 0 && it % settings_.local_search.every == 0 && buffer_->size() > 0)
-    local_search(it);
+  if (buffer_ && search_due(it, buffer_->size())) local_search(it);
 }
 
 dmt::reward<float> target_reward(const target& t, const executor& exec) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dmt/cuda/adam_kernels.cuh"
+#include "dmt/cuda/device_replay_buffer.hpp"
 #include "dmt/cuda/device_target.cuh"
 #include "dmt/cuda/evaluate_kernel.cuh"
 #include "dmt/cuda/flow_kernels.cuh"
@@ -134,6 +135,10 @@ struct trainer::device_state {
   device_buffer<float> log_f, d_log_f, d_log_pf, flow_dz, log_r_mid, grad_mid;
   device_buffer<double> log_norm, cum, diff, flow_values;
   flow_loss_terms flow_terms;
+  // the replay and local-search buffers (the host's buffer_ / search_buffer_ are synced by pull and
+  // push, for checkpoints and resuming), a local search's start states
+  std::unique_ptr<device_replay_buffer> buffer, search;
+  device_buffer<float> search_start;
 
   float* value(std::size_t off) { return values.data() + off; }
   float* grad(std::size_t off) { return grads.data() + off; }
@@ -358,6 +363,8 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
   ds.group.upload(group);
   ds.grads.resize(group.size());
   ds.stats.resize(3);
+  if (buffer_) ds.buffer = std::make_unique<device_replay_buffer>(c.dim, s.buffer);
+  if (search_buffer_) ds.search = std::make_unique<device_replay_buffer>(c.dim, s.buffer);
   push();
 }
 
@@ -370,6 +377,8 @@ void trainer::push() {
   std::vector<float> zeros(n, 0.0f);
   ds.m.upload(optimiser_.m.size() == n ? optimiser_.m : zeros);
   ds.v.upload(optimiser_.v.size() == n ? optimiser_.v : zeros);
+  if (ds.buffer) ds.buffer->upload(*buffer_);
+  if (ds.search) ds.search->upload(*search_buffer_);
 }
 
 void trainer::pull() {
@@ -377,6 +386,8 @@ void trainer::pull() {
   ds.values.download(model_.store.values.data());
   optimiser_.m = ds.m.download();
   optimiser_.v = ds.v.download();
+  if (ds.buffer) ds.buffer->download(*buffer_);
+  if (ds.search) ds.search->download(*search_buffer_);
 }
 
 std::size_t trainer::device_memory() const {
@@ -388,6 +399,9 @@ std::size_t trainer::device_memory() const {
     bytes += b->size() * sizeof(float);
   for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats})
     bytes += b->size() * sizeof(double);
+  for (const auto* b : {ds.buffer.get(), ds.search.get()})
+    if (b) bytes += b->device_memory();
+  bytes += ds.search_start.size() * sizeof(float);
   return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.group.size();
 }
 
@@ -410,10 +424,12 @@ iteration_stats trainer::step() {
 
   DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));  // x_0 = 0
   float* terminal_states = ds.states.data() + static_cast<std::size_t>(T) * B * d;
-  // both ways: odd iterations run backward trajectories from buffer states (drawn on the host)
-  const std::vector<float> terminal = backward_batch_terminals(it);
-  if (!terminal.empty()) {
-    DMT_CUDA_CHECK(cudaMemcpy(terminal_states, terminal.data(), terminal.size() * sizeof(float), cudaMemcpyHostToDevice));
+  // both ways: odd iterations run backward trajectories from buffer states (drawn on the device; the
+  // local-search buffer's once it holds any)
+  const device_replay_buffer* source = ds.search && ds.search->size() > 0 ? ds.search.get() : ds.buffer.get();
+  const bool backward = source && backward_iteration(it, source->size());
+  if (backward) {
+    source->sample(B, key, static_cast<std::uint32_t>(it), kBufferPurpose, terminal_states);
     for (int k = T - 1; k >= 1; --k) {  // simulate_backward's bridge draws (stream 3)
       const double ratio = double(times[k]) / double(times[k + 1]);
       const double sd = std::sqrt(ratio * ds.shape.sigma2 * (double(times[k + 1]) - double(times[k])));
@@ -442,14 +458,15 @@ iteration_stats trainer::step() {
   }
   ds.target.visit([&](const auto& kern) { launch_evaluate(kern, terminal_states, B, d, ds.log_r.data(), ds.grad_r.data()); });
   launch_log_weight(ds.log_r.data(), ds.log_pf.data(), ds.log_pb.data(), B, T, ds.log_w.data(), nullptr);
-  // the replay buffer and local search stay on the host (a forward batch's terminal states are copied back)
-  if (terminal.empty() && buffer_) {
-    std::vector<float> x_T(static_cast<std::size_t>(B) * d), log_r(B);
-    DMT_CUDA_CHECK(cudaMemcpy(x_T.data(), terminal_states, x_T.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    DMT_CUDA_CHECK(cudaMemcpy(log_r.data(), ds.log_r.data(), log_r.size() * sizeof(float), cudaMemcpyDeviceToHost));
-    after_batch(it, x_T.data(), log_r.data());
-  } else {
-    after_batch(it, nullptr, nullptr);
+  // a forward batch's terminal states enter the buffer; a local search when one is due (its start
+  // states drawn on the device, MALA on the device, the results into the local-search buffer)
+  if (!backward && ds.buffer) ds.buffer->add(terminal_states, ds.log_r.data(), static_cast<std::size_t>(B));
+  if (ds.buffer && search_due(it, ds.buffer->size())) {
+    ds.search_start.resize(static_cast<std::size_t>(B) * d);
+    ds.buffer->sample(B, key, static_cast<std::uint32_t>(it), kSearchPurpose, ds.search_start.data());
+    const local_search_result r = run_search(ds.search_start.download(), search_seed(it));
+    search_step_ = r.step_size;
+    ds.search->add_host(r.x.data(), r.log_r.data(), r.log_r.size());
   }
 
   // losses and gradients

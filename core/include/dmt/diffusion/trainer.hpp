@@ -84,9 +84,17 @@ class trainer {
   std::optional<replay_buffer> buffer_, search_buffer_;
   double search_step_ = 0.0;
 
-  // Both ways: the terminal states of iteration it's backward batch (odd iterations once a buffer
-  // holds states; the local-search buffer's once it holds any), drawn from the buffer; empty for a
-  // forward batch.
+  // Philox purposes of the buffers' draws: backward batches, local-search starts.
+  static constexpr std::uint32_t kBufferPurpose = 0x42000001u, kSearchPurpose = 0x42000002u;
+  // Both ways: whether iteration it trains on a backward batch (odd iterations once the source
+  // buffer, the local-search buffer once it holds any, else the replay buffer, holds states).
+  bool backward_iteration(long it, std::size_t source_size) const;
+  // Whether a local search follows iteration it (every local_search.every, from a non-empty buffer),
+  // and the seed of its MALA run.
+  bool search_due(long it, std::size_t buffer_size) const;
+  std::uint64_t search_seed(long it) const;
+  // Both ways: the terminal states of iteration it's backward batch, drawn from the source buffer;
+  // empty for a forward batch.
   std::vector<float> backward_batch_terminals(long it) const;
   // After iteration it's batch: a forward batch's terminal states (batch x dim) and log R enter the
   // buffer (forward_terminal null for a backward batch); a local search when one is due.

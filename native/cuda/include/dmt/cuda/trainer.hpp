@@ -27,10 +27,12 @@
 // checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
 // activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
-// Both ways with a replay buffer and local search: the buffers stay on the host (a forward batch's
-// terminal states and log R are copied back, a backward batch's terminal states are drawn there
-// and copied over); backward trajectories (core's bridge draws) and their scores run on the
-// device; the local search runs on the device's MALA sampler (langevin_sampler.hpp).
+// Both ways with a replay buffer and local search: the buffers live on the device
+// (device_replay_buffer.hpp: a forward batch's terminal states go in and a backward batch's come
+// out without a copy to the host); backward trajectories (core's bridge draws) and their scores run
+// on the device; the local search's start states are drawn on the device and its MALA runs on the
+// device (langevin_sampler.hpp). pull() copies the buffers to the host's (checkpoints), push()
+// back (resuming).
 // Not on the device (refused with an input_error naming the alternative): the Langevin
 // parametrisation and a learned backward kernel.
 #pragma once
