@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dmt/diffusion/flow_losses.hpp"
+#include "dmt/diffusion/langevin_drift.hpp"
 #include "dmt/diffusion/transition.hpp"
 #include "dmt/params.hpp"
 #include "dmt/rng/normal.hpp"
@@ -74,13 +75,9 @@ void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajec
   T* g = out.score.data() + static_cast<std::ptrdiff_t>(col0) * d;
   r.gradient(cache.x.data() + static_cast<std::ptrdiff_t>(col0) * d, static_cast<std::size_t>(nb), lr.data(), g);
   const double s = out.lgv_scale[k];
-  for (int b = 0; b < nb; ++b)
-    for (int j = 0; j < d; ++j) {
-      T& gj = g[b * d + j];
-      gj = std::isfinite(double(gj)) ? T(std::clamp(double(gj), -c.lgv_clip, c.lgv_clip)) : T(0);
-      const double u = double(cache.out.data()[static_cast<std::ptrdiff_t>(col0 + b) * n_out + j]) + s * double(gj);
-      out.drift(j, col0 + b) = T(std::clamp(u, -c.drift_clip, c.drift_clip));
-    }
+  for (int b = 0; b < nb; ++b)  // langevin_drift.hpp, shared with the CUDA trainer
+    langevin_drift(d, cache.out.data() + static_cast<std::ptrdiff_t>(col0 + b) * n_out, s, c.lgv_clip, c.drift_clip,
+                   g + b * d, out.drift.data() + static_cast<std::ptrdiff_t>(col0 + b) * d);
 }
 
 // The learned backward kernel (model_config::learned_backward) at step k >= 1, per coordinate j:
@@ -314,12 +311,9 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
       const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* dout = d_out.data() + static_cast<std::ptrdiff_t>(col) * n_out;
       transition_output_gradient(ts, u, o + d, xk + b * d, xk1 + b * d, dt, g, dout);
+      // u = clip(o + s g, +-drift_clip): no gradient where the clip is active
       if (c.langevin)
-        for (int j = 0; j < d; ++j) {
-          // u = clip(o + s g, +-drift_clip): no gradient where the clip is active
-          if (std::abs(double(u[j])) >= c.drift_clip) dout[j] = T(0);
-          ds += double(dout[j]) * double(traj.score(j, col));
-        }
+        langevin_drift_gradient(d, u, traj.score.data() + static_cast<std::ptrdiff_t>(col) * d, c.drift_clip, dout, ds);
     }
     if (c.langevin) d_scale[k] = T(ds);
   }
