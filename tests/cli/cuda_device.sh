@@ -4,8 +4,8 @@
 # as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
 # that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
 # 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
-# tolerance) with tb, pis, db and subtb, a resumed GPU run continues bit for bit, and the GPU refuses the Langevin
-# parametrisation with a one-line error.
+# tolerance) with tb, pis, db and subtb, a resumed GPU run continues bit for bit, and the GPU refuses a learned
+# backward kernel with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
 DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -95,14 +95,14 @@ assert len(a) == len(b) == 40 and rel.max() <= 1e-5
 PY
 done
 # what the GPU does not train yet is refused with one line, nothing written
-cat >lgv.json <<'JSON'
-{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 5, "losses": ["tb"], "network": {"langevin": 1}, "eval_every": 0}
+cat >lb.json <<'JSON'
+{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 5, "losses": ["tb"], "network": {"learned_backward": 1}, "eval_every": 0}
 JSON
-"$DMT" train lgv.json --out tlgv --device cuda 2>lgv.log
+"$DMT" train lb.json --out tlb --device cuda 2>lb.log
 rc=$?
-[[ $rc -eq 2 && $(wc -l <lgv.log) -eq 1 && ! -e tlgv ]] && grep -q "does not train the Langevin parametrisation" lgv.log ||
-  { echo "FAIL: langevin on cuda: exit $rc: $(cat lgv.log)"; exit 1; }
-echo "langevin on cuda refused: $(cat lgv.log)"
+[[ $rc -eq 2 && $(wc -l <lb.log) -eq 1 && ! -e tlb ]] && grep -q "does not train a learned backward kernel" lb.log ||
+  { echo "FAIL: learned backward on cuda: exit $rc: $(cat lb.log)"; exit 1; }
+echo "learned backward kernel on cuda refused: $(cat lb.log)"
 # both ways with a replay buffer and local search: the GPU run follows the CPU's loss curve, writes the
 # same buffers' sizes, and a resumed GPU run (buffers from the checkpoint) continues bit for bit
 cat >bw.json <<'JSON'

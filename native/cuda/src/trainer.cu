@@ -11,6 +11,7 @@
 #include "dmt/cuda/device_target.cuh"
 #include "dmt/cuda/evaluate_kernel.cuh"
 #include "dmt/cuda/flow_kernels.cuh"
+#include "dmt/cuda/langevin_kernels.cuh"
 #include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/loss_kernels.cuh"
 #include "dmt/cuda/network_kernels.cuh"
@@ -35,8 +36,9 @@ using layer = diffusion_network<float>::layer;
 
 // Settings the device trainer cannot run, as one-line input errors.
 void check_supported(const train_settings& s) {
-  if (s.model.langevin)
-    throw input_error("--device cuda does not train the Langevin parametrisation yet (\"langevin\": true); use the CPU");
+  if (s.model.langevin && !s.losses.empty() && s.losses.front().kind == loss_kind::pis)
+    throw input_error("--device cuda does not train pis with the Langevin parametrisation yet (it needs Hessian-vector "
+                      "products on the device); use the CPU");
   if (s.model.learned_backward)
     throw input_error("--device cuda does not train a learned backward kernel yet (\"learned_backward\": true); use "
                       "the CPU");
@@ -47,22 +49,24 @@ void check_supported(const train_settings& s) {
                       std::to_string(flow_loss_terms::kMax) + " flow losses");
 }
 
-// One network of the model on the device (the policy, or the flow network of db / subtb): where its
+// One network of the model on the device (the policy, the flow network of db / subtb, or the
+// time-only scale network NN2 of the Langevin parametrisation, which has no state input): where its
 // parameters lie in the store, its time embedding and its activations.
 struct device_network {
   diffusion_network<float>::layout net;
-  int H = 0, K = 0, L = 0, n_out = 0;
+  int H = 0, K = 0, L = 0, n_out = 0, in = 0;
   device_buffer<float> frequencies;
   device_buffer<float> t_arg, t_features, t_hidden, t_slope, t_emb, d_emb, d_t_hidden, d_t_features;
   std::vector<device_buffer<float>> a, s;  // L + 1 activations and slopes, H x (kept or chunk) columns
   device_buffer<float> out, d_out, da, db;
 
-  void setup(const diffusion_network<float>& n, const model_config& c, int outputs) {
+  void setup(const diffusion_network<float>& n) {
     net = n.parts();
-    H = c.hidden;
-    K = c.harmonics;
-    L = c.layers;
-    n_out = outputs;
+    H = net.state.out;
+    K = static_cast<int>(net.frequencies.size());
+    L = static_cast<int>(net.joint.size());
+    n_out = net.out.out;
+    in = net.state.in;
     frequencies.upload(net.frequencies);
   }
   // Bytes of activations, slopes and outputs per column.
@@ -113,7 +117,7 @@ struct trainer::device_state {
   transition_shape shape;
   int d = 0, act = 0;
   std::size_t log_z_offset = 0;
-  device_network policy, flow;
+  device_network policy, flow, scale;
   bool has_flow = false, forward_looking = false;
   // parameters, gradients, Adam moments, parameter group (index into group_names) per parameter
   device_buffer<float> values, grads, m, v;
@@ -135,6 +139,12 @@ struct trainer::device_state {
   device_buffer<float> log_f, d_log_f, d_log_pf, flow_dz, log_r_mid, grad_mid;
   device_buffer<double> log_norm, cum, diff, flow_values;
   flow_loss_terms flow_terms;
+  // the Langevin parametrisation: the clipped score and the drift of every column (dim x B T), each
+  // column's part of d loss / d s_k, d loss / d s (T), log R of one chunk (unused)
+  bool lgv = false;
+  double lgv_clip = 0.0, drift_clip = 0.0;
+  device_buffer<float> score, drift, d_scale, lgv_log_r;
+  device_buffer<double> lgv_ds;
   // the replay and local-search buffers (the host's buffer_ / search_buffer_ are synced by pull and
   // push, for checkpoints and resuming), a local search's start states
   std::unique_ptr<device_replay_buffer> buffer, search;
@@ -173,15 +183,19 @@ struct trainer::device_state {
     launch_bias_activation(n.t_emb.data(), nullptr, value(n.net.time2.b), nullptr, 0, 1, n.H, nt, kIdentity, nullptr);
   }
 
-  // The network on `cols` columns of states x (B columns per step, the first step's time embedding
-  // in column e0 of n.t_emb), into columns [col0, col0 + cols) of the activation buffers; n.out gets
-  // the outputs with their bias.
-  void forward(device_network& n, const float* x, long cols, int e0, long col0, bool slopes) {
+  // The network on `cols` columns of states x (per_emb columns per step, B unless given; the first
+  // step's time embedding in column e0 of n.t_emb), into columns [col0, col0 + cols) of the
+  // activation buffers; n.out gets the outputs with their bias. A network without state input
+  // (n.in == 0) ignores x.
+  void forward(device_network& n, const float* x, long cols, int e0, long col0, bool slopes, long per_emb = 0) {
     const int H = n.H, L = n.L;
     const std::size_t hoff = static_cast<std::size_t>(col0) * H;
-    affine(n.net.state, x, d, cols, n.a[0].data() + hoff);
+    if (n.in > 0)
+      affine(n.net.state, x, n.in, cols, n.a[0].data() + hoff);
+    else
+      DMT_CUDA_CHECK(cudaMemset(n.a[0].data() + hoff, 0, static_cast<std::size_t>(H) * cols * sizeof(float)));
     launch_bias_activation(n.a[0].data() + hoff, slopes ? n.s[0].data() + hoff : nullptr, value(n.net.state.b),
-                           n.t_emb.data(), e0, batch, H, cols, act, nullptr);
+                           n.t_emb.data(), e0, per_emb > 0 ? per_emb : batch, H, cols, act, nullptr);
     for (int l = 0; l < L; ++l) {
       affine(n.net.joint[l], n.a[l].data() + hoff, H, cols, n.a[l + 1].data() + hoff);
       launch_bias_activation(n.a[l + 1].data() + hoff, slopes ? n.s[l + 1].data() + hoff : nullptr,
@@ -196,7 +210,8 @@ struct trainer::device_state {
   // embedding columns from e0) whose activations start at column col0 (n.da, n.db hold one chunk);
   // dx (dim x cols), when given, gets the gradient w.r.t. the states.
   void backward_layers(device_network& n, const float* x, long cols, int e0, long col0, const float* d_out,
-                       float* dx) {
+                       float* dx, long per_emb = 0) {
+    const long pe = per_emb > 0 ? per_emb : batch;
     const int H = n.H, L = n.L;
     const std::size_t hoff = static_cast<std::size_t>(col0) * H;
     affine_backward(n.net.out, n.a[L].data() + hoff, H, cols, d_out, n.da.data(), true);
@@ -207,12 +222,12 @@ struct trainer::device_state {
     }
     launch_scale_by_slope(n.da.data(), n.s[0].data() + hoff, static_cast<std::size_t>(H) * cols, nullptr);
     // the state layer's bias gradient is the sum of d_emb over the steps (added by time_backward)
-    affine_backward(n.net.state, x, d, cols, n.da.data(), dx, false);
-    // d_emb(:, e) += sum of the B columns of step e
+    if (n.in > 0) affine_backward(n.net.state, x, n.in, cols, n.da.data(), dx, false);
+    // d_emb(:, e) += sum of the pe columns of step e
     const float one = 1.0f;
-    const int S = static_cast<int>(cols / batch);
-    DMT_CUBLAS_CHECK(cublasSgemvStridedBatched(blas, CUBLAS_OP_N, H, batch, &one, n.da.data(), H,
-                                               static_cast<long long>(H) * batch, ones.data(), 1, 0, &one,
+    const int S = static_cast<int>(cols / pe);
+    DMT_CUBLAS_CHECK(cublasSgemvStridedBatched(blas, CUBLAS_OP_N, H, static_cast<int>(pe), &one, n.da.data(), H,
+                                               static_cast<long long>(H) * pe, ones.data(), 1, 0, &one,
                                                n.d_emb.data() + static_cast<std::size_t>(e0) * H, 1, H, S));
   }
 
@@ -228,11 +243,22 @@ struct trainer::device_state {
     launch_phase_gradient(n.d_t_features.data(), n.t_arg.data(), n.K, nt, grad(n.net.phase), nullptr);
   }
 
+  // Langevin parametrisation: the score at the states of the n columns of steps k0 .. (their policy
+  // outputs from column col0 of policy.out) and the drift, into the per-column arrays.
+  void langevin_columns_for(int k0, long n, long col0) {
+    const std::size_t off = static_cast<std::size_t>(k0) * batch * d;
+    target.visit([&](const auto& kern) { launch_evaluate(kern, states.data() + off, n, d, lgv_log_r.data(), score.data() + off); });
+    launch_langevin_drift(policy.out.data() + static_cast<std::size_t>(col0) * policy.n_out, policy.n_out,
+                          scale.out.data(), k0, batch, n, d, lgv_clip, drift_clip, score.data(), drift.data(), nullptr);
+  }
+
   // The policy's gradients for the trajectory and flow losses: the n columns of steps k0 ..
   // whose activations start at column col0.
   void policy_backward(int k0, long n, long col0) {
     device_network& p = policy;
-    launch_output_gradient(shape, p.out.data() + static_cast<std::size_t>(col0) * p.n_out, p.n_out, states.data(),
+    langevin_columns lc;
+    if (lgv) lc = langevin_columns{drift.data(), score.data(), drift_clip, lgv_ds.data()};
+    launch_output_gradient(shape, p.out.data() + static_cast<std::size_t>(col0) * p.n_out, p.n_out, lc, states.data(),
                            times.data(), k0, batch, n, g.data(), has_flow ? d_log_pf.data() : nullptr, p.d_out.data(),
                            nullptr);
     backward_layers(p, states.data() + static_cast<std::size_t>(k0) * batch * d, n, k0, col0, p.d_out.data(),
@@ -292,9 +318,16 @@ struct trainer::device_state {
     }
     const std::size_t cols = static_cast<std::size_t>(chunk_steps) * B;  // one backward chunk
     times.resize(T + 1);
-    ones.resize(std::max<std::size_t>({cols, static_cast<std::size_t>(T), 1}));
+    ones.resize(std::max<std::size_t>({cols, static_cast<std::size_t>(T), static_cast<std::size_t>(B), 1}));
     launch_fill(ones.data(), ones.size(), 1.0f, nullptr);
     policy.resize(T, keep ? static_cast<std::size_t>(total) : cols, cols, true);
+    if (lgv) {
+      scale.resize(T, T, T, false);
+      for (auto* b : {&score, &drift}) b->resize(static_cast<std::size_t>(d) * total);
+      lgv_ds.resize(total);
+      d_scale.resize(T);
+      lgv_log_r.resize(keep ? static_cast<std::size_t>(total) : cols);  // backward batches score S B columns at once
+    }
     if (has_flow) {
       const std::size_t interior = static_cast<std::size_t>(B) * std::max(T - 1, 0);
       flow.resize(std::max(T - 1, 1), keep ? std::max<std::size_t>(interior, 1) : cols, cols, false);
@@ -333,7 +366,11 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
   device_state& ds = *dev_;
   ds.chunk_columns = chunk_columns;
   const model_config& c = model_.config;
-  ds.policy.setup(model_.policy, c, model_.policy_outputs());
+  ds.policy.setup(model_.policy);
+  ds.lgv = c.langevin;
+  ds.lgv_clip = c.lgv_clip;
+  ds.drift_clip = c.drift_clip;
+  if (ds.lgv) ds.scale.setup(*model_.scale);
   ds.shape = transition_shape{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
   ds.d = c.dim;
   ds.act = static_cast<int>(c.act);
@@ -347,7 +384,7 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
       f.log_lambda[f.n++] = std::log(l.lambda);
     }
   ds.has_flow = ds.flow_terms.n > 0;  // the base constructor checked that the model has a flow network
-  if (ds.has_flow) ds.flow.setup(*model_.flow, c, 1);
+  if (ds.has_flow) ds.flow.setup(*model_.flow);
   ds.forward_looking = ds.has_flow && c.forward_looking;
   std::vector<std::uint8_t> group(model_.store.values.size(), 0);
   for (const auto& ti : model_.store.tensors) {
@@ -395,14 +432,14 @@ std::size_t trainer::device_memory() const {
   const device_state& ds = *dev_;
   for (const auto* b : {&ds.values, &ds.grads, &ds.m, &ds.v, &ds.times, &ds.ones, &ds.states, &ds.log_pf, &ds.log_pb,
                         &ds.log_r, &ds.grad_r, &ds.log_w, &ds.g, &ds.d_x, &ds.log_f, &ds.d_log_f, &ds.d_log_pf,
-                        &ds.flow_dz, &ds.log_r_mid, &ds.grad_mid})
+                        &ds.flow_dz, &ds.log_r_mid, &ds.grad_mid, &ds.score, &ds.drift, &ds.d_scale, &ds.lgv_log_r})
     bytes += b->size() * sizeof(float);
-  for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats})
+  for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats, &ds.lgv_ds})
     bytes += b->size() * sizeof(double);
   for (const auto* b : {ds.buffer.get(), ds.search.get()})
     if (b) bytes += b->device_memory();
   bytes += ds.search_start.size() * sizeof(float);
-  return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.group.size();
+  return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.scale.bytes() + ds.group.size();
 }
 
 bool trainer::recomputed() const { return !dev_->keep; }
@@ -421,6 +458,10 @@ iteration_stats trainer::step() {
   ds.times.upload(times);
 
   ds.time_embedding(pol, ds.times.data(), T);  // of t_0 .. t_{T-1}
+  if (ds.lgv) {  // s_k = NN2(t_k), one column per step
+    ds.time_embedding(ds.scale, ds.times.data(), T);
+    ds.forward(ds.scale, nullptr, T, 0, 0, true, 1);
+  }
 
   DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));  // x_0 = 0
   float* terminal_states = ds.states.data() + static_cast<std::size_t>(T) * B * d;
@@ -442,17 +483,20 @@ iteration_stats trainer::step() {
       const long n = static_cast<long>(std::min(S, T - k0)) * B;
       const long col0 = ds.keep ? static_cast<long>(k0) * B : 0;
       ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k0) * B * d, n, k0, col0, ds.keep);
-      launch_score(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out, ds.states.data(),
-                   ds.times.data(), k0, B, static_cast<std::size_t>(n), ds.log_pf.data(), ds.log_pb.data(), nullptr);
+      if (ds.lgv) ds.langevin_columns_for(k0, n, col0);
+      launch_score(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
+                   ds.lgv ? ds.drift.data() : nullptr, ds.states.data(), ds.times.data(), k0, B,
+                   static_cast<std::size_t>(n), ds.log_pf.data(), ds.log_pb.data(), nullptr);
     }
   } else {  // forward trajectories from x_0 = 0
     const double e = settings_.exploration_at(it);
     for (int k = 0; k < T; ++k) {
       const long col0 = ds.keep ? static_cast<long>(k) * B : 0;
       ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, ds.keep);
+      if (ds.lgv) ds.langevin_columns_for(k, B, col0);
       const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x31u, 0u, k)};
       launch_transition(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
-                        ds.states.data(), k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(),
+                        ds.lgv ? ds.drift.data() + static_cast<std::size_t>(k) * B * d : nullptr, ds.states.data(), k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(),
                         ds.log_pb.data(), nullptr);
     }
   }
@@ -472,6 +516,7 @@ iteration_stats trainer::step() {
   // losses and gradients
   ds.grads.zero();
   pol.d_emb.zero();
+  if (ds.lgv) ds.scale.d_emb.zero();
   loss_terms terms;
   for (const auto& l : settings_.losses) {
     if (loss_needs_flow(l.kind)) continue;
@@ -518,6 +563,11 @@ iteration_stats trainer::step() {
     }
   }
   ds.time_backward(pol, T);
+  if (ds.lgv) {  // d loss / d s_k, back through NN2
+    launch_scale_gradient(ds.lgv_ds.data(), B, T, ds.d_scale.data(), nullptr);
+    ds.backward_layers(ds.scale, nullptr, T, 0, 0, ds.d_scale.data(), nullptr, 1);
+    ds.time_backward(ds.scale, T);
+  }
   if (ds.has_flow) ds.flow_backward(T);
   launch_sum_squares(ds.grads.data(), ds.grads.size(), ds.stats.data() + 2, nullptr);
 

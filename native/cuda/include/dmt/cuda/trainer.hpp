@@ -8,6 +8,9 @@
 //   db / subtb: the flow network (a second network of the same shape, one output) on the interior
 //     states by the same SGEMM and element kernels, log F with the forward-looking term, the losses
 //     per trajectory (core's flow_losses.hpp; subtb O(T^2) per thread) and summed in one block;
+//   the Langevin parametrisation: s_k = NN2(t_k) (a time-only network) once per iteration, the
+//     target's gradient at every state and the drift (core's langevin_drift.hpp) kept for all B T
+//     columns (2 dim floats each), d loss / d s_k reduced per step, then back through NN2;
 //   pis (reverse KL, trained alone): the adjoint a_k = d L / d x_k runs from x_T back to x_0 on the
 //     device (core's pis_adjoint.hpp per particle; the network's input gradient by one more SGEMM
 //     per layer), one step at a time, the chunks of steps last to first;
@@ -23,7 +26,8 @@
 // A = B T when kept, else C, the chunk's columns, plus 12 B dim for pis (the adjoint in double and
 // one step's input gradient), and with a flow network 4 [A' (2 (layers + 1) hidden + 1) + 2 C hidden
 // + 3 B (T + 1)] (A' = B (T - 1) when kept, else C), 16 B (T + 1) for subtb's scratch and 4 C (dim + 1)
-// for the forward-looking flow's log R; device_memory() reports what is allocated. So the states are the
+// for the forward-looking flow's log R, and with the Langevin parametrisation 4 [2 dim B T + B T +
+// T + A'' (lgv layers)] + 8 B T; device_memory() reports what is allocated. So the states are the
 // checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
 // activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
@@ -33,8 +37,8 @@
 // on the device; the local search's start states are drawn on the device and its MALA runs on the
 // device (langevin_sampler.hpp). pull() copies the buffers to the host's (checkpoints), push()
 // back (resuming).
-// Not on the device (refused with an input_error naming the alternative): the Langevin
-// parametrisation and a learned backward kernel.
+// Not on the device (refused with an input_error naming the alternative): a learned backward
+// kernel, and pis with the Langevin parametrisation (Hessian-vector products).
 #pragma once
 #include <memory>
 #include <vector>
