@@ -26,8 +26,9 @@
 // A = B T when kept, else C, the chunk's columns, plus 12 B dim for pis (the adjoint in double and
 // one step's input gradient), and with a flow network 4 [A' (2 (layers + 1) hidden + 1) + 2 C hidden
 // + 3 B (T + 1)] (A' = B (T - 1) when kept, else C), 16 B (T + 1) for subtb's scratch and 4 C (dim + 1)
-// for the forward-looking flow's log R, and with the Langevin parametrisation 4 [2 dim B T + B T +
-// T + A'' (lgv layers)] + 8 B T; device_memory() reports what is allocated. So the states are the
+// for the forward-looking flow's log R, and with the Langevin parametrisation 4 [2 dim B T + A +
+// T (2 (lgv_layers + 1) hidden + 1)] + 8 B T (score, drift, one chunk's log R, NN2's activations,
+// the per-column scale gradients); device_memory() reports what is allocated. So the states are the
 // checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
 // activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
