@@ -5,6 +5,7 @@
 
 #include "dmt/diffusion/flow_losses.hpp"
 #include "dmt/diffusion/langevin_drift.hpp"
+#include "dmt/diffusion/learned_backward.hpp"
 #include "dmt/diffusion/transition.hpp"
 #include "dmt/params.hpp"
 #include "dmt/rng/normal.hpp"
@@ -13,7 +14,6 @@ namespace dmt {
 namespace {
 
 constexpr int kTile = 128;  // particles per task; fixed, so results do not depend on the thread count
-constexpr double kLog2Pi = 1.83787706640934548356;
 
 std::uint32_t purpose_of(std::uint32_t kind, std::uint32_t stream, int k) { return trajectory_purpose(kind, stream, k); }
 
@@ -80,25 +80,7 @@ void evaluate_policy(const diffusion_model<T>& model, const reward<T>& r, trajec
                    g + b * d, out.drift.data() + static_cast<std::ptrdiff_t>(col0 + b) * d);
 }
 
-// The learned backward kernel (model_config::learned_backward) at step k >= 1, per coordinate j:
-// mean x1_j (1 - a m_j), variance v0 v_j, with a = dt / t_{k+1}, v0 = (t_k / t_{k+1}) sigma^2 dt,
-// m_j = 1 + tanh(o_j) r, v_j = 1 + tanh(o_{dim+j}) r (o: NN_B(x_{k+1}, t_{k+1}), r = pb_scale_range).
-struct back_step {
-  double a, v0;
-  back_step(const model_config& c, double tk, double tk1) : a((tk1 - tk) / tk1), v0(tk / tk1 * c.sigma2 * (tk1 - tk)) {}
-};
-
-template <class T>
-double learned_log_pb(const model_config& c, const back_step& st, const T* x, const T* x1, const T* o) {
-  double s = 0.0;
-  for (int j = 0; j < c.dim; ++j) {
-    const double m = 1.0 + std::tanh(double(o[j])) * c.pb_scale_range;
-    const double v = st.v0 * (1.0 + std::tanh(double(o[c.dim + j])) * c.pb_scale_range);
-    const double r = double(x[j]) - double(x1[j]) * (1.0 - st.a * m);
-    s += r * r / v + kLog2Pi + std::log(v);
-  }
-  return -0.5 * s;
-}
+// The learned backward kernel's arithmetic: learned_backward.hpp (shared with the CUDA trainer).
 
 // NN_B on x_{k+1} for k = 1..T-1 (columns (k-1) B + b of back_cache) and log p_B(b, k) from it.
 template <class T>
@@ -112,12 +94,12 @@ void apply_learned_backward(const diffusion_model<T>& model, trajectory_batch<T>
   std::copy(out.state(2), out.state(2) + static_cast<std::ptrdiff_t>(n) * d, cache.x.data());
   for (int k = 1; k < T_; ++k) model.back->forward(model.store, cache, (k - 1) * B, B, k - 1);
   for (int k = 1; k < T_; ++k) {
-    const back_step st(model.config, double(out.times[k]), double(out.times[k + 1]));
+    const back_step st(model.config.sigma2, double(out.times[k]), double(out.times[k + 1]));
     const T* x = out.state(k);
     const T* x1 = out.state(k + 1);
     for (int b = 0; b < B; ++b) {
       const T* o = cache.out.data() + static_cast<std::ptrdiff_t>((k - 1) * B + b) * 2 * d;
-      out.log_pb(b, k) = T(learned_log_pb(model.config, st, x + b * d, x1 + b * d, o));
+      out.log_pb(b, k) = T(learned_log_pb(d, model.config.pb_scale_range, st, x + b * d, x1 + b * d, o));
     }
   }
 }
@@ -225,7 +207,7 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
     const rng_site site{rng.key, rng.iteration, purpose_of(0x32u, rng.stream, k)};
     const T* x1 = out.state(k + 1);
     T* x = out.states.data() + static_cast<std::ptrdiff_t>(k) * batch * d;
-    const back_step st(c, double(out.times[k]), double(out.times[k + 1]));
+    const back_step st(c.sigma2, double(out.times[k]), double(out.times[k + 1]));
     if (model.back) {
       const T t1 = out.times[k + 1];
       model.back->forward_time(model.store, &t1, 1, back.time);
@@ -241,12 +223,8 @@ void simulate_backward(const diffusion_model<T>& model, const std::vector<double
           transition_bridge_sample(d, ratio, sd, x1 + b * d, z.data(), x + b * d);
           continue;
         }
-        const T* o = back.out.data() + static_cast<std::ptrdiff_t>(b) * 2 * d;
-        for (int j = 0; j < d; ++j) {
-          const double m = 1.0 + std::tanh(double(o[j])) * c.pb_scale_range;
-          const double v = st.v0 * (1.0 + std::tanh(double(o[d + j])) * c.pb_scale_range);
-          x[b * d + j] = T(double(x1[b * d + j]) * (1.0 - st.a * m) + std::sqrt(v) * double(z[j]));
-        }
+        learned_backward_sample(d, c.pb_scale_range, st, x1 + b * d, back.out.data() + static_cast<std::ptrdiff_t>(b) * 2 * d,
+                                z.data(), x + b * d);
       }
     });
   }
@@ -325,22 +303,14 @@ void backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj,
     const int n = B * (T_ - 1);
     typename trajectory_batch<T>::Mat d_back(2 * d, n);
     for (int k = 1; k < T_; ++k) {
-      const back_step st(c, double(traj.times[k]), double(traj.times[k + 1]));
+      const back_step st(c.sigma2, double(traj.times[k]), double(traj.times[k + 1]));
       const T* xk = traj.state(k);
       const T* xk1 = traj.state(k + 1);
       for (int b = 0; b < B; ++b) {
         const int col = (k - 1) * B + b;
-        const double g = -double(d_log_pf(b, k));
-        const T* o = traj.back_cache.out.data() + static_cast<std::ptrdiff_t>(col) * 2 * d;
-        T* dout = d_back.data() + static_cast<std::ptrdiff_t>(col) * 2 * d;
-        for (int j = 0; j < d; ++j) {
-          const double tm = std::tanh(double(o[j])), tv = std::tanh(double(o[d + j]));
-          const double x1 = double(xk1[b * d + j]);
-          const double v = st.v0 * (1.0 + tv * c.pb_scale_range);
-          const double r = double(xk[b * d + j]) - x1 * (1.0 - st.a * (1.0 + tm * c.pb_scale_range));
-          dout[j] = T(g * (r / v) * (-x1 * st.a) * c.pb_scale_range * (1.0 - tm * tm));
-          dout[d + j] = T(g * 0.5 * (r * r / (v * v) - 1.0 / v) * st.v0 * c.pb_scale_range * (1.0 - tv * tv));
-        }
+        learned_backward_output_gradient(d, c.pb_scale_range, st, xk + b * d, xk1 + b * d,
+                                         traj.back_cache.out.data() + static_cast<std::ptrdiff_t>(col) * 2 * d,
+                                         -double(d_log_pf(b, k)), d_back.data() + static_cast<std::ptrdiff_t>(col) * 2 * d);
       }
     }
     model.back->backward(model.store, traj.back_cache, n, d_back.data(), nullptr, exec);
