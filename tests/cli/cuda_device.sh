@@ -4,8 +4,8 @@
 # as passed. With a GPU: the same request on cpu (scalar reference path) and cuda writes samples
 # that agree (NMSE <= 1e-7, the CUDA unit tests' criterion), and the metrics name the device; a
 # 40-iteration training run gives the same loss curve (relative 1e-5, tests/cuda/trainer_test.cpp's
-# tolerance) with tb, pis, db and subtb, a resumed GPU run continues bit for bit, and the GPU refuses a learned
-# backward kernel with a one-line error.
+# tolerance) with tb, pis, db, subtb and the Langevin parametrisation with a learned backward kernel, a resumed GPU
+# run continues bit for bit, and the GPU refuses pis with the Langevin parametrisation with a one-line error.
 # Usage: cuda_device.sh path/to/dmt
 set -u
 DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -77,10 +77,13 @@ PY
 "$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
 cmp tres/loss.csv tgpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
 echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
-# db and subtb (flow network on the device): the CPU's loss curves
+# db and subtb (flow network on the device), the Langevin parametrisation with a learned backward
+# kernel: the CPU's loss curves
 sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
 sed 's/"losses": \["tb"\]/"losses": [{"name": "subtb", "lambda": 2}]/' train.json >subtb.json
-for l in db subtb; do
+# the Langevin parametrisation with a learned backward kernel
+sed 's/"network": {"hidden": 64}/"network": {"hidden": 64, "langevin": 1, "learned_backward": 1}/' train.json >lgvback.json
+for l in db subtb lgvback; do
   "$DMT" train $l.json --out ${l}cpu --device cpu 2>/dev/null || exit 1
   "$DMT" train $l.json --out ${l}gpu --device cuda 2>${l}gpu.log || { cat ${l}gpu.log; exit 1; }
   L=$l python3 - <<'PY' || exit 1
@@ -95,14 +98,14 @@ assert len(a) == len(b) == 40 and rel.max() <= 1e-5
 PY
 done
 # what the GPU does not train yet is refused with one line, nothing written
-cat >lb.json <<'JSON'
-{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 5, "losses": ["tb"], "network": {"learned_backward": 1}, "eval_every": 0}
+cat >pl.json <<'JSON'
+{"target": "gmm25", "steps": 10, "batch": 64, "iterations": 5, "losses": ["pis"], "network": {"langevin": 1}, "eval_every": 0}
 JSON
-"$DMT" train lb.json --out tlb --device cuda 2>lb.log
+"$DMT" train pl.json --out tpl --device cuda 2>pl.log
 rc=$?
-[[ $rc -eq 2 && $(wc -l <lb.log) -eq 1 && ! -e tlb ]] && grep -q "does not train a learned backward kernel" lb.log ||
-  { echo "FAIL: learned backward on cuda: exit $rc: $(cat lb.log)"; exit 1; }
-echo "learned backward kernel on cuda refused: $(cat lb.log)"
+[[ $rc -eq 2 && $(wc -l <pl.log) -eq 1 && ! -e tpl ]] && grep -q "does not train pis with the Langevin parametrisation" pl.log ||
+  { echo "FAIL: pis + langevin on cuda: exit $rc: $(cat pl.log)"; exit 1; }
+echo "pis with the Langevin parametrisation on cuda refused: $(cat pl.log)"
 # both ways with a replay buffer and local search: the GPU run follows the CPU's loss curve, writes the
 # same buffers' sizes, and a resumed GPU run (buffers from the checkpoint) continues bit for bit
 cat >bw.json <<'JSON'

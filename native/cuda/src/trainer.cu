@@ -12,6 +12,7 @@
 #include "dmt/cuda/evaluate_kernel.cuh"
 #include "dmt/cuda/flow_kernels.cuh"
 #include "dmt/cuda/langevin_kernels.cuh"
+#include "dmt/cuda/learned_backward_kernels.cuh"
 #include "dmt/cuda/langevin_sampler.hpp"
 #include "dmt/cuda/loss_kernels.cuh"
 #include "dmt/cuda/network_kernels.cuh"
@@ -39,9 +40,6 @@ void check_supported(const train_settings& s) {
   if (s.model.langevin && !s.losses.empty() && s.losses.front().kind == loss_kind::pis)
     throw input_error("--device cuda does not train pis with the Langevin parametrisation yet (it needs Hessian-vector "
                       "products on the device); use the CPU");
-  if (s.model.learned_backward)
-    throw input_error("--device cuda does not train a learned backward kernel yet (\"learned_backward\": true); use "
-                      "the CPU");
   int trajectory = 0, flow = 0;
   for (const auto& l : s.losses) (loss_needs_flow(l.kind) ? flow : trajectory) += 1;
   if (trajectory > loss_terms::kMax || flow > flow_loss_terms::kMax)
@@ -49,8 +47,9 @@ void check_supported(const train_settings& s) {
                       std::to_string(flow_loss_terms::kMax) + " flow losses");
 }
 
-// One network of the model on the device (the policy, the flow network of db / subtb, or the
-// time-only scale network NN2 of the Langevin parametrisation, which has no state input): where its
+// One network of the model on the device (the policy, the flow network of db / subtb, the learned
+// backward kernel's NN_B, or the time-only scale network NN2 of the Langevin parametrisation, which
+// has no state input): where its
 // parameters lie in the store, its time embedding and its activations.
 struct device_network {
   diffusion_network<float>::layout net;
@@ -117,7 +116,9 @@ struct trainer::device_state {
   transition_shape shape;
   int d = 0, act = 0;
   std::size_t log_z_offset = 0;
-  device_network policy, flow, scale;
+  device_network policy, flow, scale, back;
+  bool has_back = false;  // the learned backward kernel
+  learned_backward_shape back_shape;
   bool has_flow = false, forward_looking = false;
   // parameters, gradients, Adam moments, parameter group (index into group_names) per parameter
   device_buffer<float> values, grads, m, v;
@@ -285,6 +286,36 @@ struct trainer::device_state {
     launch_flow_ends(value(log_z_offset), log_r.data(), batch, T, log_f.data(), nullptr);
   }
 
+  // Learned backward kernel: log p_B of steps 1 .. T-1 from NN_B at x_{k+1}, t_{k+1} (chunk by chunk
+  // unless kept; its time embedding is computed at the start of the iteration).
+  void back_log_pb(int T) {
+    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
+      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
+      const long n = static_cast<long>(S) * batch;
+      const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
+      forward(back, states.data() + static_cast<std::size_t>(k0 + 1) * batch * d, n, k0 - 1, col0, keep);
+      launch_learned_log_pb(back_shape, back.out.data() + static_cast<std::size_t>(col0) * back.n_out, states.data(),
+                            times.data(), k0, batch, n, log_pb.data(), nullptr);
+    }
+  }
+
+  // NN_B's gradients (d loss / d log p_B = -d loss / d log p_F), then its time embedding's.
+  void back_backward(int T) {
+    if (T < 2) return;
+    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
+      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
+      const long n = static_cast<long>(S) * batch;
+      const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
+      const float* x1 = states.data() + static_cast<std::size_t>(k0 + 1) * batch * d;
+      if (!keep) forward(back, x1, n, k0 - 1, 0, true);
+      launch_learned_backward_gradient(back_shape, back.out.data() + static_cast<std::size_t>(col0) * back.n_out,
+                                       states.data(), times.data(), k0, batch, n, g.data(),
+                                       has_flow ? d_log_pf.data() : nullptr, back.d_out.data(), nullptr);
+      backward_layers(back, x1, n, k0 - 1, col0, back.d_out.data(), nullptr);
+    }
+    time_backward(back, T - 1);
+  }
+
   // The flow network's gradients from d log F of the interior steps.
   void flow_backward(int T) {
     if (T < 2) return;
@@ -310,9 +341,10 @@ struct trainer::device_state {
     } else {  // automatic: keep the activations when they take at most 3/4 of the free device memory
       std::size_t free = 0, device_total = 0;
       DMT_CUDA_CHECK(cudaMemGetInfo(&free, &device_total));
-      free += policy.activation_bytes() + flow.activation_bytes();  // reallocated below
+      free += policy.activation_bytes() + flow.activation_bytes() + back.activation_bytes();  // reallocated below
       double per_column = policy.bytes_per_column();
       if (has_flow) per_column += flow.bytes_per_column();
+      if (has_back) per_column += back.bytes_per_column();
       keep = per_column * double(total) <= 0.75 * double(free);
       chunk_steps = std::min<long>(T, std::max(1L, trainer::kChunkColumns / B));
     }
@@ -321,6 +353,10 @@ struct trainer::device_state {
     ones.resize(std::max<std::size_t>({cols, static_cast<std::size_t>(T), static_cast<std::size_t>(B), 1}));
     launch_fill(ones.data(), ones.size(), 1.0f, nullptr);
     policy.resize(T, keep ? static_cast<std::size_t>(total) : cols, cols, true);
+    if (has_back) {
+      const std::size_t interior = static_cast<std::size_t>(B) * std::max(T - 1, 0);
+      back.resize(std::max(T - 1, 1), keep ? std::max<std::size_t>(interior, 1) : cols, cols, true);
+    }
     if (lgv) {
       scale.resize(T, T, T, false);
       for (auto* b : {&score, &drift}) b->resize(static_cast<std::size_t>(d) * total);
@@ -371,6 +407,11 @@ trainer::trainer(const train_settings& s, const target& t, const executor& exec,
   ds.lgv_clip = c.lgv_clip;
   ds.drift_clip = c.drift_clip;
   if (ds.lgv) ds.scale.setup(*model_.scale);
+  ds.has_back = c.learned_backward;
+  if (ds.has_back) {
+    ds.back.setup(*model_.back);
+    ds.back_shape = learned_backward_shape{c.dim, c.sigma2, c.pb_scale_range};
+  }
   ds.shape = transition_shape{c.dim, c.sigma2, c.learned_variance, c.log_var_range};
   ds.d = c.dim;
   ds.act = static_cast<int>(c.act);
@@ -439,7 +480,7 @@ std::size_t trainer::device_memory() const {
   for (const auto* b : {ds.buffer.get(), ds.search.get()})
     if (b) bytes += b->device_memory();
   bytes += ds.search_start.size() * sizeof(float);
-  return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.scale.bytes() + ds.group.size();
+  return bytes + ds.policy.bytes() + ds.flow.bytes() + ds.scale.bytes() + ds.back.bytes() + ds.group.size();
 }
 
 bool trainer::recomputed() const { return !dev_->keep; }
@@ -462,6 +503,7 @@ iteration_stats trainer::step() {
     ds.time_embedding(ds.scale, ds.times.data(), T);
     ds.forward(ds.scale, nullptr, T, 0, 0, true, 1);
   }
+  if (ds.has_back && T >= 2) ds.time_embedding(ds.back, ds.times.data() + 2, T - 1);  // of t_2 .. t_T
 
   DMT_CUDA_CHECK(cudaMemset(ds.states.data(), 0, static_cast<std::size_t>(d) * B * sizeof(float)));  // x_0 = 0
   float* terminal_states = ds.states.data() + static_cast<std::size_t>(T) * B * d;
@@ -471,10 +513,17 @@ iteration_stats trainer::step() {
   const bool backward = source && backward_iteration(it, source->size());
   if (backward) {
     source->sample(B, key, static_cast<std::uint32_t>(it), kBufferPurpose, terminal_states);
-    for (int k = T - 1; k >= 1; --k) {  // simulate_backward's bridge draws (stream 3)
+    for (int k = T - 1; k >= 1; --k) {  // simulate_backward's draws (stream 3): the bridge, or the learned kernel
+      const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x32u, 3u, k)};
+      if (ds.has_back) {
+        const long col0 = ds.keep ? static_cast<long>(k - 1) * B : 0;
+        ds.forward(ds.back, ds.states.data() + static_cast<std::size_t>(k + 1) * B * d, B, k - 1, col0, false);
+        launch_learned_backward_sample(ds.back_shape, ds.back.out.data() + static_cast<std::size_t>(col0) * ds.back.n_out,
+                                       ds.states.data(), k, B, double(times[k]), double(times[k + 1]), site, 0u, nullptr);
+        continue;
+      }
       const double ratio = double(times[k]) / double(times[k + 1]);
       const double sd = std::sqrt(ratio * ds.shape.sigma2 * (double(times[k + 1]) - double(times[k])));
-      const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x32u, 3u, k)};
       launch_bridge(d, ds.states.data(), k, B, ratio, sd, site, 0u, nullptr);
     }
     // the policy on every step of the given states (score_states), chunk by chunk unless kept
@@ -500,6 +549,7 @@ iteration_stats trainer::step() {
                         ds.log_pb.data(), nullptr);
     }
   }
+  if (ds.has_back) ds.back_log_pb(T);  // log p_B of steps >= 1 from NN_B (apply_learned_backward)
   ds.target.visit([&](const auto& kern) { launch_evaluate(kern, terminal_states, B, d, ds.log_r.data(), ds.grad_r.data()); });
   launch_log_weight(ds.log_r.data(), ds.log_pf.data(), ds.log_pb.data(), B, T, ds.log_w.data(), nullptr);
   // a forward batch's terminal states enter the buffer; a local search when one is due (its start
@@ -517,6 +567,7 @@ iteration_stats trainer::step() {
   ds.grads.zero();
   pol.d_emb.zero();
   if (ds.lgv) ds.scale.d_emb.zero();
+  if (ds.has_back) ds.back.d_emb.zero();
   loss_terms terms;
   for (const auto& l : settings_.losses) {
     if (loss_needs_flow(l.kind)) continue;
@@ -569,6 +620,7 @@ iteration_stats trainer::step() {
     ds.time_backward(ds.scale, T);
   }
   if (ds.has_flow) ds.flow_backward(T);
+  if (ds.has_back) ds.back_backward(T);
   launch_sum_squares(ds.grads.data(), ds.grads.size(), ds.stats.data() + 2, nullptr);
 
   double stats[3];

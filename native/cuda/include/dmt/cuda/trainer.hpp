@@ -11,6 +11,9 @@
 //   the Langevin parametrisation: s_k = NN2(t_k) (a time-only network) once per iteration, the
 //     target's gradient at every state and the drift (core's langevin_drift.hpp) kept for all B T
 //     columns (2 dim floats each), d loss / d s_k reduced per step, then back through NN2;
+//   a learned backward kernel: NN_B (2 dim outputs) at x_{k+1}, t_{k+1} for steps 1 .. T-1, kept or
+//     recomputed like the flow network: log p_B (core's learned_backward.hpp), the backward
+//     batches' draws step by step, its gradient with d loss / d log p_B = -d loss / d log p_F;
 //   pis (reverse KL, trained alone): the adjoint a_k = d L / d x_k runs from x_T back to x_0 on the
 //     device (core's pis_adjoint.hpp per particle; the network's input gradient by one more SGEMM
 //     per layer), one step at a time, the chunks of steps last to first;
@@ -28,7 +31,8 @@
 // + 3 B (T + 1)] (A' = B (T - 1) when kept, else C), 16 B (T + 1) for subtb's scratch and 4 C (dim + 1)
 // for the forward-looking flow's log R, and with the Langevin parametrisation 4 [2 dim B T + A +
 // T (2 (lgv_layers + 1) hidden + 1)] + 8 B T (score, drift, one chunk's log R, NN2's activations,
-// the per-column scale gradients); device_memory() reports what is allocated. So the states are the
+// the per-column scale gradients), and with a learned backward kernel 4 [A' (2 (layers + 1) hidden +
+// 2 dim) + C (2 hidden + 2 dim)]; device_memory() reports what is allocated. So the states are the
 // checkpoints (every step, dim floats per column, against 2 (layers + 1) hidden + outputs for the
 // activations), and a recomputing run holds the activations of one chunk only. Kept
 // and recomputed activations give the same gradients up to the order of float sums (NMSE ~1e-14).
@@ -38,8 +42,8 @@
 // on the device; the local search's start states are drawn on the device and its MALA runs on the
 // device (langevin_sampler.hpp). pull() copies the buffers to the host's (checkpoints), push()
 // back (resuming).
-// Not on the device (refused with an input_error naming the alternative): a learned backward
-// kernel, and pis with the Langevin parametrisation (Hessian-vector products).
+// Not on the device (refused with an input_error naming the alternative): pis with the Langevin
+// parametrisation (it needs Hessian-vector products of the target on the device).
 #pragma once
 #include <memory>
 #include <vector>
