@@ -53,15 +53,9 @@ double pis_backprop(diffusion_model<T>& model, const trajectory_batch<T>& traj, 
       const T* u = traj.drift.data() + static_cast<std::ptrdiff_t>(col) * d;
       T* g = d_out.data() + static_cast<std::ptrdiff_t>(b) * n_out;
       pis_output_gradient(ts, u, o + d, x + b * d, x1 + b * d, a.data() + b * d, dt, inv_b, g);
-      if (lgv)
-        for (int j = 0; j < d; ++j) {
-          double gu = a[b * d + j] * dt;  // through u, zero where the drift is clipped
-          if (std::abs(double(u[j])) >= c.drift_clip) gu = 0.0;
-          const double sc = double(traj.score(j, col));
-          ds += gu * sc;
-          w[b * d + j] = std::abs(sc) < c.lgv_clip ? T(gu * double(traj.lgv_scale[k])) : T(0);
-          g[j] = T(gu);
-        }
+      if (lgv)  // through u, zero where the drift is clipped (pis_adjoint.hpp)
+        pis_langevin_output_gradient(d, u, traj.score.data() + static_cast<std::ptrdiff_t>(col) * d, a.data() + b * d,
+                                     dt, double(traj.lgv_scale[k]), c.drift_clip, c.lgv_clip, g, w.data() + b * d, ds);
     }
     model.policy.backward(model.store, cache, B, d_out.data(), d_x.data(), exec, k * B);
     if (lgv) d_scale[k] = T(ds);

@@ -46,4 +46,22 @@ DMT_HD inline void pis_output_gradient(const transition_shape& c, const T* u, co
   }
 }
 
+// The Langevin parametrisation's part of one particle's step (u = clip(o + s_k clip(grad log R))):
+// d L / d u_j = a_j dt, zero where the drift clip is active, into d_out[j]; its contribution to
+// d L / d s_k added to ds; w_j = s_k (d L / d u_j) where the score clip is inactive (else 0), the
+// vector whose Hessian-vector product carries d L / d u back to x_k. score: the clipped score.
+template <class T>
+DMT_HD inline void pis_langevin_output_gradient(int dim, const T* u, const T* score, const double* a, double dt,
+                                                double s_k, double drift_clip, double lgv_clip, T* d_out, T* w,
+                                                double& ds) {
+  for (int j = 0; j < dim; ++j) {
+    double gu = a[j] * dt;
+    if ((u[j] < 0 ? -double(u[j]) : double(u[j])) >= drift_clip) gu = 0.0;
+    const double sc = double(score[j]);
+    ds += gu * sc;
+    w[j] = (sc < 0 ? -sc : sc) < lgv_clip ? T(gu * s_k) : T(0);
+    d_out[j] = T(gu);
+  }
+}
+
 }  // namespace dmt
