@@ -25,25 +25,38 @@ __global__ void pis_terminal_kernel(int d, double sigma2, const float* grad_log_
                      state_at(states, k + 1, batch, b, d), inv_b, true, ab);
 }
 
-__global__ void pis_output_gradient_kernel(transition_shape shape, const float* out, int n_out, const float* states,
-                                           const float* times, int k, int batch, const double* a, float* d_out) {
+__global__ void pis_output_gradient_kernel(transition_shape shape, const float* out, int n_out, pis_langevin lgv,
+                                           const float* states, const float* times, int k, int batch, const double* a,
+                                           float* d_out) {
   const int b = blockIdx.x * blockDim.x + threadIdx.x;
   if (b >= batch) return;
   const int d = shape.dim;
   const float* o = out + static_cast<std::size_t>(b) * n_out;
+  const std::size_t col = static_cast<std::size_t>(k) * batch + b;
+  const float* u = lgv.drift ? lgv.drift + col * d : o;
   const double dt = double(times[k + 1]) - double(times[k]);
-  pis_output_gradient(shape, o, o + d, state_at(states, k, batch, b, d), state_at(states, k + 1, batch, b, d),
-                      a + static_cast<std::size_t>(b) * d, dt, 1.0 / batch, d_out + static_cast<std::size_t>(b) * n_out);
+  const double* ab = a + static_cast<std::size_t>(b) * d;
+  float* g = d_out + static_cast<std::size_t>(b) * n_out;
+  pis_output_gradient(shape, u, o + d, state_at(states, k, batch, b, d), state_at(states, k + 1, batch, b, d), ab, dt,
+                      1.0 / batch, g);
+  if (lgv.drift) {
+    double ds = 0.0;
+    pis_langevin_output_gradient(d, u, lgv.score + col * d, ab, dt, double(lgv.scale[k]), lgv.drift_clip, lgv.lgv_clip,
+                                 g, lgv.w + static_cast<std::size_t>(b) * d, ds);
+    lgv.ds[col] = ds;
+  }
 }
 
 __global__ void pis_adjoint_step_kernel(int d, double sigma2, const float* states, const float* times, int k, int batch,
-                                        const float* d_x, double* a) {
+                                        const float* d_x, const float* hv, double* a) {
   const int b = blockIdx.x * blockDim.x + threadIdx.x;
   if (b >= batch) return;
   const double inv_b = 1.0 / batch;
   double* ab = a + static_cast<std::size_t>(b) * d;
   const float* dx = d_x + static_cast<std::size_t>(b) * d;
   for (int j = 0; j < d; ++j) ab[j] += double(dx[j]);
+  if (hv)
+    for (int j = 0; j < d; ++j) ab[j] += double(hv[static_cast<std::size_t>(b) * d + j]);
   // log p_B,k depends on x_k; log p_B,k-1 on x_k as its x_{k+1}
   pis_bridge_adjoint(d, sigma2, k, double(times[k]), double(times[k + 1]), state_at(states, k, batch, b, d),
                      state_at(states, k + 1, batch, b, d), inv_b, false, ab);
@@ -60,18 +73,18 @@ void launch_pis_terminal(int dim, double sigma2, const float* grad_log_r, const 
   DMT_CUDA_LAUNCH_CHECK();
 }
 
-void launch_pis_output_gradient(const transition_shape& shape, const float* out, int n_out, const float* states,
-                                const float* times, int k, int batch, const double* a, float* d_out,
-                                cudaStream_t stream) {
-  pis_output_gradient_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(shape, out, n_out, states, times, k,
-                                                                                batch, a, d_out);
+void launch_pis_output_gradient(const transition_shape& shape, const float* out, int n_out, const pis_langevin& lgv,
+                                const float* states, const float* times, int k, int batch, const double* a,
+                                float* d_out, cudaStream_t stream) {
+  pis_output_gradient_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(shape, out, n_out, lgv, states, times,
+                                                                                k, batch, a, d_out);
   DMT_CUDA_LAUNCH_CHECK();
 }
 
 void launch_pis_adjoint_step(int dim, double sigma2, const float* states, const float* times, int k, int batch,
-                             const float* d_x, double* a, cudaStream_t stream) {
+                             const float* d_x, const float* hv, double* a, cudaStream_t stream) {
   pis_adjoint_step_kernel<<<blocks_for(batch, kBlock), kBlock, 0, stream>>>(dim, sigma2, states, times, k, batch, d_x,
-                                                                             a);
+                                                                             hv, a);
   DMT_CUDA_LAUNCH_CHECK();
 }
 

@@ -11,6 +11,7 @@
 #include "dmt/cuda/device_target.cuh"
 #include "dmt/cuda/evaluate_kernel.cuh"
 #include "dmt/cuda/flow_kernels.cuh"
+#include "dmt/cuda/hessian_vector_kernel.cuh"
 #include "dmt/cuda/langevin_kernels.cuh"
 #include "dmt/cuda/learned_backward_kernels.cuh"
 #include "dmt/cuda/langevin_sampler.hpp"
@@ -37,9 +38,6 @@ using layer = diffusion_network<float>::layer;
 
 // Settings the device trainer cannot run, as one-line input errors.
 void check_supported(const train_settings& s) {
-  if (s.model.langevin && !s.losses.empty() && s.losses.front().kind == loss_kind::pis)
-    throw input_error("--device cuda does not train pis with the Langevin parametrisation yet (it needs Hessian-vector "
-                      "products on the device); use the CPU");
   int trajectory = 0, flow = 0;
   for (const auto& l : s.losses) (loss_needs_flow(l.kind) ? flow : trajectory) += 1;
   if (trajectory > loss_terms::kMax || flow > flow_loss_terms::kMax)
@@ -49,8 +47,7 @@ void check_supported(const train_settings& s) {
 
 // One network of the model on the device (the policy, the flow network of db / subtb, the learned
 // backward kernel's NN_B, or the time-only scale network NN2 of the Langevin parametrisation, which
-// has no state input): where its
-// parameters lie in the store, its time embedding and its activations.
+// has no state input): where its parameters lie in the store, its time embedding and its activations.
 struct device_network {
   diffusion_network<float>::layout net;
   int H = 0, K = 0, L = 0, n_out = 0, in = 0;
@@ -146,6 +143,10 @@ struct trainer::device_state {
   double lgv_clip = 0.0, drift_clip = 0.0;
   device_buffer<float> score, drift, d_scale, lgv_log_r;
   device_buffer<double> lgv_ds;
+  // pis with the Langevin parametrisation: one step's Hessian-vector direction and products, and
+  // the products' double scratch (3 dim per particle)
+  device_buffer<float> pis_w, hv;
+  device_buffer<double> hv_scratch;
   // the replay and local-search buffers (the host's buffer_ / search_buffer_ are synced by pull and
   // push, for checkpoints and resuming), a local search's start states
   std::unique_ptr<device_replay_buffer> buffer, search;
@@ -361,6 +362,9 @@ struct trainer::device_state {
       scale.resize(T, T, T, false);
       for (auto* b : {&score, &drift}) b->resize(static_cast<std::size_t>(d) * total);
       lgv_ds.resize(total);
+      pis_w.resize(pis ? static_cast<std::size_t>(B) * d : 0);
+      hv.resize(pis_w.size());
+      hv_scratch.resize(3 * pis_w.size());
       d_scale.resize(T);
       lgv_log_r.resize(keep ? static_cast<std::size_t>(total) : cols);  // backward batches score S B columns at once
     }
@@ -473,9 +477,9 @@ std::size_t trainer::device_memory() const {
   const device_state& ds = *dev_;
   for (const auto* b : {&ds.values, &ds.grads, &ds.m, &ds.v, &ds.times, &ds.ones, &ds.states, &ds.log_pf, &ds.log_pb,
                         &ds.log_r, &ds.grad_r, &ds.log_w, &ds.g, &ds.d_x, &ds.log_f, &ds.d_log_f, &ds.d_log_pf,
-                        &ds.flow_dz, &ds.log_r_mid, &ds.grad_mid, &ds.score, &ds.drift, &ds.d_scale, &ds.lgv_log_r})
+                        &ds.flow_dz, &ds.log_r_mid, &ds.grad_mid, &ds.score, &ds.drift, &ds.d_scale, &ds.lgv_log_r, &ds.pis_w, &ds.hv})
     bytes += b->size() * sizeof(float);
-  for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats, &ds.lgv_ds})
+  for (const auto* b : {&ds.adjoint, &ds.log_norm, &ds.cum, &ds.diff, &ds.flow_values, &ds.stats, &ds.lgv_ds, &ds.hv_scratch})
     bytes += b->size() * sizeof(double);
   for (const auto* b : {ds.buffer.get(), ds.search.get()})
     if (b) bytes += b->device_memory();
@@ -589,20 +593,32 @@ iteration_stats trainer::step() {
     launch_pis_terminal(d, ds.shape.sigma2, ds.grad_r.data(), ds.states.data(), ds.times.data(), T, B,
                         ds.adjoint.data(), nullptr);
     const int C = static_cast<int>(ds.chunk_steps);
+    pis_langevin pl;
+    if (ds.lgv)
+      pl = pis_langevin{ds.drift.data(), ds.score.data(), ds.scale.out.data(), ds.drift_clip, ds.lgv_clip,
+                        ds.lgv_ds.data(), ds.pis_w.data()};
     for (int k0 = ((T - 1) / C) * C; k0 >= 0; k0 -= C) {
       const int S = std::min(C, T - k0);
       if (!ds.keep)
         ds.forward(pol, ds.states.data() + static_cast<std::size_t>(k0) * B * d, static_cast<long>(S) * B, k0, 0, true);
       for (int k = k0 + S - 1; k >= k0; --k) {
         const long col0 = static_cast<long>(ds.keep ? k : k - k0) * B;
-        launch_pis_output_gradient(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
+        launch_pis_output_gradient(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out, pl,
                                    ds.states.data(), ds.times.data(), k, B, ds.adjoint.data(), pol.d_out.data(),
                                    nullptr);
         ds.backward_layers(pol, ds.states.data() + static_cast<std::size_t>(k) * B * d, B, k, col0, pol.d_out.data(),
                            k > 0 ? ds.d_x.data() : nullptr);  // x_0 is fixed
-        if (k > 0)
-          launch_pis_adjoint_step(d, ds.shape.sigma2, ds.states.data(), ds.times.data(), k, B, ds.d_x.data(),
-                                  ds.adjoint.data(), nullptr);
+        if (k == 0) continue;
+        const float* hv = nullptr;
+        if (ds.lgv) {  // s_k H(x_k) (d L / d u): the Langevin term's way back to x_k
+          const float* xk = ds.states.data() + static_cast<std::size_t>(k) * B * d;
+          ds.target.visit([&](const auto& kern) {
+            launch_hessian_vector(kern, xk, ds.pis_w.data(), B, d, ds.hv_scratch.data(), ds.hv.data());
+          });
+          hv = ds.hv.data();
+        }
+        launch_pis_adjoint_step(d, ds.shape.sigma2, ds.states.data(), ds.times.data(), k, B, ds.d_x.data(), hv,
+                                ds.adjoint.data(), nullptr);
       }
     }
   } else {

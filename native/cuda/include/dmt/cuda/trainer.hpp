@@ -42,8 +42,9 @@
 // on the device; the local search's start states are drawn on the device and its MALA runs on the
 // device (langevin_sampler.hpp). pull() copies the buffers to the host's (checkpoints), push()
 // back (resuming).
-// Not on the device (refused with an input_error naming the alternative): pis with the Langevin
-// parametrisation (it needs Hessian-vector products of the target on the device).
+// Every setting the CPU trainer takes runs here; with pis and the Langevin parametrisation the
+// adjoint takes s_k H(x_k) (d L / d u) by the target kernel's Hessian-vector products on the device
+// (hessian_vector_kernel.cuh; 12 dim B more bytes).
 #pragma once
 #include <memory>
 #include <vector>
