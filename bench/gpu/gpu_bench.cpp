@@ -16,6 +16,10 @@
 //     65 536; counted FLOPs = trainer::flops_per_iteration() (2 x multiply-adds of every layer for the
 //     forward pass and twice that for the backward pass, over B T columns; the time MLP, the element
 //     kernels and, above the recomputation threshold, the recomputed forward pass not counted).
+//   The same for pis (reverse KL through the trajectory) at batch 4096, hidden 256, with the
+//     activations kept and recomputed in chunks of 10 steps (the memory each needs), and for tb with
+//     both-ways training, a replay buffer and local search every 100 iterations (the buffers on the
+//     device) at batch 300, hidden 64.
 // Usage: dmt_gpu_bench [--quick] [--train-only]
 #include <algorithm>
 #include <chrono>
@@ -61,9 +65,16 @@ struct train_rate {
   std::size_t memory = 0;
 };
 
-train_rate training_rate(int batch, int hidden, int iterations) {
+train_rate training_rate(int batch, int hidden, int iterations, dmt::loss_kind loss = dmt::loss_kind::tb,
+                         long chunk_columns = 0, bool both_ways = false) {
   const auto t = dmt::make_target("manywell", {});
   dmt::train_settings s;
+  s.losses = {dmt::loss_spec{loss, 1.0, 2.0}};
+  if (both_ways) {
+    s.buffer.capacity = 600000;
+    s.both_ways = true;
+    s.local_search.every = 100;
+  }
   s.model.dim = t->dim();
   s.model.sigma2 = 1.0;
   s.model.hidden = hidden;
@@ -71,7 +82,7 @@ train_rate training_rate(int batch, int hidden, int iterations) {
   s.batch = batch;
   s.iterations = 1000000;
   s.optimiser.group_lr["log_z"] = 0.1;
-  dmt::cuda::trainer tr(s, *t);
+  dmt::cuda::trainer tr(s, *t, dmt::serial_executor(), chunk_columns);
   tr.step();  // warm-up (allocation, cuBLAS heuristics)
   tr.step();
   std::vector<double> per;
@@ -150,6 +161,24 @@ int main(int argc, char** argv) {
                     r.memory / 1048576.0, r.recomputed ? ", activations recomputed" : "");
         std::fflush(stdout);
       }
+    struct variant {
+      const char* what;
+      int batch, hidden;
+      dmt::loss_kind loss;
+      long chunk_columns;
+      bool both_ways;
+    };
+    for (const variant& v : {variant{"train pis h256, activations kept", 4096, 256, dmt::loss_kind::pis, 0, false},
+                             variant{"train pis h256, recomputed (10-step chunks)", 4096, 256, dmt::loss_kind::pis,
+                                     10L * 4096, false},
+                             variant{"train tb h64 both ways, buffer, LS/100", 300, 64, dmt::loss_kind::tb, 0, true}}) {
+      if (quick) break;
+      const auto r = training_rate(v.batch, v.hidden, 20, v.loss, v.chunk_columns, v.both_ways);
+      std::printf("%-44s %14d %12.3e %9.1f%%   %.1f ms/it, %.0f MiB%s\n", v.what, v.batch, r.iterations_per_s,
+                  100.0 * r.iterations_per_s * r.flops_per_iteration / kFp32Peak, 1e3 / r.iterations_per_s,
+                  r.memory / 1048576.0, r.recomputed ? ", activations recomputed" : "");
+      std::fflush(stdout);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dmt_gpu_bench: %s\n", e.what());
     return 1;

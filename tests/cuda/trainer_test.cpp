@@ -210,7 +210,7 @@ TEST(CudaTrainer, RecomputationMatchesKeptActivationsAndRunsAreDeterministic) {
   EXPECT_LE(e, 1e-10);
 }
 
-TEST(CudaTrainer, RefusesMoreLossesThanItsKernelsTake) {
+TEST(CudaTrainer, RefusesSettingsItsKernelsCannotTake) {
   const auto t = dmt::make_target("gmm25", {});
   auto expect_error = [&](dmt::train_settings s, const std::string& what) {
     try {
@@ -223,4 +223,8 @@ TEST(CudaTrainer, RefusesMoreLossesThanItsKernelsTake) {
   auto s = settings(2, false, dmt::loss_kind::tb);
   s.losses.assign(5, dmt::loss_spec{dmt::loss_kind::tb, 0.2, 2.0});
   expect_error(s, "--device cuda takes at most 4 trajectory losses and 4 flow losses");
+  s = settings(2, false, dmt::loss_kind::subtb);
+  s.model.flow = true;
+  s.losses[0].lambda = 0.0;
+  expect_error(s, "subtb's lambda must be positive");
 }

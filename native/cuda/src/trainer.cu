@@ -39,7 +39,10 @@ using layer = diffusion_network<float>::layer;
 // Settings the device trainer cannot run, as one-line input errors.
 void check_supported(const train_settings& s) {
   int trajectory = 0, flow = 0;
-  for (const auto& l : s.losses) (loss_needs_flow(l.kind) ? flow : trajectory) += 1;
+  for (const auto& l : s.losses) {
+    (loss_needs_flow(l.kind) ? flow : trajectory) += 1;
+    if (l.kind == loss_kind::subtb && !(l.lambda > 0.0)) throw input_error("subtb's lambda must be positive");
+  }
   if (trajectory > loss_terms::kMax || flow > flow_loss_terms::kMax)
     throw input_error("--device cuda takes at most " + std::to_string(loss_terms::kMax) + " trajectory losses and " +
                       std::to_string(flow_loss_terms::kMax) + " flow losses");
