@@ -552,8 +552,9 @@ iteration_stats trainer::step() {
       if (ds.lgv) ds.langevin_columns_for(k, B, col0);
       const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x31u, 0u, k)};
       launch_transition(ds.shape, pol.out.data() + static_cast<std::size_t>(col0) * pol.n_out, pol.n_out,
-                        ds.lgv ? ds.drift.data() + static_cast<std::size_t>(k) * B * d : nullptr, ds.states.data(), k, B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(),
-                        ds.log_pb.data(), nullptr);
+                        ds.lgv ? ds.drift.data() + static_cast<std::size_t>(k) * B * d : nullptr, ds.states.data(), k,
+                        B, double(times[k]), double(times[k + 1]), e, site, 0u, ds.log_pf.data(), ds.log_pb.data(),
+                        nullptr);
     }
   }
   if (ds.has_back) ds.back_log_pb(T);  // log p_B of steps >= 1 from NN_B (apply_learned_backward)
