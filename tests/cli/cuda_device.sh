@@ -49,45 +49,12 @@ cat >train.json <<'JSON'
 {"target": "gmm25", "sigma2": 5.0, "steps": 20, "batch": 256, "iterations": 40, "losses": ["tb"], "lr": 0.001,
  "lr_log_z": 0.1, "seed": 3, "network": {"hidden": 64}, "eval_every": 0, "eval_samples": 500, "log_every": 1}
 JSON
-"$DMT" train train.json --out tcpu --device cpu 2>tcpu.log || { cat tcpu.log; exit 1; }
-"$DMT" train train.json --out tgpu --device cuda 2>tgpu.log || { cat tgpu.log; exit 1; }
-grep -q "on the GPU, [0-9]* MiB of device memory" tgpu.log || { echo "FAIL: no device memory report"; cat tgpu.log; exit 1; }
-python3 - <<'PY' || exit 1
-import numpy as np
-a = np.loadtxt("tcpu/loss.csv", delimiter=",", skiprows=1)
-b = np.loadtxt("tgpu/loss.csv", delimiter=",", skiprows=1)
-rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
-print(f"train: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
-assert len(a) == len(b) == 40 and rel.max() <= 1e-5
-PY
-# pis (reverse KL through the trajectory): the GPU's adjoint pass gives the CPU's loss curve
-sed 's/"losses": \["tb"\]/"losses": ["pis"]/' train.json >pis.json
-"$DMT" train pis.json --out pcpu --device cpu 2>/dev/null || exit 1
-"$DMT" train pis.json --out pgpu --device cuda 2>pgpu.log || { cat pgpu.log; exit 1; }
-python3 - <<'PY' || exit 1
-import numpy as np
-a = np.loadtxt("pcpu/loss.csv", delimiter=",", skiprows=1)
-b = np.loadtxt("pgpu/loss.csv", delimiter=",", skiprows=1)
-rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
-print(f"train pis: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
-assert len(a) == len(b) == 40 and rel.max() <= 1e-5
-PY
-# --resume on the GPU continues exactly: 20 + 20 iterations give the uninterrupted run's loss curve
-"$DMT" train train.json --out tres --device cuda --iterations 20 2>/dev/null || exit 1
-"$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
-cmp tres/loss.csv tgpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
-echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
-# db and subtb (flow network on the device), the Langevin parametrisation with a learned backward
-# kernel: the CPU's loss curves
-sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
-sed 's/"losses": \["tb"\]/"losses": [{"name": "subtb", "lambda": 2}]/' train.json >subtb.json
-# the Langevin parametrisation with a learned backward kernel, and with pis (Hessian-vector products)
-sed 's/"network": {"hidden": 64}/"network": {"hidden": 64, "langevin": 1, "learned_backward": 1}/' train.json >lgvback.json
-sed 's/"network": {"hidden": 64}/"network": {"hidden": 64, "langevin": 1}/' pis.json >lgvpis.json
-for l in db subtb lgvback lgvpis; do
-  "$DMT" train $l.json --out ${l}cpu --device cpu 2>/dev/null || exit 1
-  "$DMT" train $l.json --out ${l}gpu --device cuda 2>${l}gpu.log || { cat ${l}gpu.log; exit 1; }
-  L=$l python3 - <<'PY' || exit 1
+# same_curve NAME: NAME.json trained on the cpu (NAMEcpu) and on the GPU (NAMEgpu, its log in
+# NAMEgpu.log) gives 40 iterations whose losses agree to a relative 1e-5
+same_curve() {
+  "$DMT" train "$1.json" --out "$1cpu" --device cpu 2>"$1cpu.log" || { cat "$1cpu.log"; exit 1; }
+  "$DMT" train "$1.json" --out "$1gpu" --device cuda 2>"$1gpu.log" || { cat "$1gpu.log"; exit 1; }
+  L=$1 python3 - <<'PY' || exit 1
 import os
 import numpy as np
 l = os.environ["L"]
@@ -97,7 +64,22 @@ rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
 print(f"train {l}: {len(a)} iterations, worst relative loss difference cpu vs cuda {rel.max():.2e}")
 assert len(a) == len(b) == 40 and rel.max() <= 1e-5
 PY
-done
+}
+same_curve train
+grep -q "on the GPU, [0-9]* MiB of device memory" traingpu.log || { echo "FAIL: no device memory report"; cat traingpu.log; exit 1; }
+# --resume on the GPU continues exactly: 20 + 20 iterations give the uninterrupted run's loss curve
+"$DMT" train train.json --out tres --device cuda --iterations 20 2>/dev/null || exit 1
+"$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
+cmp tres/loss.csv traingpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
+echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
+# pis (the adjoint pass through the trajectory), db and subtb (the flow network), the Langevin
+# parametrisation with a learned backward kernel, and with pis (Hessian-vector products on the device)
+sed 's/"losses": \["tb"\]/"losses": ["pis"]/' train.json >pis.json
+sed 's/"losses": \["tb"\]/"losses": ["db"]/' train.json >db.json
+sed 's/"losses": \["tb"\]/"losses": [{"name": "subtb", "lambda": 2}]/' train.json >subtb.json
+sed 's/"network": {"hidden": 64}/"network": {"hidden": 64, "langevin": 1, "learned_backward": 1}/' train.json >lgvback.json
+sed 's/"network": {"hidden": 64}/"network": {"hidden": 64, "langevin": 1}/' pis.json >lgvpis.json
+for l in pis db subtb lgvback lgvpis; do same_curve $l; done
 # both ways with a replay buffer and local search: the GPU run follows the CPU's loss curve, writes the
 # same buffers' sizes, and a resumed GPU run (buffers from the checkpoint) continues bit for bit
 cat >bw.json <<'JSON'
@@ -106,18 +88,14 @@ cat >bw.json <<'JSON'
  "exploration": 0.1, "exploration_iterations": 20, "buffer": {"capacity": 20000}, "both_ways": 1,
  "local_search": {"every": 10, "steps": 20, "burn_in": 10, "step_size": 0.1, "keep": "accepted"}}
 JSON
-"$DMT" train bw.json --out bcpu --device cpu 2>bcpu.log || { cat bcpu.log; exit 1; }
-"$DMT" train bw.json --out bgpu --device cuda 2>bgpu.log || { cat bgpu.log; exit 1; }
+same_curve bw
 "$DMT" train bw.json --out bres --device cuda --iterations 20 2>/dev/null || exit 1
 "$DMT" train bw.json --out bres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
-cmp bres/loss.csv bgpu/loss.csv || { echo "FAIL: resumed both-ways GPU run differs from the uninterrupted one"; exit 1; }
+cmp bres/loss.csv bwgpu/loss.csv || { echo "FAIL: resumed both-ways GPU run differs from the uninterrupted one"; exit 1; }
 python3 - <<'PY' || exit 1
 import numpy as np
-a = np.loadtxt("bcpu/loss.csv", delimiter=",", skiprows=1)
-b = np.loadtxt("bgpu/loss.csv", delimiter=",", skiprows=1)
-rel = np.abs(a[:, 1] - b[:, 1]) / np.abs(a[:, 1])
-sa, sb = np.load("bcpu/search_buffer.npy"), np.load("bgpu/search_buffer.npy")
-print(f"both ways: worst relative loss difference cpu vs cuda {rel.max():.2e}; local-search buffer {len(sa)} / {len(sb)} rows")
-assert len(a) == len(b) == 40 and rel.max() <= 1e-5 and len(sa) == len(sb) > 0
+sa, sb = np.load("bwcpu/search_buffer.npy"), np.load("bwgpu/search_buffer.npy")
+print(f"both ways: local-search buffer {len(sa)} / {len(sb)} rows (cpu / cuda)")
+assert len(sa) == len(sb) > 0
 PY
 echo "both ways + buffer + local search: a resumed GPU run continues bit for bit"
