@@ -291,13 +291,15 @@ struct trainer::device_state {
   }
 
   // Learned backward kernel: log p_B of steps 1 .. T-1 from NN_B at x_{k+1}, t_{k+1} (chunk by chunk
-  // unless kept; its time embedding is computed at the start of the iteration).
-  void back_log_pb(int T) {
+  // unless kept; its time embedding is computed at the start of the iteration). evaluated: NN_B's
+  // kept activations already hold every step (a backward batch's draws computed them).
+  void back_log_pb(int T, bool evaluated) {
     for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
       const int S = std::min(static_cast<int>(chunk_steps), T - k0);
       const long n = static_cast<long>(S) * batch;
       const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
-      forward(back, states.data() + static_cast<std::size_t>(k0 + 1) * batch * d, n, k0 - 1, col0, keep);
+      if (!(keep && evaluated))
+        forward(back, states.data() + static_cast<std::size_t>(k0 + 1) * batch * d, n, k0 - 1, col0, keep);
       launch_learned_log_pb(back_shape, back.out.data() + static_cast<std::size_t>(col0) * back.n_out, states.data(),
                             times.data(), k0, batch, n, log_pb.data(), nullptr);
     }
@@ -524,7 +526,7 @@ iteration_stats trainer::step() {
       const rng_site site{key, static_cast<std::uint32_t>(it), trajectory_purpose(0x32u, 3u, k)};
       if (ds.has_back) {
         const long col0 = ds.keep ? static_cast<long>(k - 1) * B : 0;
-        ds.forward(ds.back, ds.states.data() + static_cast<std::size_t>(k + 1) * B * d, B, k - 1, col0, false);
+        ds.forward(ds.back, ds.states.data() + static_cast<std::size_t>(k + 1) * B * d, B, k - 1, col0, ds.keep);
         launch_learned_backward_sample(ds.back_shape, ds.back.out.data() + static_cast<std::size_t>(col0) * ds.back.n_out,
                                        ds.states.data(), k, B, double(times[k]), double(times[k + 1]), site, 0u, nullptr);
         continue;
@@ -557,7 +559,7 @@ iteration_stats trainer::step() {
                         nullptr);
     }
   }
-  if (ds.has_back) ds.back_log_pb(T);  // log p_B of steps >= 1 from NN_B (apply_learned_backward)
+  if (ds.has_back) ds.back_log_pb(T, backward);  // log p_B of steps >= 1 from NN_B (apply_learned_backward)
   ds.target.visit([&](const auto& kern) { launch_evaluate(kern, terminal_states, B, d, ds.log_r.data(), ds.grad_r.data()); });
   launch_log_weight(ds.log_r.data(), ds.log_pf.data(), ds.log_pb.data(), B, T, ds.log_w.data(), nullptr);
   // a forward batch's terminal states enter the buffer; a local search when one is due (its start
