@@ -15,7 +15,9 @@
 // particles keep the reference's spread there and the weights must carry the whole correction
 // (heavy-tailed); in the neck the step must stay below 2 e^v. A position-dependent step
 // h(x) = h0 / (1 + c h0 |grad U|^2 / d) (exact weights with the two kernels' own steps) made it
-// worse (-0.70 +- 0.08 at 20 000 levels in a numpy prototype).
+// worse (-0.70 +- 0.08 at 20 000 levels in a numpy prototype), and so does a reference wide in x
+// only (tests/reference/jala_funnel_reference.py: x scale 1 / 3 / 10 / 30 with v scale 3 gives
+// -0.36 / -0.40 / -1.07 / -2.45).
 #include <gtest/gtest.h>
 
 #include <cmath>
