@@ -1,4 +1,5 @@
 // flow_kernels.cuh's kernels: indexing and reductions only; the arithmetic is core's DMT_HD code.
+#include "dmt/cuda/block_sum.cuh"
 #include "dmt/cuda/device_buffer.cuh"
 #include "dmt/cuda/flow_kernels.cuh"
 #include "dmt/diffusion/flow_losses.hpp"
@@ -56,25 +57,17 @@ __global__ void flow_losses_kernel(flow_loss_terms terms, const float* log_f, co
 
 __global__ void flow_loss_sum_kernel(const double* values, const float* d_log_z, int batch, double* stats,
                                      float* grad_log_z) {
-  __shared__ double sv[kSumThreads], sz[kSumThreads];
+  __shared__ double shared[kSumThreads];
   double v = 0.0, z = 0.0;
   for (int b = threadIdx.x; b < batch; b += kSumThreads) {
     v += values[b];
     z += double(d_log_z[b]);
   }
-  sv[threadIdx.x] = v;
-  sz[threadIdx.x] = z;
-  __syncthreads();
-  for (int s = kSumThreads / 2; s > 0; s >>= 1) {
-    if (static_cast<int>(threadIdx.x) < s) {
-      sv[threadIdx.x] += sv[threadIdx.x + s];
-      sz[threadIdx.x] += sz[threadIdx.x + s];
-    }
-    __syncthreads();
-  }
+  v = block_sum<kSumThreads>(v, shared);
+  z = block_sum<kSumThreads>(z, shared);
   if (threadIdx.x == 0) {
-    stats[0] += sv[0];
-    *grad_log_z += float(sz[0]);
+    stats[0] += v;
+    *grad_log_z += float(z);
   }
 }
 

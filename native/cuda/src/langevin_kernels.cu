@@ -1,4 +1,5 @@
 // langevin_kernels.cuh's kernels: indexing and a fixed-order reduction; the arithmetic is core's.
+#include "dmt/cuda/block_sum.cuh"
 #include "dmt/cuda/device_buffer.cuh"
 #include "dmt/cuda/langevin_kernels.cuh"
 #include "dmt/diffusion/langevin_drift.hpp"
@@ -24,13 +25,8 @@ __global__ void scale_gradient_kernel(const double* ds, int batch, float* d_scal
   const int k = blockIdx.x;
   double s = 0.0;
   for (int b = threadIdx.x; b < batch; b += kSumThreads) s += ds[static_cast<std::size_t>(k) * batch + b];
-  shared[threadIdx.x] = s;
-  __syncthreads();
-  for (int h = kSumThreads / 2; h > 0; h >>= 1) {
-    if (static_cast<int>(threadIdx.x) < h) shared[threadIdx.x] += shared[threadIdx.x + h];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) d_scale[k] = float(shared[0]);
+  s = block_sum<kSumThreads>(s, shared);
+  if (threadIdx.x == 0) d_scale[k] = float(s);
 }
 
 }  // namespace

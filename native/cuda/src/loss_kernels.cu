@@ -1,5 +1,6 @@
 // loss_kernels.cuh's reduction: one block; every sum is a strided pass per thread then a tree in
 // shared memory, so the result does not depend on timing.
+#include "dmt/cuda/block_sum.cuh"
 #include "dmt/cuda/cuda_check.cuh"
 #include "dmt/cuda/loss_kernels.cuh"
 
@@ -7,18 +8,6 @@ namespace dmt::cuda {
 namespace {
 
 constexpr int kThreads = 1024;
-
-__device__ double block_sum(double v, double* shared) {
-  shared[threadIdx.x] = v;
-  __syncthreads();
-  for (int s = kThreads / 2; s > 0; s >>= 1) {
-    if (static_cast<int>(threadIdx.x) < s) shared[threadIdx.x] += shared[threadIdx.x + s];
-    __syncthreads();
-  }
-  const double total = shared[0];
-  __syncthreads();
-  return total;
-}
 
 __global__ void trajectory_loss_kernel(loss_terms terms, const float* log_w, int batch, const float* log_z_ptr,
                                        float* g, float* grad_log_z, double* stats) {
@@ -29,7 +18,7 @@ __global__ void trajectory_loss_kernel(loss_terms terms, const float* log_w, int
     s += double(log_w[b]) * inv_b;
     g[b] = 0.0f;
   }
-  const double mean = block_sum(s, shared);
+  const double mean = block_sum<kThreads>(s, shared);
   double loss = 0.0;
   float d_log_z = 0.0f;
   for (int t = 0; t < terms.n; ++t) {
@@ -49,8 +38,8 @@ __global__ void trajectory_loss_kernel(loss_terms terms, const float* log_w, int
         value -= double(log_w[b]) * inv_b;
       }
     }
-    value = block_sum(value, shared);
-    dz = block_sum(dz, shared);
+    value = block_sum<kThreads>(value, shared);
+    dz = block_sum<kThreads>(dz, shared);
     loss += w * value;
     d_log_z += float(w * dz);
   }

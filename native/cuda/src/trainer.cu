@@ -270,14 +270,20 @@ struct trainer::device_state {
                     nullptr);
   }
 
+  // f(k0, n) for the chunks of interior steps 1 .. T-1 (chunk_steps steps, n = S B columns each):
+  // where the flow network and NN_B run.
+  template <class F>
+  void for_interior_chunks(int T, F&& f) {
+    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps))
+      f(k0, static_cast<long>(std::min(static_cast<int>(chunk_steps), T - k0)) * batch);
+  }
+
   // log F of every step: the flow network on the interior states (chunk by chunk unless kept),
   // log Z and log R at the ends.
   void flow_forward(int T) {
     if (T >= 2) {
       time_embedding(flow, times.data() + 1, T - 1);
-      for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
-        const int S = std::min(static_cast<int>(chunk_steps), T - k0);
-        const long n = static_cast<long>(S) * batch;
+      for_interior_chunks(T, [&](int k0, long n) {
         const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
         const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
         forward(flow, x, n, k0 - 1, col0, keep);
@@ -285,7 +291,7 @@ struct trainer::device_state {
           target.visit([&](const auto& kern) { launch_evaluate(kern, x, n, d, log_r_mid.data(), grad_mid.data()); });
         launch_flow_output(flow.out.data() + col0, states.data(), times.data(), k0, batch, n, d, shape.sigma2,
                            forward_looking, log_r_mid.data(), log_f.data(), nullptr);
-      }
+      });
     }
     launch_flow_ends(value(log_z_offset), log_r.data(), batch, T, log_f.data(), nullptr);
   }
@@ -294,23 +300,19 @@ struct trainer::device_state {
   // unless kept; its time embedding is computed at the start of the iteration). evaluated: NN_B's
   // kept activations already hold every step (a backward batch's draws computed them).
   void back_log_pb(int T, bool evaluated) {
-    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
-      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
-      const long n = static_cast<long>(S) * batch;
+    for_interior_chunks(T, [&](int k0, long n) {
       const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
       if (!(keep && evaluated))
         forward(back, states.data() + static_cast<std::size_t>(k0 + 1) * batch * d, n, k0 - 1, col0, keep);
       launch_learned_log_pb(back_shape, back.out.data() + static_cast<std::size_t>(col0) * back.n_out, states.data(),
                             times.data(), k0, batch, n, log_pb.data(), nullptr);
-    }
+    });
   }
 
   // NN_B's gradients (d loss / d log p_B = -d loss / d log p_F), then its time embedding's.
   void back_backward(int T) {
     if (T < 2) return;
-    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
-      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
-      const long n = static_cast<long>(S) * batch;
+    for_interior_chunks(T, [&](int k0, long n) {
       const long col0 = keep ? static_cast<long>(k0 - 1) * batch : 0;
       const float* x1 = states.data() + static_cast<std::size_t>(k0 + 1) * batch * d;
       if (!keep) forward(back, x1, n, k0 - 1, 0, true);
@@ -318,21 +320,19 @@ struct trainer::device_state {
                                        states.data(), times.data(), k0, batch, n, g.data(),
                                        has_flow ? d_log_pf.data() : nullptr, back.d_out.data(), nullptr);
       backward_layers(back, x1, n, k0 - 1, col0, back.d_out.data(), nullptr);
-    }
+    });
     time_backward(back, T - 1);
   }
 
   // The flow network's gradients from d log F of the interior steps.
   void flow_backward(int T) {
     if (T < 2) return;
-    for (int k0 = 1; k0 < T; k0 += static_cast<int>(chunk_steps)) {
-      const int S = std::min(static_cast<int>(chunk_steps), T - k0);
-      const long n = static_cast<long>(S) * batch;
+    for_interior_chunks(T, [&](int k0, long n) {
       const float* x = states.data() + static_cast<std::size_t>(k0) * batch * d;
       if (!keep) forward(flow, x, n, k0 - 1, 0, true);
       backward_layers(flow, x, n, k0 - 1, keep ? static_cast<long>(k0 - 1) * batch : 0,
                       d_log_f.data() + static_cast<std::size_t>(k0) * batch, nullptr);
-    }
+    });
     time_backward(flow, T - 1);
   }
 
