@@ -168,7 +168,8 @@ TEST(Jala, DeterministicAcrossThreadCounts) {
   const auto t = dmt::make_target("gmm25", {});
   const auto p = dmt::parse_jala(dmt::params().set("levels", 20.0).set("reference_scale", 8.0));
   dmt::thread_pool one(1), three(3);
-  dmt::jala_sampler a(*t, p, 600, 5, one), b(*t, p, 600, 5, three);
+  // 3500 particles: four chunks of the step loop (1024 each), run concurrently on three threads
+  dmt::jala_sampler a(*t, p, 3500, 5, one), b(*t, p, 3500, 5, three);
   a.run(25, one);
   b.run(25, three);
   EXPECT_EQ(a.particles(), b.particles());

@@ -123,41 +123,62 @@ void jala_sampler::resample() {
 void jala_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
   const double h = settings_.step_size, s2h = std::sqrt(2.0 * h);
   const philox_key key = make_philox_key(seed_);
+  // particles in chunks of kChunk across the executor's threads; each particle's noise is its own
+  // Philox stream, so the result does not depend on the thread count
+  constexpr std::size_t kChunk = 1024;
+  const std::size_t chunks = (n_ + kChunk - 1) / kChunk;
+  auto for_chunks = [&](const std::function<void(std::size_t, std::size_t)>& body) {
+    exec.parallel_for(chunks, [&](std::size_t c) { body(c * kChunk, std::min(n_, (c + 1) * kChunk)); });
+  };
+  std::vector<double> half_xi2(n_);
+  std::vector<char> finite(chunks);
   for (long k = 0; k < steps; ++k) {
-    const std::vector<float> x_old = x_, lp_old = lp_, g_old = grad_;
+    x_old_.swap(x_);
+    lp_old_.swap(lp_);
+    x_.resize(n_ * d_);
     // X_{k+1} = X_k + h grad log pi_k(X_k) + sqrt(2h) xi;  |X_{k+1} - X_k - h grad log pi_k|^2 / (4h) = |xi|^2 / 2
-    std::vector<double> half_xi2(n_, 0.0);
-    for (std::size_t i = 0; i < n_; ++i) {
-      philox_stream rng(key, static_cast<std::uint32_t>(i), kNoisePurpose ^ static_cast<std::uint32_t>(step_));
-      for (int j = 0; j < d_; ++j) {
-        const double xi = rng.normal();
-        half_xi2[i] += 0.5 * xi * xi;
-        const std::size_t q = i * d_ + j;
-        x_[q] = static_cast<float>(x_old[q] + h * g_old[q] + s2h * xi);
+    for_chunks([&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        philox_stream rng(key, static_cast<std::uint32_t>(i), kNoisePurpose ^ static_cast<std::uint32_t>(step_));
+        half_xi2[i] = 0.0;
+        for (int j = 0; j < d_; ++j) {
+          const double xi = rng.normal();
+          half_xi2[i] += 0.5 * xi * xi;
+          const std::size_t q = i * d_ + j;
+          x_[q] = static_cast<float>(x_old_[q] + h * grad_[q] + s2h * xi);
+        }
       }
-    }
+    });
     tempered_.set_beta(beta_at(step_ + 1));
     evaluate(exec);
     // A += log pi_{k+1}(X_{k+1}) - log pi_k(X_k) - |X_k - X_{k+1} - h grad log pi_{k+1}(X_{k+1})|^2 / (4h) + |xi|^2 / 2
-    for (std::size_t i = 0; i < n_; ++i) {
-      double back = 0.0;
-      for (int j = 0; j < d_; ++j) {
-        const std::size_t q = i * d_ + j;
-        const double r = double(x_old[q]) - double(x_[q]) - h * double(grad_[q]);
-        back += r * r;
+    for_chunks([&](std::size_t begin, std::size_t end) {
+      bool ok = true;
+      for (std::size_t i = begin; i < end; ++i) {
+        double back = 0.0;
+        for (int j = 0; j < d_; ++j) {
+          const std::size_t q = i * d_ + j;
+          ok = ok && std::isfinite(x_[q]);
+          const double r = double(x_old_[q]) - double(x_[q]) - h * double(grad_[q]);
+          back += r * r;
+        }
+        double inc = double(lp_[i]) - double(lp_old_[i]) - back / (4.0 * h) + half_xi2[i];
+        if (!std::isfinite(inc)) inc = -std::numeric_limits<double>::infinity();
+        log_a_[i] += inc;
       }
-      double inc = double(lp_[i]) - double(lp_old[i]) - back / (4.0 * h) + half_xi2[i];
-      if (!std::isfinite(inc)) inc = -std::numeric_limits<double>::infinity();
-      log_a_[i] += inc;
-    }
+      finite[begin / kChunk] = ok;
+    });
     ++step_;
     normalise();
     const double e = ess();
     ess_history_.push_back(e);
-    if (e < settings_.resample_threshold * double(n_)) resample();
-    for (float v : x_)
-      if (!std::isfinite(v))
-        throw input_error("jala: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
+    bool all_finite = std::find(finite.begin(), finite.end(), char(0)) == finite.end();
+    if (e < settings_.resample_threshold * double(n_)) {  // (a non-finite particle has weight 0: resampled away)
+      resample();
+      all_finite = std::all_of(x_.begin(), x_.end(), [](float v) { return std::isfinite(v); });
+    }
+    if (!all_finite)
+      throw input_error("jala: non-finite particle at step " + std::to_string(step_) + " (step size too large?)");
     if (progress) progress(k + 1);
   }
 }

@@ -66,6 +66,7 @@ class jala_sampler : public particle_sampler {
   std::uint64_t seed_;
   long step_ = 0;
   std::vector<float> x_, lp_, grad_, empty_;  // lp_: log pi_b (= -U) at x_, grad_ its gradient
+  std::vector<float> x_old_, lp_old_;         // the previous step's x_ and lp_ (run's buffers)
   std::vector<double> log_a_, log_w_norm_, ess_history_;
   double log_z_resampled_ = 0.0;  // the log mean weights at past resets
   long evaluations_ = 0, resamplings_ = 0;
