@@ -23,8 +23,8 @@
 // --repeats 6`, 2026-11-24, about 6 minutes on 2 threads): 0.902, -0.080, -0.080, -0.064, 0.016,
 // -0.032, mean 0.110 +- 0.159. That meets "3 standard errors" only because one seed is a +0.9
 // outlier (the heavy upper tail of an unbiased Z estimator whose typical value is still low: median
-// -0.05), so it is not taken as evidence, and at 36 CPU-minutes per run of the test it could not be
-// one either.
+// -0.05), so it is not taken as evidence (and a test at this cost, 12 CPU-minutes, would double
+// the CI run).
 #include <gtest/gtest.h>
 
 #include <cmath>
