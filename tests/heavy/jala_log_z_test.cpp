@@ -17,7 +17,7 @@
 // h(x) = h0 / (1 + c h0 |grad U|^2 / d) (exact weights with the two kernels' own steps) made it
 // worse (-0.70 +- 0.08 at 20 000 levels in a numpy prototype), and so does a reference wide in x
 // only (tests/reference/jala_funnel_reference.py: x scale 1 / 3 / 10 / 30 with v scale 3 gives
-// -0.36 / -0.40 / -1.07 / -2.45). A hundred times longer in time (100 000 levels at step 0.002,
+// -0.36 / -0.40 / -1.07 / -2.45). Ten times longer in time (100 000 levels at step 0.002: 200,
 // 4000 particles, seeds 1..6, `dmt sample --target funnel --sampler jala --sampler-param
 // levels=100000 --sampler-param reference_scale=3 --step-size 0.002 --steps 100000 --particles 4000
 // --repeats 6`, 2026-11-24, about 6 minutes on 2 threads): 0.902, -0.080, -0.080, -0.064, 0.016,
