@@ -59,6 +59,9 @@ TEST(Pnais, Gmm25AndGaussianLogZWithinThreeStandardErrors) {
 // the density's maximum at x = 0, v = -9 (d - 1) / 2 = -40.5, where the curvature e^(-v) leaves the
 // float range ("the Hessian of f is not finite at a proposal mean" with 200 proposals; the defaults
 // give -3.4 +- 0.36); manywell(32) has 2^16 modes, which J Gaussian proposals cannot cover (defaults:
-// 154.2 +- 0.7 against 164.70).
+// 154.2 +- 0.7 against 164.70). Even J proposals placed by an oracle on the J heaviest modes (each
+// pair's y sits in its right-hand well with probability 0.8443, by quadrature of exp(-y^4 + 6y^2 +
+// 0.5y)) would leave log Z low by -log(covered mass): 0.58 at J = 200, 0.23 at 1000, 0.071 at 4000,
+// 0.0044 at 20 000; the Newton steps from random starts pick modes nearly uniformly instead.
 
 }  // namespace
