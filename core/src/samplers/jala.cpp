@@ -10,6 +10,7 @@
 namespace dmt {
 namespace {
 
+constexpr std::size_t kChunk = 1024;  // particles per task of the executor
 constexpr std::uint32_t kInitPurpose = 0x7A1A0001u, kResamplePurpose = 0x7A1A0002u, kNoisePurpose = 0x40000000u;
 
 }  // namespace
@@ -29,9 +30,10 @@ jala_settings parse_jala(const params& p) {
   s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("jala: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
-  s.reference_scale = p.number("reference_scale", s.reference_scale);
-  if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale))
-    throw input_error("jala: reference_scale must be positive");
+  s.reference_scale = p.list("reference_scale", s.reference_scale);
+  if (s.reference_scale.empty()) throw input_error("jala: reference_scale must not be empty");
+  for (double v : s.reference_scale)
+    if (!(v > 0) || !std::isfinite(v)) throw input_error("jala: reference_scale must be positive");
   p.reject_unused("sampler jala");
   return s;
 }
@@ -40,19 +42,28 @@ jala_sampler::jala_sampler(const target& t, jala_settings settings, std::size_t 
                            const executor& exec)
     : target_(t),
       settings_(std::move(settings)),
-      tempered_(t, settings_.reference_scale),
       n_(particles),
       d_(t.dim()),
       seed_(seed) {
   if (n_ == 0) throw input_error("particle count must be positive");
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
+  const auto& s = settings_.reference_scale;
+  if (s.size() != 1 && s.size() != static_cast<std::size_t>(d_))
+    throw input_error("jala: reference_scale has " + std::to_string(s.size()) +
+                      " entries; give one, or one per coordinate (" + std::to_string(d_) + ")");
+  inv_var_.resize(d_);
+  ref_log_norm_ = 0.0;
+  for (int j = 0; j < d_; ++j) {
+    const double sj = s.size() == 1 ? s[0] : s[j];
+    inv_var_[j] = 1.0 / (sj * sj);
+    ref_log_norm_ -= 0.5 * std::log(2.0 * M_PI * sj * sj);
+  }
   x_.resize(n_ * d_);
   const philox_key key = make_philox_key(seed);
   for (std::size_t i = 0; i < n_; ++i) {
     philox_stream rng(key, static_cast<std::uint32_t>(i), kInitPurpose);
-    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(settings_.reference_scale * rng.normal());
+    for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(rng.normal() / std::sqrt(inv_var_[j]));
   }
-  tempered_.set_beta(0.0);
   evaluate(exec);
   log_a_.assign(n_, 0.0);
   normalise();
@@ -68,11 +79,33 @@ double jala_sampler::beta_at(long k) const {
   return std::min(1.0, double(k) / double(settings_.levels));
 }
 
+void jala_sampler::for_chunks(const executor& exec, const std::function<void(std::size_t, std::size_t)>& body) const {
+  exec.parallel_for((n_ + kChunk - 1) / kChunk,
+                    [&](std::size_t c) { body(c * kChunk, std::min(n_, (c + 1) * kChunk)); });
+}
+
 void jala_sampler::evaluate(const executor& exec) {
   lp_.resize(n_);
   grad_.resize(n_ * d_);
-  tempered_.evaluate(x_.data(), n_, lp_.data(), grad_.data(), exec);
+  target_.evaluate(x_.data(), n_, lp_.data(), grad_.data(), exec);  // log R and its gradient
   evaluations_ += static_cast<long>(n_);
+  // log pi_b = (1 - b) log N(x; 0, diag(s^2)) + b log R (the reference alone at b = 0, where log R
+  // may be -inf outside R's support)
+  const double a = 1.0 - beta_, b = beta_;
+  for_chunks(exec, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float* x = x_.data() + i * d_;
+      float* g = grad_.data() + i * d_;
+      double q = 0.0;
+      for (int j = 0; j < d_; ++j) {
+        q += double(x[j]) * x[j] * inv_var_[j];
+        const double ref = -double(x[j]) * inv_var_[j];
+        g[j] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(g[j]));
+      }
+      const double ref = ref_log_norm_ - 0.5 * q;
+      lp_[i] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(lp_[i]));
+    }
+  });
 }
 
 void jala_sampler::normalise() {
@@ -123,13 +156,8 @@ void jala_sampler::resample() {
 void jala_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {
   const double h = settings_.step_size, s2h = std::sqrt(2.0 * h);
   const philox_key key = make_philox_key(seed_);
-  // particles in chunks of kChunk across the executor's threads; each particle's noise is its own
-  // Philox stream, so the result does not depend on the thread count
-  constexpr std::size_t kChunk = 1024;
+  // each particle's noise is its own Philox stream: the result does not depend on the thread count
   const std::size_t chunks = (n_ + kChunk - 1) / kChunk;
-  auto for_chunks = [&](const std::function<void(std::size_t, std::size_t)>& body) {
-    exec.parallel_for(chunks, [&](std::size_t c) { body(c * kChunk, std::min(n_, (c + 1) * kChunk)); });
-  };
   std::vector<double> half_xi2(n_);
   std::vector<char> finite(chunks);
   for (long k = 0; k < steps; ++k) {
@@ -137,7 +165,7 @@ void jala_sampler::run(long steps, const executor& exec, const std::function<voi
     lp_old_.swap(lp_);
     x_.resize(n_ * d_);
     // X_{k+1} = X_k + h grad log pi_k(X_k) + sqrt(2h) xi;  |X_{k+1} - X_k - h grad log pi_k|^2 / (4h) = |xi|^2 / 2
-    for_chunks([&](std::size_t begin, std::size_t end) {
+    for_chunks(exec, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         philox_stream rng(key, static_cast<std::uint32_t>(i), kNoisePurpose ^ static_cast<std::uint32_t>(step_));
         half_xi2[i] = 0.0;
@@ -149,10 +177,10 @@ void jala_sampler::run(long steps, const executor& exec, const std::function<voi
         }
       }
     });
-    tempered_.set_beta(beta_at(step_ + 1));
+    beta_ = beta_at(step_ + 1);
     evaluate(exec);
     // A += log pi_{k+1}(X_{k+1}) - log pi_k(X_k) - |X_k - X_{k+1} - h grad log pi_{k+1}(X_{k+1})|^2 / (4h) + |xi|^2 / 2
-    for_chunks([&](std::size_t begin, std::size_t end) {
+    for_chunks(exec, [&](std::size_t begin, std::size_t end) {
       bool ok = true;
       for (std::size_t i = begin; i < end; ++i) {
         double back = 0.0;

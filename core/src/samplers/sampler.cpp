@@ -136,7 +136,7 @@ std::vector<component_doc> sampler_docs() {
         {"levels", "100", "linear schedule b_k = k / levels (then steps at the target)"},
         {"betas", "[]", "or given temperatures, increasing in (0, 1], the last 1"},
         {"resample_threshold", "0.5", "systematic resampling (and weight reset) when ESS < threshold x N"},
-        {"reference_scale", "1", "standard deviation s of the Gaussian reference"}}},
+        {"reference_scale", "1", "standard deviation s of the Gaussian reference: one number, or a list with one per coordinate"}}},
       {"multalmc",
        "multiscale annealed Langevin: DALMC's Gaussian path with the score from fast Langevin chains on the "
        "posterior of the clean sample (exponential Euler); a step is a slow Langevin step",

@@ -1,5 +1,6 @@
 // JALA, Jarzynski-adjusted Langevin (arXiv 2505.18427; ALGORITHMS.md 3): unadjusted Langevin
-// particles on the geometric path pi_b from N(0, s^2 I) to the target, U_k = -log pi_{b_k}, each step
+// particles on the geometric path pi_b from N(0, diag(s^2)) to the target (s one scale for every
+// coordinate, or one per coordinate), U_k = -log pi_{b_k}, each step
 //   X_{k+1} = X_k - h grad U_k(X_k) + sqrt(2h) xi,
 // with log-weights
 //   A_{k+1} = A_k - U_{k+1}(X_{k+1}) + U_k(X_k) - |X_k - X_{k+1} + h grad U_{k+1}(X_{k+1})|^2 / (4h)
@@ -16,7 +17,7 @@
 #include <vector>
 
 #include "dmt/samplers/particle_sampler.hpp"
-#include "dmt/samplers/tempered_target.hpp"
+#include "dmt/samplers/tempered_target.hpp"  // check_schedule
 
 namespace dmt {
 
@@ -25,7 +26,7 @@ struct jala_settings {
   long levels = 100;                // linear schedule: b_k = k / levels
   std::vector<double> betas;        // or given temperatures (increasing, in (0, 1], last 1)
   double resample_threshold = 0.5;  // in (0, 1]
-  double reference_scale = 1.0;
+  std::vector<double> reference_scale = {1.0};  // s: one entry (every coordinate) or one per coordinate
 };
 
 jala_settings parse_jala(const params& p);
@@ -49,18 +50,22 @@ class jala_sampler : public particle_sampler {
   double ess() const override;
   const std::vector<double>& ess_history() const override { return ess_history_; }
   long energy_evaluations() const override { return evaluations_; }
-  double beta() const { return tempered_.beta(); }
+  double beta() const { return beta_; }
   long resamplings() const { return resamplings_; }
 
  private:
   double beta_at(long k) const;
-  void evaluate(const executor& exec);  // U and grad U of the current particles at the current b
+  void evaluate(const executor& exec);  // -U = log pi_b and its gradient at the current particles
+  // body(begin, end) for the particles in chunks across the executor's threads
+  void for_chunks(const executor& exec, const std::function<void(std::size_t, std::size_t)>& body) const;
   void normalise();
   void resample();
 
   const target& target_;
   jala_settings settings_;
-  tempered_target tempered_;
+  std::vector<double> inv_var_;  // 1 / s_j^2 per coordinate
+  double ref_log_norm_;          // -1/2 sum_j log(2 pi s_j^2)
+  double beta_ = 0.0;
   std::size_t n_;
   int d_;
   std::uint64_t seed_;
