@@ -9,6 +9,17 @@
 #   python3 tests/reference/jala_funnel_reference.py 2000 1000 0.002 30  ->  -2.445 +- 0.507
 # No: a wider x reference makes it worse (the particles must then contract into the neck, where
 # ULA's step must stay below 2 e^v, and the v-gradient x^2 e^-v / 2 throws them out of it).
+# Longer runs with the moment-matched reference (x scale 10 ~ sqrt(E e^v) = e^2.25), 2026-11-24:
+#   python3 tests/reference/jala_funnel_reference.py 2000 20000 0.002 10   ->  -0.320 +- 0.198  (time 40)
+#   python3 tests/reference/jala_funnel_reference.py 2000 20000 0.005 10   ->  -0.133 +- 0.064  (time 100)
+#   python3 tests/reference/jala_funnel_reference.py 2000 20000 0.01 10    ->  -0.054 +- 0.112  (time 200)
+#   python3 tests/reference/jala_funnel_reference.py 2000 40000 0.005 10   ->  -0.031 +- 0.036  (time 200)
+#   python3 tests/reference/jala_funnel_reference.py 2000 100000 0.002 10  ->  -0.086 +- 0.047  (time 200)
+#   python3 tests/reference/jala_funnel_reference.py 8000 40000 0.005 10   ->  -0.049 +- 0.022  (time 200)
+#   python3 tests/reference/jala_funnel_reference.py 2000 80000 0.005 10   ->  -0.085 +- 0.009  (time 400)
+# The mouth now needs time (x relaxes at rate e^-v: 400 at v = 6), and the longer the run the more
+# particles wander into the neck, where ULA is unstable (e^v < h / 2: v < -6 at h = 0.005, 2.3 % of
+# the mass) and their weights die: at time 400 the estimate sits 9 standard errors low.
 # Usage: jala_funnel_reference.py PARTICLES LEVELS STEP S_X
 import numpy as np, sys
 d=10
