@@ -4,7 +4,9 @@
 // any step size: the Jarzynski weights are exact path-space importance weights.)
 // manywell-32 needs a finer path: at 200 temperatures and step 0.02 its estimate varies by about 1
 // nat between seeds (60 resamplings); at 1000 temperatures and step 0.01 the six runs agree within
-// 0.4 nats (measured 164.60 +- 0.055 against 164.6957; 2000 / 0.005 gave 164.62 +- 0.052).
+// 0.4 nats (measured 164.60 +- 0.055 against 164.6957; 2000 / 0.005 gave 164.62 +- 0.052; since the
+// path is combined in double in jala.cpp, 2026-11-24, another realisation: 164.54 +- 0.081, and
+// gaussian -0.045 +- 0.031, gmm25 0.0015 +- 0.0086, doublewell 4.815 +- 0.018).
 // Not tested, because JALA (isotropic ULA) does not meet it: the funnel (log Z = 0). Measured with
 // `dmt sample --target funnel --sampler jala --repeats 6` (reference_scale 3): 16 000 particles,
 // 5000 levels, step 0.005: -0.125 +- 0.016; 10 000 levels, step 0.002: -0.112 +- 0.011; 4000
