@@ -64,7 +64,10 @@ jala_sampler::jala_sampler(const target& t, jala_settings settings, std::size_t 
     philox_stream rng(key, static_cast<std::uint32_t>(i), kInitPurpose);
     for (int j = 0; j < d_; ++j) x_[i * d_ + j] = static_cast<float>(rng.normal() / std::sqrt(inv_var_[j]));
   }
-  evaluate(exec);
+  evaluate_base(exec);
+  for_chunks(exec, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) combine_path(i);
+  });
   log_a_.assign(n_, 0.0);
   normalise();
 }
@@ -84,28 +87,27 @@ void jala_sampler::for_chunks(const executor& exec, const std::function<void(std
                     [&](std::size_t c) { body(c * kChunk, std::min(n_, (c + 1) * kChunk)); });
 }
 
-void jala_sampler::evaluate(const executor& exec) {
+void jala_sampler::evaluate_base(const executor& exec) {
   lp_.resize(n_);
   grad_.resize(n_ * d_);
   target_.evaluate(x_.data(), n_, lp_.data(), grad_.data(), exec);  // log R and its gradient
   evaluations_ += static_cast<long>(n_);
+}
+
+void jala_sampler::combine_path(std::size_t i) {
   // log pi_b = (1 - b) log N(x; 0, diag(s^2)) + b log R (the reference alone at b = 0, where log R
   // may be -inf outside R's support)
   const double a = 1.0 - beta_, b = beta_;
-  for_chunks(exec, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const float* x = x_.data() + i * d_;
-      float* g = grad_.data() + i * d_;
-      double q = 0.0;
-      for (int j = 0; j < d_; ++j) {
-        q += double(x[j]) * x[j] * inv_var_[j];
-        const double ref = -double(x[j]) * inv_var_[j];
-        g[j] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(g[j]));
-      }
-      const double ref = ref_log_norm_ - 0.5 * q;
-      lp_[i] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(lp_[i]));
-    }
-  });
+  const float* x = x_.data() + i * d_;
+  float* g = grad_.data() + i * d_;
+  double q = 0.0;
+  for (int j = 0; j < d_; ++j) {
+    q += double(x[j]) * x[j] * inv_var_[j];
+    const double ref = -double(x[j]) * inv_var_[j];
+    g[j] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(g[j]));
+  }
+  const double ref = ref_log_norm_ - 0.5 * q;
+  lp_[i] = static_cast<float>(b == 0.0 ? ref : a * ref + b * double(lp_[i]));
 }
 
 void jala_sampler::normalise() {
@@ -178,11 +180,12 @@ void jala_sampler::run(long steps, const executor& exec, const std::function<voi
       }
     });
     beta_ = beta_at(step_ + 1);
-    evaluate(exec);
+    evaluate_base(exec);  // log R; the path is combined per particle in the weight loop below
     // A += log pi_{k+1}(X_{k+1}) - log pi_k(X_k) - |X_k - X_{k+1} - h grad log pi_{k+1}(X_{k+1})|^2 / (4h) + |xi|^2 / 2
     for_chunks(exec, [&](std::size_t begin, std::size_t end) {
       bool ok = true;
       for (std::size_t i = begin; i < end; ++i) {
+        combine_path(i);
         double back = 0.0;
         for (int j = 0; j < d_; ++j) {
           const std::size_t q = i * d_ + j;

@@ -55,7 +55,8 @@ class jala_sampler : public particle_sampler {
 
  private:
   double beta_at(long k) const;
-  void evaluate(const executor& exec);  // -U = log pi_b and its gradient at the current particles
+  void evaluate_base(const executor& exec);  // log R and its gradient at the current particles, into lp_ / grad_
+  void combine_path(std::size_t i);           // particle i's lp_ / grad_: log R -> log pi_b (-U) and its gradient
   // body(begin, end) for the particles in chunks across the executor's threads
   void for_chunks(const executor& exec, const std::function<void(std::size_t, std::size_t)>& body) const;
   void normalise();
