@@ -7,16 +7,22 @@
 /** One documented parameter of a registry entry. */
 export interface ParamDoc {
   name: string;
-  /** The default as text, e.g. "10", "[0, 0]", "identity". */
+  /** "number", "integer", "boolean", "string", "list" or "number or list". */
+  type: string;
+  /** The default as text, e.g. "10", "[0, 0]", "identity", "steps/2 (500)". */
   default: string;
   meaning: string;
+  /** Strings: the allowed values. */
+  choices?: string[];
 }
 
-/** A target or sampler of the registry, with its parameters (what the CLI's `dmt targets` prints). */
+/** A target, sampler or loss of the registry (what the CLI's `dmt targets --json` prints). */
 export interface ComponentDoc {
   name: string;
   summary: string;
   parameters: ParamDoc[];
+  /** cuda, wasm; samplers: weighted, needs_gradient, needs_hessian; targets: exact_sampler, log_normaliser. */
+  capabilities: { [key: string]: boolean };
 }
 
 /** Named parameters: numbers, strings, booleans or lists of numbers. */
@@ -63,6 +69,12 @@ export interface SamplerConfig {
   particles?: number;
   /** Default 1. */
   seed?: number;
+  /**
+   * The planned run length: run-dependent defaults follow it as in `dmt sample --steps` (MALA's
+   * adapt_steps: half of it), so the same settings give the CLI's samples. Without it the run is
+   * open-ended (adapt_steps 500, trace_particles 16).
+   */
+  steps?: number;
   /** Initial particles, particles x dim row-major. */
   init?: NumberArray;
 }
@@ -272,6 +284,7 @@ export interface DmtModule {
   simdLanes(): number;
   targets(): ComponentDoc[];
   samplers(): ComponentDoc[];
+  losses(): ComponentDoc[];
   Target: { new (name: string, params?: Params): Target };
   Sampler: { new (): Sampler };
   Trainer: { new (): Trainer };

@@ -6,12 +6,7 @@
 #include <memory>
 
 #include "dmt/metrics/chain_ess.hpp"
-#include "dmt/native/json_params.hpp"
-#include "dmt/samplers/particle_sampler.hpp"
-#include "dmt/samplers/sampler.hpp"
-#include "dmt/samplers/jala.hpp"
-#include "dmt/samplers/smc.hpp"
-#include "dmt/targets/registry.hpp"
+#include "dmt/config/sampling_setup.hpp"
 #include "js_value.hpp"
 
 namespace dmt::js {
@@ -35,25 +30,22 @@ class js_sampler {
       if (!c.is_object()) throw input_error("sampler config must be an object");
       for (auto it = c.begin(); it != c.end(); ++it)
         if (it.key() != "target" && it.key() != "sampler" && it.key() != "particles" && it.key() != "seed" &&
-            it.key() != "init")
-          throw input_error("unknown sampler config key '" + it.key() + "' (target, sampler, particles, seed, init)");
+            it.key() != "init" && it.key() != "steps")
+          throw input_error("unknown sampler config key '" + it.key() +
+                            "' (target, sampler, particles, seed, steps, init)");
       if (!c.contains("target")) throw input_error("sampler config names no target");
       const nlohmann::json tj = component(c["target"], "target");
       const nlohmann::json sj = c.contains("sampler") ? component(c["sampler"], "sampler") : nlohmann::json{{"name", "mala"}};
       const long particles = c.contains("particles") ? integer(config["particles"], "particles", 1, 10000000) : 1000;
       const long seed = c.contains("seed") ? integer(config["seed"], "seed", 0, 2147483647) : 1;
-      auto t = make_target(tj["name"].get<std::string>(), params_from_json(tj, "target", {"name"}));
-      params sp = params_from_json(sj, "sampler", {"name"});
-      const std::string name = sj["name"].get<std::string>();
-      // a live view traces a few chains only (the trace grows by one row per step), where the
-      // sampler has the parameter
-      const auto docs = sampler_docs();
-      const bool traces = std::any_of(docs.begin(), docs.end(), [&](const component_doc& d) {
-        return d.name == name && std::any_of(d.parameters.begin(), d.parameters.end(),
-                                             [](const param_doc& q) { return q.name == "trace_particles"; });
-      });
-      if (traces && !sp.has("trace_particles")) sp.set("trace_particles", 16.0);
-      auto s = make_particle_sampler(name, sp, *t, static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
+      // "steps": the planned run length, for the run-dependent defaults (MALA's adapt_steps: half of
+      // it, as `dmt sample`); without it the run is open-ended (the registry's defaults say how)
+      run_context run;
+      if (c.contains("steps")) run.steps = integer(config["steps"], "steps", 0, 100000000);
+      else run.open_ended = true;
+      sampling_setup setup = setup_sampling(tj, sj, run);
+      auto s = setup.make(static_cast<std::size_t>(particles), static_cast<std::uint64_t>(seed));
+      auto t = std::move(setup.target);
       if (c.contains("init")) {
         const auto x0 = floats(config["init"], static_cast<std::size_t>(t->dim()), "init");
         if (x0.size() != static_cast<std::size_t>(particles) * t->dim())
@@ -118,8 +110,7 @@ class js_sampler {
       // importance weights and log Z: the weighted samplers (smc); null for the MCMC ones
       j["ess"] = s.log_weights() ? nlohmann::json(s.ess()) : nlohmann::json(nullptr);
       j["logZ"] = s.log_z() ? nlohmann::json(*s.log_z()) : nlohmann::json(nullptr);
-      if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) j["beta"] = smc->beta();
-      if (const auto* jala = dynamic_cast<const jala_sampler*>(&s)) j["beta"] = jala->beta();
+      if (s.path_beta()) j["beta"] = *s.path_beta();
       j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);
       return from_json(j);

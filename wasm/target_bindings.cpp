@@ -5,7 +5,7 @@
 
 #include "dmt/targets/registry.hpp"
 #include "js_value.hpp"
-#include "dmt/native/json_params.hpp"
+#include "dmt/config/json_params.hpp"
 
 namespace dmt::js {
 namespace {

@@ -7,8 +7,9 @@
 #include <memory>
 
 #include "dmt/diffusion/trajectory.hpp"
-#include "dmt/native/json_params.hpp"
-#include "dmt/native/train_config.hpp"
+#include "dmt/config/json_params.hpp"
+#include "dmt/config/evaluation_json.hpp"
+#include "dmt/config/train_config.hpp"
 #include "dmt/nn/model_file.hpp"
 #include "dmt/rng/philox.hpp"
 #include "dmt/targets/registry.hpp"
@@ -125,14 +126,8 @@ class js_trainer {
         target_->sample_exact(seed, static_cast<std::size_t>(K), ref.data());
       }
       const evaluation e = evaluate_sampler(live().model(), *target_, static_cast<int>(K), T, seed, ref);
-      auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-      nlohmann::json j{{"iteration", live().iteration()},    {"samples", e.samples},
-                       {"steps", e.steps},                   {"logZLearned", num(e.log_z_learned)},
-                       {"elbo", num(e.elbo)},                {"logZRW", num(e.log_z_rw)},
-                       {"logZTrue", num(e.log_z_true)},      {"deltaLogZ", num(e.delta_log_z)},
-                       {"deltaLogZRW", num(e.delta_log_z_rw)}, {"eubo", num(e.eubo)},
-                       {"essFraction", num(e.ess_fraction)}, {"w2", num(e.w2)},
-                       {"mmd2", num(e.mmd)},                 {"modeCoverage", num(e.mode_coverage)}};
+      nlohmann::ordered_json j{{"iteration", live().iteration()}};
+      j.update(camel_case_evaluation(evaluation_json(e)));
       return from_json(j);
     });
   }

@@ -37,10 +37,8 @@ int main() {
   const int reps = 7;
   // ULA on manywell-32
   const auto mw = dmt::make_target("manywell", dmt::params());
-  dmt::sampler_settings s;
-  s.kind = "ula";
-  s.step_size = 0.01;
-  s.trace_particles = 0;
+  const dmt::sampler_settings s =
+      dmt::parse_sampler("ula", dmt::params().set("step_size", 0.01).set("trace_particles", 0.0));
   const std::size_t np = 4096;
   const long steps = 20;
   dmt::sampler ula(*mw, s, np, 1);

@@ -18,14 +18,15 @@ void check_device(const std::string& device) {
 #endif
 }
 
-std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const std::string& name, const params& p,
-                                                  const target& t, std::size_t particles, std::uint64_t seed,
-                                                  const executor& exec) {
+std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const sampling_setup& setup,
+                                                  std::size_t particles, std::uint64_t seed, const executor& exec) {
   check_device(device);
+  if (device == "cuda") require_cuda(*setup.sampler_spec);
 #ifdef DMT_HAVE_CUDA
-  if (device == "cuda") return cuda::make_particle_sampler(name, p, t, particles, seed);
+  if (device == "cuda")
+    return cuda::make_particle_sampler(setup.sampler_name, setup.sampler_params, *setup.target, particles, seed);
 #endif
-  return make_particle_sampler(name, p, t, particles, seed, exec);
+  return setup.make(particles, seed, exec);
 }
 
 std::unique_ptr<trainer> make_trainer_on(const std::string& device, const train_settings& s, const target& t,

@@ -5,7 +5,8 @@
 #include <iomanip>
 #include <iostream>
 
-#include "dmt/native/json_params.hpp"
+#include "dmt/config/component_json.hpp"
+#include "dmt/config/json_params.hpp"
 #include "dmt/native/ot_command.hpp"
 #include "dmt/native/sample_command.hpp"
 #include "dmt/native/train_command.hpp"
@@ -14,25 +15,16 @@
 
 namespace {
 
-void print_docs(const std::vector<dmt::component_doc>& docs, bool json) {
+// `dmt targets` / `dmt samplers`: the registry's entries, as text or JSON.
+void print_components(dmt::component_kind kind, bool json) {
   if (json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& d : docs) {
-      nlohmann::ordered_json c;
-      c["name"] = d.name;
-      c["summary"] = d.summary;
-      c["parameters"] = nlohmann::ordered_json::array();
-      for (const auto& p : d.parameters)
-        c["parameters"].push_back({{"name", p.name}, {"default", p.default_value}, {"meaning", p.meaning}});
-      out.push_back(c);
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << dmt::components_json(kind).dump(2) << "\n";
     return;
   }
-  for (const auto& d : docs) {
-    std::cout << d.name << "  " << d.summary << "\n";
-    for (const auto& p : d.parameters)
-      std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10) << p.default_value
+  for (const dmt::component_spec* c : dmt::registry::global().list(kind)) {
+    std::cout << c->name << "  " << c->summary << "\n";
+    for (const auto& p : c->parameters)
+      std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10) << p.documented_default()
                 << " " << p.meaning << "\n";
   }
 }
@@ -79,18 +71,22 @@ int main(int argc, char** argv) {
   sample->add_option("--step-size", step_size, "step size h (sampler parameter step_size)");
   sample->add_option("--seed", seed, "random seed (default 1)");
   sample->add_option("--threads", threads, "worker threads (default: all cores; results do not depend on it)");
-  sample->add_option("--device", device, "cpu (default) or cuda (ula, mala, underdamped, skrock; builds with DMT_CUDA)");
+  sample->add_option("--device", device,
+                     "cpu (default) or cuda (" + dmt::names_with(dmt::component_kind::sampler, &dmt::capabilities::cuda) +
+                         "; builds with DMT_CUDA)");
   sample->add_option("--reference-samples", reference, "exact samples drawn for the metrics (default 20000)");
   long repeats = 1;
   auto* repeats_opt = sample->add_option(
       "--repeats", repeats,
-      "weighted samplers (smc, jala, pnais): K independent runs (seeds SEED .. SEED+K-1); the metrics gain log Z's mean and "
+      "weighted samplers (" + dmt::names_with(dmt::component_kind::sampler, &dmt::capabilities::weighted) +
+          "): K independent runs (seeds SEED .. SEED+K-1); the metrics gain log Z's mean and "
       "standard error (samples and weights are the first run's)");
   sample->add_option("--init", init, "initial particles, NPY float32 (particles x dim)");
   sample->add_option("--out", out, "samples output, NPY float32 (particles x dim)");
   sample->add_option("--metrics", metrics, "metrics output, JSON");
   sample->add_option("--weights", weights,
-                     "weighted samplers (smc, jala, pnais): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
+                     "weighted samplers (" + dmt::names_with(dmt::component_kind::sampler, &dmt::capabilities::weighted) +
+                         "): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
   std::string model;
   sample->add_option("--model", model, "sample a trained diffusion sampler (model.dmt) instead of a sampler");
 
@@ -106,7 +102,7 @@ int main(int argc, char** argv) {
   train->add_flag("--resume", resume, "continue from the checkpoint in --out");
   train->add_option("--iterations", train_iterations, "override the config's iteration count");
   train->add_option("--threads", train_threads, "worker threads (default: all cores; results do not depend on it)");
-  train->add_option("--device", train_device, "cpu (default) or cuda (tb / vargrad losses; builds with DMT_CUDA)");
+  train->add_option("--device", train_device, "cpu (default) or cuda (every training setting; builds with DMT_CUDA)");
 
   auto* eval = app.add_subcommand("eval", "evaluate a trained diffusion sampler; prints JSON");
   std::string eval_model;
@@ -178,8 +174,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (targets->parsed()) print_docs(dmt::target_docs(), json);
-    if (samplers->parsed()) print_docs(dmt::sampler_docs(), json);
+    if (targets->parsed()) print_components(dmt::component_kind::target, json);
+    if (samplers->parsed()) print_components(dmt::component_kind::sampler, json);
     if (modes->parsed()) {
       dmt::params p;
       for (const auto& kv : modes_params) dmt::set_param_from_text(p, kv, "target");

@@ -16,18 +16,12 @@
 #include "dmt/metrics/sliced_wasserstein.hpp"
 #include "dmt/native/atomic_file.hpp"
 #include "dmt/native/device_sampler.hpp"
-#include "dmt/native/json_params.hpp"
+#include "dmt/config/json_params.hpp"
 #include "dmt/native/npy.hpp"
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/thread_pool.hpp"
-#include "dmt/samplers/sampler.hpp"
-#include "dmt/samplers/dalmc.hpp"
-#include "dmt/samplers/jala.hpp"
-#include "dmt/samplers/multalmc.hpp"
-#include "dmt/samplers/multcdiff.hpp"
-#include "dmt/samplers/pnais.hpp"
+#include "dmt/config/sampling_setup.hpp"
 #include "dmt/samplers/smc.hpp"
-#include "dmt/targets/registry.hpp"
 
 namespace dmt {
 namespace {
@@ -36,11 +30,6 @@ nlohmann::json as_component(const nlohmann::json& j, const std::string& what) {
   if (j.is_string()) return nlohmann::json{{"name", j}};
   if (!j.is_object()) throw input_error(what + " must be a name or an object with a \"name\"");
   return j;
-}
-
-std::string component_name(const nlohmann::json& j, const std::string& what) {
-  if (!j.contains("name") || !j["name"].is_string()) throw input_error(what + " needs a \"name\"");
-  return j["name"].get<std::string>();
 }
 
 template <class T>
@@ -108,35 +97,28 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   if (r.threads < 0) throw input_error("thread count must be non-negative");
   if (r.reference_samples < 2) throw input_error("reference_samples must be at least 2");
   check_device(r.device);
-  const std::string target_name = component_name(r.target, "target");
-  const std::string sampler_name = component_name(r.sampler, "sampler");
-  const params target_params = params_from_json(r.target, "target", {"name"});
-  params sampler_params = params_from_json(r.sampler, "sampler", {"name"});
-  // dmt sample adapts MALA's step size during the first half of the run unless told otherwise
-  if (sampler_name == "mala" && !sampler_params.has("adapt_steps"))
-    sampler_params.set("adapt_steps", static_cast<double>(r.steps / 2));
-  const auto tgt = make_target(target_name, target_params);
-  // validates the parameters before any output is opened (the Langevin kinds' settings also feed the JSON)
-  const bool langevin =
-      sampler_name != "smc" && sampler_name != "jala" && sampler_name != "dalmc" && sampler_name != "pnais" &&
-      sampler_name != "multalmc" && sampler_name != "multcdiff";
-  const sampler_settings settings = langevin ? parse_sampler(sampler_name, sampler_params) : sampler_settings{};
-  if (sampler_name == "smc") parse_smc(sampler_params);
-  if (sampler_name == "jala") parse_jala(sampler_params);
-  if (sampler_name == "dalmc") parse_dalmc(sampler_params);
-  if (sampler_name == "pnais") parse_pnais(sampler_params);
-  if (sampler_name == "multalmc") parse_multalmc(sampler_params);
-  if (sampler_name == "multcdiff") parse_multcdiff(sampler_params);
-  const bool weighted = sampler_name == "smc" || sampler_name == "jala" || sampler_name == "pnais";
+  if (r.repeats < 1 || r.repeats > 100000)
+    throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");
+  // the registry resolves every parameter once; run-dependent defaults (MALA's adapt_steps: half
+  // the steps) are computed there from the run length
+  const sampling_setup setup = setup_sampling(r.target, r.sampler, run_context{r.steps, false});
+  const std::string& target_name = setup.target_name;
+  const std::string& sampler_name = setup.sampler_name;
+  const target* tgt = setup.target.get();
+  const bool weighted = setup.sampler_spec->caps.weighted;
   if (weighted && !r.init.empty())
     throw input_error(sampler_name + (sampler_name == "pnais" ? " draws its particles from its proposals"
                                                               : " starts from its Gaussian reference") +
                       "; it takes no --init");
-  if (r.repeats < 1 || r.repeats > 100000)
-    throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");
   if (r.repeats > 1 && !weighted)
-    throw input_error("--repeats estimates log Z's standard error; sampler '" + sampler_name +
-                      "' has no log Z (smc, jala, pnais have)");
+    throw input_error("--repeats estimates log Z's standard error; sampler '" + sampler_name + "' has no log Z (" +
+                      names_with(component_kind::sampler, &capabilities::weighted) + " have)");
+  const int threads = r.threads > 0 ? r.threads : std::max(1u, std::thread::hardware_concurrency());
+  thread_pool pool(threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  // built (and its parameters validated) before any output is opened
+  const auto sp = make_sampler_on(r.device, setup, static_cast<std::size_t>(r.particles), r.seed, pool);
+  particle_sampler& s = *sp;
 
   // Open the outputs before the work, so an unwritable path fails at once; they are renamed into
   // place only after everything succeeded.
@@ -150,12 +132,6 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   if (!weights_path.empty()) weights_file = std::make_unique<atomic_file>(weights_path);
   if (!r.metrics.empty()) metrics_file = std::make_unique<atomic_file>(r.metrics);
 
-  const int threads = r.threads > 0 ? r.threads : std::max(1u, std::thread::hardware_concurrency());
-  thread_pool pool(threads);
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto sp = make_sampler_on(r.device, sampler_name, sampler_params, *tgt, static_cast<std::size_t>(r.particles),
-                                  r.seed, pool);
-  particle_sampler& s = *sp;
   if (!r.init.empty()) {
     const npy_array a = read_npy(r.init);
     if (a.rows != static_cast<std::size_t>(r.particles) || a.cols != static_cast<std::size_t>(tgt->dim()))
@@ -172,17 +148,8 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   nlohmann::ordered_json m;
-  nlohmann::json tj = params_to_json(tgt->resolved_params());
-  tj["name"] = target_name;
-  m["target"] = tj;
-  nlohmann::json sj = params_to_json(sampler_params);
-  sj["name"] = sampler_name;
-  if (langevin) sj["step_size"] = settings.step_size;
-  if (langevin && settings.kind == "mala") {
-    sj["adapt_steps"] = settings.adapt_steps;
-    sj["target_accept"] = settings.target_accept;
-  }
-  m["sampler"] = sj;
+  m["target"] = setup.target_json();
+  m["sampler"] = setup.sampler_json();
   m["particles"] = r.particles;
   m["steps"] = r.steps;
   m["seed"] = r.seed;
@@ -210,15 +177,9 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     if (s.log_z() && tgt->log_normaliser()) m["log_z_error"] = *s.log_z() - *tgt->log_normaliser();
     m["ess"] = s.ess();
     m["ess_history"] = s.ess_history();
-    if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) {
-      m["temperatures"] = smc->betas().size() - 1;
-      m["final_beta"] = smc->beta();
-      m["resamplings"] = smc->resamplings();
-    }
-    if (const auto* jala = dynamic_cast<const jala_sampler*>(&s)) {
-      m["final_beta"] = jala->beta();
-      m["resamplings"] = jala->resamplings();
-    }
+    if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) m["temperatures"] = smc->betas().size() - 1;
+    if (s.path_beta()) m["final_beta"] = *s.path_beta();
+    if (s.resampling_count()) m["resamplings"] = *s.resampling_count();
     if (r.repeats > 1) {
       // independent runs with the next seeds; samples, weights and the other metrics are the
       // first run's. The standard error is that of the mean of log Z over the runs.
@@ -227,8 +188,7 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
       long evaluations = s.energy_evaluations();
       for (long k = 1; k < r.repeats; ++k) {
         const std::uint64_t seed_k = r.seed + static_cast<std::uint64_t>(k);
-        const auto sk = make_sampler_on(r.device, sampler_name, sampler_params, *tgt,
-                                        static_cast<std::size_t>(r.particles), seed_k, pool);
+        const auto sk = make_sampler_on(r.device, setup, static_cast<std::size_t>(r.particles), seed_k, pool);
         progress_bar rep_bar(r.steps, sampler_name + " on " + target_name + ", repeat " + std::to_string(k + 1) +
                                           " of " + std::to_string(r.repeats));
         sk->run(r.steps, pool, [&](long done) { rep_bar.update(done); });

@@ -11,7 +11,8 @@
 
 #include "dmt/native/atomic_file.hpp"
 #include "dmt/native/device_sampler.hpp"
-#include "dmt/native/json_params.hpp"
+#include "dmt/config/evaluation_json.hpp"
+#include "dmt/config/json_params.hpp"
 #include "dmt/native/npy.hpp"
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/report_svg.hpp"
@@ -68,25 +69,6 @@ loaded_model load_model(const std::string& path) {
 int thread_count(int requested) {
   if (requested < 0) throw input_error("thread count must be non-negative");
   return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-nlohmann::ordered_json evaluation_json(const evaluation& ev) {
-  nlohmann::ordered_json j;
-  j["samples"] = ev.samples;
-  j["steps"] = ev.steps;
-  j["log_z_learned"] = number_or_null(ev.log_z_learned);
-  j["elbo"] = number_or_null(ev.elbo);
-  j["log_z_rw"] = number_or_null(ev.log_z_rw);
-  j["log_z_true"] = number_or_null(ev.log_z_true);
-  j["delta_log_z"] = number_or_null(ev.delta_log_z);
-  j["delta_log_z_rw"] = number_or_null(ev.delta_log_z_rw);
-  j["eubo"] = number_or_null(ev.eubo);
-  j["ess_fraction"] = number_or_null(ev.ess_fraction);
-  j["w2"] = number_or_null(ev.w2);
-  j["w2_points"] = ev.w2_points;
-  j["mmd2_rbf"] = number_or_null(ev.mmd);
-  j["mode_coverage"] = number_or_null(ev.mode_coverage);
-  return j;
 }
 
 std::vector<float> reference_samples(const target& t, int n, std::uint64_t seed) {

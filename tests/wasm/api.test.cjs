@@ -50,6 +50,41 @@ test('registry lists the same targets and samplers as the CLI', async () => {
   assert.strictEqual(dmt.simdLanes(), 4);
 });
 
+test('the registry: targets(), samplers() and losses() are `dmt ... --json` exactly', async () => {
+  const dmt = await load();
+  assert.deepStrictEqual(dmt.targets(), JSON.parse(native(['targets', '--json'])));
+  assert.deepStrictEqual(dmt.samplers(), JSON.parse(native(['samplers', '--json'])));
+  assert.deepStrictEqual(dmt.losses().map((l) => l.name), ['tb', 'vargrad', 'db', 'subtb', 'pis']);
+});
+
+// One settings object, every default left unset, through the CLI and the JS Sampler (with the
+// run's length given, the run-dependent defaults agree: MALA adapts for steps / 2 in both).
+for (const sampler of ['ula', 'mala', 'underdamped', 'skrock', 'smc', 'jala', 'dalmc', 'multalmc', 'multcdiff', 'pnais']) {
+  test(`defaults: ${sampler} on gmm25 gives the CLI's samples`, async () => {
+    const dmt = await load();
+    const dir = tmpdir();
+    try {
+      const settings = { target: 'gmm25', sampler, particles: 200, steps: 20, seed: 4 };
+      fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ ...settings, threads: 1, out: path.join(dir, 'x.npy') }));
+      native(['sample', '--config', path.join(dir, 'c.json')]);
+      const ref = readNpy(path.join(dir, 'x.npy')).data;
+      const s = new dmt.Sampler();
+      s.init(settings);
+      s.step(settings.steps);
+      const x = s.particles();
+      assert.strictEqual(x.length, ref.length);
+      let ok = 0;
+      for (let i = 0; i < x.length; i++) if (close(x[i], ref[i])) ok++;
+      // float32 rounding differs between SIMD widths (4 lanes here, 8 or 16 natively); an accept
+      // decision or a resampling index may flip on a last-bit difference
+      assert.ok(ok / x.length >= 0.95, `${sampler}: ${ok} of ${x.length} coordinates agree`);
+      s.delete();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 test('every target: log R and gradient match the native build at fixed points', async () => {
   const dmt = await load();
   const ref = JSON.parse(execFileSync(vectorsCli).toString());

@@ -155,6 +155,22 @@ test('a weighted sampler from the registry (smc) runs with its ESS and log Z cha
   await page.close();
 });
 
+test('the Sample panel's forms list exactly the registry's samplers, targets and parameters', async () => {
+  const { page, errors } = await openDemo('#panel=sample&target=gmm25&sampler=ula');
+  const registry = await page.evaluate(() => window.dmtDemo.panels.sample.registry);
+  const options = (id) => page.$$eval(`#${id} option`, (os) => os.map((o) => o.value));
+  assert.deepStrictEqual(await options('s-sampler'), registry.samplers.map((d) => d.name));
+  assert.deepStrictEqual(await options('s-target'), registry.targets.map((d) => d.name));
+  for (const doc of registry.samplers) {
+    await page.selectOption('#s-sampler', doc.name);
+    await page.dispatchEvent('#s-sampler', 'change');
+    const fields = await page.$$eval('#s-sampler-params input', (is) => is.map((i) => [i.name, i.placeholder]));
+    assert.deepStrictEqual(fields, doc.parameters.map((p) => [p.name, p.default]), doc.name);
+  }
+  await page.close();
+  assert.deepStrictEqual(errors.filter((e) => !/step|sampler/.test(e)), []);
+});
+
 test('bad input is shown in the UI, and the page keeps working', async () => {
   const { page, errors } = await openDemo('#panel=sample&target=gmm25&sampler=mala');
   await page.fill('#s-sampler-params input[name="step_size"]', '-1');

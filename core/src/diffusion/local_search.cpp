@@ -5,8 +5,7 @@
 namespace dmt {
 
 sampler_settings local_search_sampler_settings(const local_search_settings& s, double step_size) {
-  sampler_settings ms;
-  ms.kind = "mala";
+  sampler_settings ms = parse_sampler("mala", params());
   ms.step_size = step_size;
   ms.adapt_steps = s.burn_in;
   ms.target_accept = s.target_accept;

@@ -1,5 +1,7 @@
 #include "dmt/diffusion/losses.hpp"
 
+#include "dmt/registry.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -15,6 +17,40 @@ loss_kind parse_loss_kind(const std::string& name) {
   if (name == "subtb") return loss_kind::subtb;
   if (name == "pis") return loss_kind::pis;
   throw input_error("unknown loss '" + name + "' (tb, vargrad, db, subtb, pis)");
+}
+
+loss_spec parse_loss(const std::string& name, const params& given) {
+  loss_spec s;
+  s.kind = parse_loss_kind(name);
+  const params p = resolve_params(component_kind::loss, name, given);
+  s.weight = p.number("weight");
+  if (s.kind == loss_kind::subtb) {
+    s.lambda = p.number("lambda");
+    if (!(s.lambda > 0)) throw input_error("subtb's lambda must be positive");
+  }
+  p.reject_unused("loss " + name);
+  return s;
+}
+
+DMT_REGISTER_COMPONENTS(losses) {
+  const loss_spec d;  // weight and lambda as the C++ struct holds them (a test checks they agree)
+  auto add = [&](const char* name, const char* summary, double order, bool lambda) {
+    component_spec c;
+    c.kind = component_kind::loss;
+    c.name = name;
+    c.summary = summary;
+    c.parameters = {number_param("weight", d.weight, "weight of this loss in the sum")};
+    if (lambda) c.parameters.push_back(number_param("lambda", d.lambda, "geometric weights lambda^(j-i) of the sub-trajectories"));
+    c.caps.cuda = true;
+    c.listing_order = order;
+    c.validate = [name](const params& p) { parse_loss(name, p); };
+    r.add(std::move(c));
+  };
+  add("tb", "trajectory balance: 1/2 mean (log Z_theta - log w)^2 with a learned log Z", 10, false);
+  add("vargrad", "VarGrad: the batch variance of log w", 20, false);
+  add("db", "detailed balance with a flow network (log F_0 = log Z, log F_T = log R)", 30, false);
+  add("subtb", "sub-trajectory balance: geometric weights lambda^(j-i), normalised per start", 40, true);
+  add("pis", "path integral sampler: reverse KL -mean log w through the simulated trajectory (alone)", 50, false);
 }
 
 const char* loss_name(loss_kind k) {

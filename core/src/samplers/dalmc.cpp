@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/targets/gaussian_kernel.hpp"
@@ -38,36 +39,77 @@ void draw_noise(philox_stream& rng, const dalmc_settings& s, int dim, double* z)
 
 }  // namespace
 
-dalmc_settings parse_dalmc(const params& p) {
+namespace {
+
+dalmc_settings dalmc_from_resolved(const params& p) {
   dalmc_settings s;
-  s.noise = p.string("noise", s.noise);
+  s.noise = p.string("noise");
   if (s.noise != "gaussian" && s.noise != "student_t")
     throw input_error("dalmc: noise must be gaussian or student_t (got '" + s.noise + "')");
-  if (s.noise == "student_t" || p.has("df")) {
-    s.df = p.number("df", s.df);
+  if (s.noise == "student_t" || p.given("df")) {
+    s.df = p.number("df");
     if (!(s.df > 0) || !std::isfinite(s.df)) throw input_error("dalmc: df must be positive");
   }
-  s.schedule = p.string("schedule", s.schedule);
+  s.schedule = p.string("schedule");
   if (s.schedule != "linear" && s.schedule != "cosine")
     throw input_error("dalmc: schedule must be linear or cosine (got '" + s.schedule + "')");
-  s.levels = p.integer("levels", s.levels);
+  s.levels = p.integer("levels");
   if (s.levels < 1 || s.levels > 100000000) throw input_error("dalmc: levels must be between 1 and 1e8");
-  s.steps_per_level = p.integer("steps_per_level", s.steps_per_level);
+  s.steps_per_level = p.integer("steps_per_level");
   if (s.steps_per_level < 1 || s.steps_per_level > 100000)
     throw input_error("dalmc: steps_per_level must be between 1 and 1e5");
-  s.lambda_min = p.number("lambda_min", s.lambda_min);
+  s.lambda_min = p.number("lambda_min");
   if (!(s.lambda_min > 0 && s.lambda_min < 1)) throw input_error("dalmc: lambda_min must be in (0, 1)");
-  s.step_size = p.number("step_size", s.step_size);
+  s.step_size = p.number("step_size");
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("dalmc: step_size must be positive");
-  s.score = p.string("score", s.score);
+  s.score = p.string("score");
   if (s.score != "auto" && s.score != "exact" && s.score != "tweedie" && s.score != "dem")
     throw input_error("dalmc: score must be auto, exact, tweedie or dem (got '" + s.score + "')");
-  s.inner_samples = p.integer("inner_samples", s.inner_samples);
+  s.inner_samples = p.integer("inner_samples");
   if (s.inner_samples < 1 || s.inner_samples > 1000000)
     throw input_error("dalmc: inner_samples must be between 1 and 1e6");
   p.reject_unused("sampler dalmc");
   return s;
 }
+
+}  // namespace
+
+dalmc_settings parse_dalmc(const params& p) {
+  return dalmc_from_resolved(resolve_params(component_kind::sampler, "dalmc", p));
+}
+
+std::vector<param_spec> dalmc_path_parameters() {
+  return {
+      string_param("noise", "gaussian", "Z: gaussian or student_t").one_of({"gaussian", "student_t"}),
+      number_param("df", 3.0, "Student-t degrees of freedom"),
+      string_param("schedule", "linear", "lambda over the levels: linear or cosine").one_of({"linear", "cosine"}),
+      integer_param("levels", 100, "levels from lambda_min to 1 (then ULA steps on the target)"),
+      integer_param("steps_per_level", 1, "Langevin steps per level"),
+      number_param("lambda_min", 0.01, "lambda at the start"),
+      number_param("step_size", 0.01, "Langevin step size h")};
+}
+
+DMT_REGISTER_COMPONENTS(dalmc) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "dalmc";
+  c.summary =
+      "annealed Langevin on the diffusion path Law(sqrt(l) X + sqrt(1 - l) Z) from noise to the target (DALMC); a step "
+      "is a Langevin step";
+  c.parameters = dalmc_path_parameters();
+  c.parameters.push_back(
+      string_param("score", "auto",
+                   "exact (Gaussian noise; Gaussian or mixture targets), tweedie or dem (Monte Carlo); auto: exact where it exists")
+          .one_of({"auto", "exact", "tweedie", "dem"}));
+  c.parameters.push_back(integer_param("inner_samples", 64, "K, importance samples per particle and step of the Monte-Carlo scores"));
+  c.listing_order = 60;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<dalmc_sampler>(t, dalmc_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { dalmc_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 double dalmc_lambda(const dalmc_settings& s, double t) {
   t = std::clamp(t, 0.0, 1.0);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 
@@ -15,28 +16,58 @@ constexpr std::uint32_t kInitPurpose = 0x7A1A0001u, kResamplePurpose = 0x7A1A000
 
 }  // namespace
 
-jala_settings parse_jala(const params& p) {
+namespace {
+
+jala_settings jala_from_resolved(const params& p) {
   jala_settings s;
-  s.step_size = p.number("step_size", s.step_size);
+  s.step_size = p.number("step_size");
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("jala: step_size must be positive");
-  s.betas = p.list("betas", {});
+  s.betas = p.list("betas");
   check_schedule(s.betas, "jala");
   if (s.betas.empty()) {
-    s.levels = p.integer("levels", s.levels);
+    s.levels = p.integer("levels");
     if (s.levels < 1 || s.levels > 100000000) throw input_error("jala: levels must be between 1 and 1e8");
-  } else if (p.has("levels")) {
+  } else if (p.given("levels")) {
     throw input_error("jala: give either levels or betas");
   }
-  s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
+  s.resample_threshold = p.number("resample_threshold");
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("jala: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
-  s.reference_scale = p.list("reference_scale", s.reference_scale);
+  s.reference_scale = p.list("reference_scale");
   if (s.reference_scale.empty()) throw input_error("jala: reference_scale must not be empty");
   for (double v : s.reference_scale)
     if (!(v > 0) || !std::isfinite(v)) throw input_error("jala: reference_scale must be positive");
   p.reject_unused("sampler jala");
   return s;
 }
+
+}  // namespace
+
+jala_settings parse_jala(const params& p) {
+  return jala_from_resolved(resolve_params(component_kind::sampler, "jala", p));
+}
+
+DMT_REGISTER_COMPONENTS(jala) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "jala";
+  c.summary = "Jarzynski-adjusted Langevin: ULA on the tempered path with exact path weights, resampling, log Z";
+  c.parameters = {
+      number_param("step_size", 0.05, "ULA step size h"),
+      integer_param("levels", 100, "linear schedule b_k = k / levels (then steps at the target)"),
+      list_param("betas", {}, "or given temperatures, increasing in (0, 1], the last 1"),
+      number_param("resample_threshold", 0.5, "systematic resampling (and weight reset) when ESS < threshold x N"),
+      number_or_list_param("reference_scale", 1.0,
+                           "standard deviation s of the Gaussian reference: one number, or a list with one per coordinate")};
+  c.caps.weighted = true;
+  c.listing_order = 55;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<jala_sampler>(t, jala_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { jala_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 jala_sampler::jala_sampler(const target& t, jala_settings settings, std::size_t particles, std::uint64_t seed,
                            const executor& exec)

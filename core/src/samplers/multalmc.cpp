@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 
@@ -16,12 +17,14 @@ constexpr std::size_t kParticlesPerTask = 32;
 
 }  // namespace
 
-multalmc_settings parse_multalmc(const params& p) {
+namespace {
+
+multalmc_settings multalmc_from_resolved(const params& p) {
   multalmc_settings s;
   // the path's parameters are DALMC's (the exact / Monte-Carlo scores unused)
   params path;
   for (const char* k : {"schedule", "levels", "steps_per_level", "lambda_min", "step_size", "noise", "df"})
-    if (p.has(k)) {
+    if (p.given(k)) {
       path.set(k, p.values().at(k));
       if (std::string(k) == "schedule" || std::string(k) == "noise")
         p.string(k, "");
@@ -38,16 +41,50 @@ multalmc_settings parse_multalmc(const params& p) {
   s.fast = parse_posterior_chains(p, "multalmc");
   s.fast.student = s.path.noise == "student_t";
   s.fast.df = s.path.df;
-  s.slow = p.string("slow", s.slow);
+  s.slow = p.string("slow");
   if (s.slow != "overdamped" && s.slow != "underdamped")
     throw input_error("multalmc: slow must be overdamped or underdamped (got '" + s.slow + "')");
-  s.friction = p.number("friction", s.friction);
+  s.friction = p.number("friction");
   if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
   if (s.path.noise == "student_t" && s.fast.integrator != "skrock")
     throw input_error("multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
   p.reject_unused("sampler multalmc");
   return s;
 }
+
+}  // namespace
+
+multalmc_settings parse_multalmc(const params& p) {
+  return multalmc_from_resolved(resolve_params(component_kind::sampler, "multalmc", p));
+}
+
+DMT_REGISTER_COMPONENTS(multalmc) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "multalmc";
+  c.summary =
+      "multiscale annealed Langevin: DALMC's Gaussian path with the score from fast Langevin chains on the "
+      "posterior of the clean sample (exponential Euler); a step is a slow Langevin step";
+  // DALMC's path parameters (their defaults are DALMC's), then the fast chains' and the slow dynamics'
+  for (param_spec q : dalmc_path_parameters()) {
+    if (q.name == "steps_per_level") q.meaning = "slow steps per level";
+    if (q.name == "step_size") q.meaning = "slow Langevin step size h";
+    if (q.name == "noise") q.meaning = "path noise: gaussian or student_t (student_t needs fast=skrock)";
+    if (q.name == "df") q.meaning = "student_t: degrees of freedom";
+    c.parameters.push_back(q);
+  }
+  for (auto& q : posterior_chain_parameters("x / sqrt(lambda_0)")) c.parameters.push_back(q);
+  c.parameters.push_back(string_param("slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)")
+                             .one_of({"overdamped", "underdamped"}));
+  c.parameters.push_back(number_param("friction", 1.0, "underdamped: friction gamma"));
+  c.listing_order = 80;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<multalmc_sampler>(t, multalmc_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { multalmc_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, std::size_t particles,
                                    std::uint64_t seed, const executor&)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 
@@ -15,40 +16,79 @@ constexpr std::size_t kParticlesPerTask = 32;
 
 }  // namespace
 
-multcdiff_settings parse_multcdiff(const params& p) {
+namespace {
+
+multcdiff_settings multcdiff_from_resolved(const params& p) {
   multcdiff_settings s;
-  s.forward.kind = p.string("forward", s.forward.kind);
+  s.forward.kind = p.string("forward");
   if (s.forward.kind != "cld" && s.forward.kind != "ou")
     throw input_error("multcdiff: forward must be cld or ou (got '" + s.forward.kind + "')");
-  const bool cld = s.forward.kind == "cld";
-  s.horizon = p.number("horizon", cld ? 1.0 : 5.0);
-  s.t_min = p.number("t_min", s.t_min);
+  s.horizon = p.number("horizon");
+  s.t_min = p.number("t_min");
   if (!(s.t_min > 0) || !std::isfinite(s.t_min)) throw input_error("multcdiff: t_min must be positive");
   if (!(s.horizon > s.t_min) || !std::isfinite(s.horizon))
     throw input_error("multcdiff: horizon must be finite and greater than t_min");
-  s.levels = p.integer("levels", s.levels);
+  s.levels = p.integer("levels");
   if (s.levels < 1 || s.levels > 1000000) throw input_error("multcdiff: levels must be between 1 and 1e6");
-  s.grid = p.string("grid", s.grid);
+  s.grid = p.string("grid");
   if (s.grid != "quadratic" && s.grid != "uniform")
     throw input_error("multcdiff: grid must be quadratic or uniform (got '" + s.grid + "')");
-  s.step_size = p.number("step_size", s.step_size);
+  s.step_size = p.number("step_size");
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("multcdiff: step_size must be positive");
-  s.forward.beta = p.number("beta", s.forward.beta);
+  s.forward.beta = p.number("beta");
   if (!(s.forward.beta > 0) || !std::isfinite(s.forward.beta)) throw input_error("multcdiff: beta must be positive");
-  s.forward.mass = p.number("mass", s.forward.mass);
+  s.forward.mass = p.number("mass");
   if (!(s.forward.mass > 0) || !std::isfinite(s.forward.mass)) throw input_error("multcdiff: mass must be positive");
-  s.forward.v0_scale = p.number("v0_scale", s.forward.v0_scale);
+  s.forward.v0_scale = p.number("v0_scale");
   if (!(s.forward.v0_scale > 0) || !std::isfinite(s.forward.v0_scale))
     throw input_error("multcdiff: v0_scale must be positive");
-  s.noise = p.string("noise", s.noise);
+  s.noise = p.string("noise");
   if (s.noise != "gaussian" && s.noise != "student_t")
     throw input_error("multcdiff: noise must be gaussian or student_t (got '" + s.noise + "')");
-  s.df = p.number("df", s.df);
+  s.df = p.number("df");
   if (!(s.df > 0) || !std::isfinite(s.df)) throw input_error("multcdiff: df must be positive");
   s.fast = parse_posterior_chains(p, "multcdiff");
   p.reject_unused("sampler multcdiff");
   return s;
 }
+
+}  // namespace
+
+multcdiff_settings parse_multcdiff(const params& p) {
+  return multcdiff_from_resolved(resolve_params(component_kind::sampler, "multcdiff", p));
+}
+
+DMT_REGISTER_COMPONENTS(multcdiff) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "multcdiff";
+  c.summary =
+      "multiscale controlled diffusion: the reverse SDE of a critically damped Langevin (or OU) forward process "
+      "with the score from fast Langevin chains on the posterior of the clean sample; a step is a reverse step";
+  c.parameters = {
+      string_param("forward", "cld", "forward process: cld (critically damped, on (x, v)) or ou").one_of({"cld", "ou"}),
+      integer_param("levels", 100, "reverse steps from horizon to t_min (then ULA steps on the target)"),
+      number_param("horizon", 1.0, "T, the forward time the reverse process starts at")
+          .computed([](const params& p, const run_context&) -> params::value { return p.string("forward") == "ou" ? 5.0 : 1.0; },
+                    "1 (ou: 5)"),
+      number_param("t_min", 0.001, "the reverse process stops at this forward time"),
+      string_param("grid", "quadratic", "time grid: quadratic (finer near the data) or uniform").one_of({"quadratic", "uniform"}),
+      number_param("beta", 4.0, "cld: time scale beta"),
+      number_param("mass", 0.25, "cld: mass M (friction 2 sqrt(M): critical damping)"),
+      number_param("v0_scale", 0.04, "cld: initial velocity variance v0_scale x M"),
+      number_param("step_size", 0.01, "ULA step size after the last level"),
+      string_param("noise", "gaussian", "forward noise: gaussian or student_t (a Gaussian scale mixture per coordinate)")
+          .one_of({"gaussian", "student_t"}),
+      number_param("df", 3.0, "student_t: degrees of freedom")};
+  for (auto& q : posterior_chain_parameters("the posterior factor's centre c(u)")) c.parameters.push_back(q);
+  c.listing_order = 90;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<multcdiff_sampler>(t, multcdiff_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { multcdiff_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 multcdiff_sampler::multcdiff_sampler(const target& t, multcdiff_settings settings, std::size_t particles,
                                      std::uint64_t seed, const executor&)

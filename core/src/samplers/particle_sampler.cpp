@@ -1,25 +1,30 @@
 #include "dmt/samplers/particle_sampler.hpp"
 
-#include "dmt/samplers/sampler.hpp"
-#include "dmt/samplers/dalmc.hpp"
-#include "dmt/samplers/jala.hpp"
-#include "dmt/samplers/multalmc.hpp"
-#include "dmt/samplers/multcdiff.hpp"
-#include "dmt/samplers/pnais.hpp"
-#include "dmt/samplers/smc.hpp"
+#include <limits>
 
 namespace dmt {
 
+void particle_sampler::set_particles(const std::vector<float>&, const executor&) {
+  throw input_error("this sampler starts from its own reference; it takes no initial particles");
+}
+
+double particle_sampler::step_size() const { return std::numeric_limits<double>::quiet_NaN(); }
+
+const std::vector<float>& particle_sampler::trace() const {
+  static const std::vector<float> none;
+  return none;
+}
+
+const std::vector<double>& particle_sampler::ess_history() const {
+  static const std::vector<double> none;
+  return none;
+}
+
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
                                                         std::size_t particles, std::uint64_t seed,
-                                                        const executor& exec) {
-  if (name == "smc") return std::make_unique<smc_sampler>(t, parse_smc(p), particles, seed, exec);
-  if (name == "dalmc") return std::make_unique<dalmc_sampler>(t, parse_dalmc(p), particles, seed, exec);
-  if (name == "jala") return std::make_unique<jala_sampler>(t, parse_jala(p), particles, seed, exec);
-  if (name == "multalmc") return std::make_unique<multalmc_sampler>(t, parse_multalmc(p), particles, seed, exec);
-  if (name == "multcdiff") return std::make_unique<multcdiff_sampler>(t, parse_multcdiff(p), particles, seed, exec);
-  if (name == "pnais") return std::make_unique<pnais_sampler>(t, parse_pnais(p), particles, seed, exec);
-  return std::make_unique<sampler>(t, parse_sampler(name, p), particles, seed, exec);
+                                                        const executor& exec, const run_context& run) {
+  const component_spec& spec = registry::global().get(component_kind::sampler, name);
+  return spec.make_sampler(resolve_params(spec, p, run), t, particles, seed, exec);
 }
 
 }  // namespace dmt

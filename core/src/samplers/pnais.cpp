@@ -4,31 +4,65 @@
 #include <cmath>
 #include <string>
 
+#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/composite_target.hpp"
 
 namespace dmt {
 
-pnais_settings parse_pnais(const params& p) {
+namespace {
+
+pnais_settings pnais_from_resolved(const params& p) {
   pnais_settings s;
-  s.proposals = p.integer("proposals", s.proposals);
+  s.proposals = p.integer("proposals");
   if (s.proposals < 1 || s.proposals > 100000) throw input_error("pnais: proposals must be between 1 and 100000");
-  s.gamma = p.number("gamma", s.gamma);
+  s.gamma = p.number("gamma");
   if (!(s.gamma > 0 && s.gamma <= 1))
     throw input_error("pnais: gamma must be in (0, 1] (got " + std::to_string(s.gamma) + ")");
-  s.cov_scale = p.number("cov_scale", s.cov_scale);
+  s.cov_scale = p.number("cov_scale");
   if (!(s.cov_scale > 0) || !std::isfinite(s.cov_scale)) throw input_error("pnais: cov_scale must be positive");
-  s.min_curvature = p.number("min_curvature", s.min_curvature);
+  s.min_curvature = p.number("min_curvature");
   if (!(s.min_curvature > 0) || !std::isfinite(s.min_curvature))
     throw input_error("pnais: min_curvature must be positive");
-  s.init_scale = p.number("init_scale", s.init_scale);
+  s.init_scale = p.number("init_scale");
   if (!(s.init_scale >= 0) || !std::isfinite(s.init_scale)) throw input_error("pnais: init_scale must be non-negative");
-  s.burn_in = p.integer("burn_in", s.burn_in);
+  s.burn_in = p.integer("burn_in");
   if (s.burn_in < 0) throw input_error("pnais: burn_in must be non-negative");
   p.reject_unused("sampler pnais");
   return s;
 }
+
+}  // namespace
+
+pnais_settings parse_pnais(const params& p) {
+  return pnais_from_resolved(resolve_params(component_kind::sampler, "pnais", p));
+}
+
+DMT_REGISTER_COMPONENTS(pnais) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "pnais";
+  c.summary =
+      "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
+      "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration";
+  c.parameters = {
+      integer_param("proposals", 10, "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"),
+      number_param("gamma", 0.5, "proximal Newton step, in (0, 1]"),
+      number_param("cov_scale", 1.0, "proposal covariance S_j = cov_scale H_j^-1"),
+      number_param("min_curvature", 0.001, "floor of the Hessian eigenvalues (taken by absolute value)"),
+      number_param("init_scale", 3.0, "initial means: init_scale x standard normal draws"),
+      integer_param("burn_in", 10, "iterations left out of the pooled log Z")};
+  c.caps.weighted = true;
+  c.caps.needs_hessian = true;
+  c.listing_order = 100;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<pnais_sampler>(t, pnais_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { pnais_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 pnais_sampler::pnais_sampler(const target& t, pnais_settings settings, std::size_t particles, std::uint64_t seed,
                              const executor&)

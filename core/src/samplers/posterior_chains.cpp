@@ -14,24 +14,37 @@ constexpr std::uint32_t kFastPurpose = 0x3B000000u;  // + chain index (< 2^20)
 
 posterior_chain_settings parse_posterior_chains(const params& p, const std::string& who) {
   posterior_chain_settings s;
-  s.chains = p.integer("fast_chains", s.chains);
+  s.chains = p.integer("fast_chains");
   if (s.chains < 1 || s.chains > 4096) throw input_error(who + ": fast_chains must be between 1 and 4096");
-  s.steps = p.integer("fast_steps", s.steps);
+  s.steps = p.integer("fast_steps");
   if (s.steps < 1 || s.steps > 100000) throw input_error(who + ": fast_steps must be between 1 and 1e5");
-  s.step_size = p.number("fast_step_size", s.step_size);
+  s.step_size = p.number("fast_step_size");
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error(who + ": fast_step_size must be positive");
-  s.integrator = p.string("fast", s.integrator);
+  s.integrator = p.string("fast");
   if (s.integrator != "exponential" && s.integrator != "skrock")
     throw input_error(who + ": fast must be exponential or skrock (got '" + s.integrator + "')");
-  s.stages = static_cast<int>(p.integer("fast_stages", s.stages));
+  s.stages = static_cast<int>(p.integer("fast_stages"));
   if (s.stages < 1 || s.stages > skrock_coefficients::max_stages)
     throw input_error(who + ": fast_stages must be between 1 and 64");
-  s.damping = p.number("fast_damping", s.damping);
+  s.damping = p.number("fast_damping");
   if (!(s.damping >= 0) || !std::isfinite(s.damping)) throw input_error(who + ": fast_damping must be non-negative");
-  s.init = p.string("chain_init", s.init);
+  s.init = p.string("chain_init");
   if (s.init != "centre" && s.init != "particle")
     throw input_error(who + ": chain_init must be centre or particle (got '" + s.init + "')");
   return s;
+}
+
+std::vector<param_spec> posterior_chain_parameters(const std::string& centre_start) {
+  const posterior_chain_settings d;  // the fast chains' defaults (also used directly by tests)
+  return {integer_param("fast_chains", d.chains, "M, fast chains per particle"),
+          integer_param("fast_steps", d.steps, "fast steps per slow step"),
+          number_param("fast_step_size", d.step_size, "fast step size (fast time)"),
+          string_param("fast", d.integrator, "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock")
+              .one_of({"exponential", "skrock"}),
+          integer_param("fast_stages", d.stages, "skrock: stages s (s gradient evaluations per fast step)"),
+          number_param("fast_damping", d.damping, "skrock: damping eta"),
+          string_param("chain_init", d.init, "fast chains start at " + centre_start + " (centre) or at x (particle)")
+              .one_of({"centre", "particle"})};
 }
 
 posterior_chains::posterior_chains(const target& t, posterior_chain_settings s, std::size_t particles, philox_key key)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -47,146 +48,103 @@ skrock_coefficients make_skrock_coefficients(int s, double eta) {
   return c;
 }
 
-sampler_settings parse_sampler(const std::string& kind, const params& p) {
-  if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds))
-    throw input_error("unknown sampler '" + kind + "' (known: ula, mala, underdamped, skrock, smc, jala, dalmc, multalmc, multcdiff, pnais)");
+namespace {
+
+bool is_langevin(const std::string& kind) {
+  return std::find(std::begin(kKinds), std::end(kKinds), kind) != std::end(kKinds);
+}
+
+std::vector<param_spec> langevin_parameters(std::vector<param_spec> extra) {
+  std::vector<param_spec> all = {
+      number_param("step_size", 0.05, "step size h (initial value when adapting)"),
+      string_param("init", "normal", "initial particles: normal, exact (the target's exact sampler) or zeros")
+          .one_of({"normal", "exact", "zeros"}),
+      number_param("init_scale", 1.0, "standard deviation of the normal initialisation"),
+      boolean_param("simd", true, "false runs the scalar reference path"),
+      integer_param("trace_particles", 64,
+                    "particles whose first coordinate is traced for chain ESS (open-ended runs, the JS Sampler without "
+                    "steps, trace 16: the trace grows every step)")
+          .computed([](const params&, const run_context& run) -> params::value { return run.open_ended ? 16.0 : 64.0; },
+                    "64 (16 open-ended)")};
+  all.insert(all.end(), extra.begin(), extra.end());
+  return all;
+}
+
+// The resolved parameters of a Langevin-family sampler as its settings.
+sampler_settings langevin_settings(const std::string& kind, const params& p) {
   sampler_settings s;
   s.kind = kind;
-  s.step_size = p.number("step_size", s.step_size);
+  s.step_size = p.number("step_size");
   if (!(s.step_size > 0)) throw input_error("step_size must be positive");
-  s.init = p.string("init", s.init);
+  s.init = p.string("init");
   if (s.init != "normal" && s.init != "exact" && s.init != "zeros")
     throw input_error("init must be normal, exact or zeros (got '" + s.init + "')");
-  s.init_scale = p.number("init_scale", s.init_scale);
+  s.init_scale = p.number("init_scale");
   if (!(s.init_scale > 0)) throw input_error("init_scale must be positive");
-  s.simd = p.boolean("simd", s.simd);
-  s.trace_particles = p.integer("trace_particles", s.trace_particles);
+  s.simd = p.boolean("simd");
+  s.trace_particles = p.integer("trace_particles");
   if (s.trace_particles < 0) throw input_error("trace_particles must be non-negative");
   if (kind == "mala") {
-    s.adapt_steps = p.integer("adapt_steps", 500);
-    s.target_accept = p.number("target_accept", s.target_accept);
+    s.adapt_steps = p.integer("adapt_steps");
+    s.target_accept = p.number("target_accept");
     if (s.adapt_steps < 0) throw input_error("adapt_steps must be non-negative");
     if (!(s.target_accept > 0 && s.target_accept < 1)) throw input_error("target_accept must be in (0, 1)");
   }
   if (kind == "underdamped") {
-    s.friction = p.number("friction", s.friction);
+    s.friction = p.number("friction");
     if (!(s.friction > 0)) throw input_error("friction must be positive");
   }
   if (kind == "skrock") {
-    s.stages = static_cast<int>(p.integer("stages", s.stages));
-    s.damping = p.number("damping", s.damping);
+    s.stages = static_cast<int>(p.integer("stages"));
+    s.damping = p.number("damping");
     make_skrock_coefficients(s.stages, s.damping);  // validates
   }
   p.reject_unused("sampler " + kind);
   return s;
 }
 
-std::vector<component_doc> sampler_docs() {
-  const std::vector<param_doc> common = {
-      {"step_size", "0.05", "step size h (initial value when adapting)"},
-      {"init", "normal", "initial particles: normal, exact (the target's exact sampler) or zeros"},
-      {"init_scale", "1", "standard deviation of the normal initialisation"},
-      {"simd", "true", "false runs the scalar reference path"},
-      {"trace_particles", "64", "particles whose first coordinate is traced for chain ESS"}};
-  auto with = [&](std::vector<param_doc> extra) {
-    std::vector<param_doc> all = common;
-    all.insert(all.end(), extra.begin(), extra.end());
-    return all;
+}  // namespace
+
+sampler_settings parse_sampler(const std::string& kind, const params& p, const run_context& run) {
+  const component_spec& spec = registry::global().get(component_kind::sampler, kind);
+  if (!is_langevin(kind)) throw input_error("sampler '" + kind + "' is not of the Langevin family (ula, mala, underdamped, skrock)");
+  return langevin_settings(kind, resolve_params(spec, p, run));
+}
+
+DMT_REGISTER_COMPONENTS(langevin_samplers) {
+  auto factory = [](const std::string& kind) -> sampler_factory {
+    return [kind](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+      return std::make_unique<sampler>(t, langevin_settings(kind, p), n, seed, exec);
+    };
   };
-  return {
-      {"ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", common},
-      {"mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept",
-       with({{"adapt_steps", "500",
-              "steps adapting h, then frozen and not counted in the acceptance rate (dmt sample: half the steps)"},
-             {"target_accept", "0.574", "acceptance rate aimed at"}})},
-      {"underdamped", "underdamped Langevin, unit mass, BAOAB splitting", with({{"friction", "1", "friction gamma"}})},
-      {"skrock", "SK-ROCK stabilised Langevin integrator for stiff targets",
-       with({{"stages", "10", "number of stages s (1..64)"}, {"damping", "0.05", "damping eta"}})},
-      {"smc", "SMC / AIS from N(0, s^2 I) to the target: weights, resampling, log Z; a step is a temperature",
-       {{"move", "mala", "MCMC move per temperature: mala, ula or slice (coordinatewise slice sampling)"},
-        {"slice_width", "2", "slice: interval width per coordinate, in weighted standard deviations of the particles"},
-        {"slice_max_steps", "20", "slice: stepping-out steps per coordinate at most"},
-        {"step_size", "0.1", "initial step size (MALA: adapted toward target_accept between temperatures)"},
-        {"target_accept", "0.574", "MALA acceptance aimed at"},
-        {"adapt_step", "true", "adapt the step size between temperatures"},
-        {"moves", "1", "MCMC steps per temperature"},
-        {"resample_threshold", "0.5", "systematic resampling when ESS < threshold x N, in (0, 1]"},
-        {"schedule", "adaptive", "adaptive (ESS bisection), linear or given (the list betas)"},
-        {"ess_target", "0.9", "adaptive: conditional ESS kept at this fraction of N"},
-        {"levels", "100", "linear: number of temperatures"},
-        {"betas", "[]", "given: increasing temperatures in (0, 1], the last 1"},
-        {"reference_scale", "1", "standard deviation s of the Gaussian reference"},
-        {"simd", "true", "false: the moves run the scalar reference path"},
-        {"keep_gradients", "true", "SIMD path: keep grad log R between levels (false: evaluate it again per level; faster for cheap targets)"}}},
-      {"dalmc",
-       "annealed Langevin on the diffusion path Law(sqrt(l) X + sqrt(1 - l) Z) from noise to the target (DALMC); a step "
-       "is a Langevin step",
-       {{"noise", "gaussian", "Z: gaussian or student_t"},
-        {"df", "3", "Student-t degrees of freedom"},
-        {"schedule", "linear", "lambda over the levels: linear or cosine"},
-        {"levels", "100", "levels from lambda_min to 1 (then ULA steps on the target)"},
-        {"steps_per_level", "1", "Langevin steps per level"},
-        {"lambda_min", "0.01", "lambda at the start"},
-        {"step_size", "0.01", "Langevin step size h"},
-        {"score", "auto", "exact (Gaussian noise; Gaussian or mixture targets), tweedie or dem (Monte Carlo); auto: exact "
-                          "where it exists"},
-        {"inner_samples", "64", "K, importance samples per particle and step of the Monte-Carlo scores"}}},
-      {"jala", "Jarzynski-adjusted Langevin: ULA on the tempered path with exact path weights, resampling, log Z",
-       {{"step_size", "0.05", "ULA step size h"},
-        {"levels", "100", "linear schedule b_k = k / levels (then steps at the target)"},
-        {"betas", "[]", "or given temperatures, increasing in (0, 1], the last 1"},
-        {"resample_threshold", "0.5", "systematic resampling (and weight reset) when ESS < threshold x N"},
-        {"reference_scale", "1", "standard deviation s of the Gaussian reference: one number, or a list with one per coordinate"}}},
-      {"multalmc",
-       "multiscale annealed Langevin: DALMC's Gaussian path with the score from fast Langevin chains on the "
-       "posterior of the clean sample (exponential Euler); a step is a slow Langevin step",
-       {{"schedule", "linear", "lambda over the levels: linear or cosine"},
-        {"levels", "100", "levels from lambda_min to 1 (then ULA steps on the target)"},
-        {"steps_per_level", "1", "slow steps per level"},
-        {"lambda_min", "0.01", "lambda at the start"},
-        {"step_size", "0.01", "slow Langevin step size h"},
-        {"fast_chains", "4", "M, fast chains per particle"},
-        {"fast_steps", "5", "fast steps per slow step"},
-        {"fast_step_size", "0.05", "fast step size (fast time)"},
-        {"slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)"},
-        {"friction", "1", "underdamped: friction gamma"},
-        {"fast", "exponential", "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock"},
-        {"fast_stages", "10", "skrock: stages s (s gradient evaluations per fast step)"},
-        {"fast_damping", "0.05", "skrock: damping eta"},
-        {"chain_init", "centre", "fast chains start at x / sqrt(lambda_0) (centre) or at x (particle)"},
-        {"noise", "gaussian", "path noise: gaussian or student_t (student_t needs fast=skrock)"},
-        {"df", "3", "student_t: degrees of freedom"}}},
-      {"multcdiff",
-       "multiscale controlled diffusion: the reverse SDE of a critically damped Langevin (or OU) forward process "
-       "with the score from fast Langevin chains on the posterior of the clean sample; a step is a reverse step",
-       {{"forward", "cld", "forward process: cld (critically damped, on (x, v)) or ou"},
-        {"levels", "100", "reverse steps from horizon to t_min (then ULA steps on the target)"},
-        {"horizon", "1 (ou: 5)", "T, the forward time the reverse process starts at"},
-        {"t_min", "0.001", "the reverse process stops at this forward time"},
-        {"grid", "quadratic", "time grid: quadratic (finer near the data) or uniform"},
-        {"beta", "4", "cld: time scale beta"},
-        {"mass", "0.25", "cld: mass M (friction 2 sqrt(M): critical damping)"},
-        {"v0_scale", "0.04", "cld: initial velocity variance v0_scale x M"},
-        {"step_size", "0.01", "ULA step size after the last level"},
-        {"noise", "gaussian", "forward noise: gaussian or student_t (a Gaussian scale mixture per coordinate)"},
-        {"df", "3", "student_t: degrees of freedom"},
-        {"fast_chains", "4", "M, fast chains per particle"},
-        {"fast_steps", "5", "fast steps per slow step"},
-        {"fast_step_size", "0.05", "fast step size (fast time)"},
-        {"fast", "exponential", "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock"},
-        {"fast_stages", "10", "skrock: stages s (s gradient evaluations per fast step)"},
-        {"fast_damping", "0.05", "skrock: damping eta"},
-        {"chain_init", "centre", "fast chains start at the posterior factor's centre c(u) (centre) or at x (particle)"}}},
-      {"pnais",
-       "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
-       "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration",
-       {{"proposals", "10", "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"},
-        {"gamma", "0.5", "proximal Newton step, in (0, 1]"},
-        {"cov_scale", "1", "proposal covariance S_j = cov_scale H_j^-1"},
-        {"min_curvature", "0.001", "floor of the Hessian eigenvalues (taken by absolute value)"},
-        {"init_scale", "3", "initial means: init_scale x standard normal draws"},
-        {"burn_in", "10", "iterations left out of the pooled log Z"}}},
+  capabilities caps;
+  caps.cuda = true;
+  auto add = [&](std::string name, std::string summary, double order, std::vector<param_spec> extra) {
+    component_spec c;
+    c.kind = component_kind::sampler;
+    c.name = name;
+    c.summary = std::move(summary);
+    c.parameters = langevin_parameters(std::move(extra));
+    c.caps = caps;
+    c.listing_order = order;
+    c.make_sampler = factory(name);
+    c.validate = [name](const params& p) { langevin_settings(name, p); };
+    r.add(std::move(c));
   };
+  add("ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", 10, {});
+  add("mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept", 20,
+      {integer_param("adapt_steps", 500,
+                     "steps adapting h, then frozen and not counted in the acceptance rate; by default half the run's "
+                     "steps (dmt sample --steps, a config's or the JS Sampler's steps), 500 when no run length is given")
+           .computed([](const params&, const run_context& run) -> params::value {
+                       return run.steps ? static_cast<double>(*run.steps / 2) : 500.0;
+                     },
+                     "steps/2 (500)"),
+       number_param("target_accept", 0.574, "acceptance rate aimed at")});
+  add("underdamped", "underdamped Langevin, unit mass, BAOAB splitting", 30,
+      {number_param("friction", 1.0, "friction gamma")});
+  add("skrock", "SK-ROCK stabilised Langevin integrator for stiff targets", 40,
+      {integer_param("stages", 10, "number of stages s (1..64)"), number_param("damping", 0.05, "damping eta")});
 }
 
 std::vector<float> initial_particles(const target& t, const sampler_settings& s, std::size_t n, std::uint64_t seed) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
@@ -17,40 +18,42 @@ constexpr std::uint32_t kResamplePurpose = 0x5C0002u, kSlicePurpose = 0x5C0003u;
 
 }  // namespace
 
-smc_settings parse_smc(const params& p) {
+namespace {
+
+smc_settings smc_from_resolved(const params& p) {
   smc_settings s;
-  s.move = p.string("move", s.move);
+  s.move = p.string("move");
   if (s.move != "mala" && s.move != "ula" && s.move != "slice")
     throw input_error("smc: move must be mala, ula or slice (got '" + s.move + "')");
   if (s.move == "slice") {
-    s.slice_width = p.number("slice_width", s.slice_width);
+    s.slice_width = p.number("slice_width");
     if (!(s.slice_width > 0) || !std::isfinite(s.slice_width)) throw input_error("smc: slice_width must be positive");
-    const long m = p.integer("slice_max_steps", s.slice_max_steps);
+    const long m = p.integer("slice_max_steps");
     if (m < 1 || m > 1000000) throw input_error("smc: slice_max_steps must be between 1 and 1e6");
     s.slice_max_steps = static_cast<int>(m);
   }
-  s.step_size = p.number("step_size", s.step_size);
+  s.step_size = p.number("step_size");
   if (!(s.step_size > 0) || !std::isfinite(s.step_size)) throw input_error("smc: step_size must be positive");
-  s.target_accept = p.number("target_accept", s.target_accept);
+  s.target_accept = p.number("target_accept");
   if (!(s.target_accept > 0 && s.target_accept < 1)) throw input_error("smc: target_accept must be in (0, 1)");
-  s.adapt_step = p.boolean("adapt_step", s.adapt_step);
-  s.moves = static_cast<int>(p.integer("moves", s.moves));
+  s.adapt_step = p.boolean("adapt_step");
+  s.moves = static_cast<int>(p.integer("moves"));
   if (s.moves < 0 || s.moves > 10000) throw input_error("smc: moves must be between 0 and 10000");
-  s.resample_threshold = p.number("resample_threshold", s.resample_threshold);
+  s.resample_threshold = p.number("resample_threshold");
   if (!(s.resample_threshold > 0 && s.resample_threshold <= 1))
     throw input_error("smc: resample_threshold must be in (0, 1] (got " + std::to_string(s.resample_threshold) + ")");
-  s.simd = p.boolean("simd", s.simd);
-  s.keep_gradients = p.boolean("keep_gradients", s.keep_gradients);
-  s.reference_scale = p.number("reference_scale", s.reference_scale);
+  s.simd = p.boolean("simd");
+  s.keep_gradients = p.boolean("keep_gradients");
+  s.reference_scale = p.number("reference_scale");
   if (!(s.reference_scale > 0) || !std::isfinite(s.reference_scale))
     throw input_error("smc: reference_scale must be positive");
-  s.betas = p.list("betas", {});
-  s.schedule = p.string("schedule", s.betas.empty() ? s.schedule : "given");
+  s.betas = p.list("betas");
+  s.schedule = p.string("schedule");
   if (s.schedule == "adaptive") {
-    s.ess_target = p.number("ess_target", s.ess_target);
+    s.ess_target = p.number("ess_target");
     if (!(s.ess_target > 0 && s.ess_target < 1)) throw input_error("smc: ess_target must be in (0, 1)");
   } else if (s.schedule == "linear") {
-    s.levels = p.integer("levels", s.levels);
+    s.levels = p.integer("levels");
     if (s.levels < 1 || s.levels > 100000000) throw input_error("smc: levels must be between 1 and 1e8");
   } else if (s.schedule == "given") {
     if (s.betas.empty()) throw input_error("smc: schedule 'given' needs the list 'betas'");
@@ -58,10 +61,55 @@ smc_settings parse_smc(const params& p) {
   } else {
     throw input_error("smc: schedule must be adaptive, linear or given (got '" + s.schedule + "')");
   }
-  if (s.schedule != "given" && p.has("betas")) throw input_error("smc: betas are only for schedule 'given'");
+  if (s.schedule != "given" && p.given("betas")) throw input_error("smc: betas are only for schedule 'given'");
   p.reject_unused("sampler smc");
   return s;
 }
+
+}  // namespace
+
+smc_settings parse_smc(const params& p) {
+  return smc_from_resolved(resolve_params(component_kind::sampler, "smc", p));
+}
+
+DMT_REGISTER_COMPONENTS(smc) {
+  component_spec c;
+  c.kind = component_kind::sampler;
+  c.name = "smc";
+  c.summary = "SMC / AIS from N(0, s^2 I) to the target: weights, resampling, log Z; a step is a temperature";
+  c.parameters = {
+      string_param("move", "mala", "MCMC move per temperature: mala, ula or slice (coordinatewise slice sampling)")
+          .one_of({"mala", "ula", "slice"}),
+      number_param("slice_width", 2.0, "slice: interval width per coordinate, in weighted standard deviations of the particles"),
+      integer_param("slice_max_steps", 20, "slice: stepping-out steps per coordinate at most"),
+      number_param("step_size", 0.1, "initial step size (MALA: adapted toward target_accept between temperatures)"),
+      number_param("target_accept", 0.574, "MALA acceptance aimed at"),
+      boolean_param("adapt_step", true, "adapt the step size between temperatures"),
+      integer_param("moves", 1, "MCMC steps per temperature"),
+      number_param("resample_threshold", 0.5, "systematic resampling when ESS < threshold x N, in (0, 1]"),
+      list_param("betas", {}, "given: increasing temperatures in (0, 1], the last 1"),
+      string_param("schedule", "adaptive", "adaptive (ESS bisection), linear or given (the list betas)")
+          .one_of({"adaptive", "linear", "given"})
+          .computed([](const params& p, const run_context&) -> params::value {
+                      return p.list("betas").empty() ? "adaptive" : "given";
+                    },
+                    "adaptive (given when betas are set)"),
+      number_param("ess_target", 0.9, "adaptive: conditional ESS kept at this fraction of N"),
+      integer_param("levels", 100, "linear: number of temperatures"),
+      number_param("reference_scale", 1.0, "standard deviation s of the Gaussian reference"),
+      boolean_param("simd", true, "false: the moves run the scalar reference path"),
+      boolean_param("keep_gradients", true,
+                    "SIMD path: keep grad log R between levels (false: evaluate it again per level; faster for cheap targets)")};
+  c.caps.weighted = true;
+  c.caps.cuda = true;
+  c.listing_order = 50;
+  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
+    return std::make_unique<smc_sampler>(t, smc_from_resolved(p), n, seed, exec);
+  };
+  c.validate = [](const params& p) { smc_from_resolved(p); };
+  r.add(std::move(c));
+}
+
 
 smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed,
                          const executor& exec)
@@ -253,8 +301,7 @@ void smc_sampler::gather(const std::vector<std::uint32_t>& ancestors) {
 
 double smc_sampler::langevin_moves(std::uint64_t seed, const executor& exec) {
   if (tiled_) return tiled_moves(seed, exec);
-  sampler_settings s;
-  s.kind = settings_.move;
+  sampler_settings s = parse_sampler(settings_.move, params());
   s.step_size = h_;
   s.adapt_steps = 0;
   s.trace_particles = 0;

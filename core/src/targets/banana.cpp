@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -34,19 +35,29 @@ class banana_target final : public kernel_target<banana_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_banana(const params& p) {
-  const long dim = p.integer("dim", 2);
-  const double width = p.number("width", 10.0), curvature = p.number("curvature", 0.1);
+  const long dim = p.integer("dim");
+  const double width = p.number("width"), curvature = p.number("curvature");
   if (dim < 2 || dim > 4096) throw input_error("banana: dim must be in [2, 4096]");
   if (!(width > 0)) throw input_error("banana: width must be positive");
   return std::make_unique<banana_target>(static_cast<int>(dim), width, curvature);
 }
 
-component_doc banana_doc() {
-  return {"banana",
-          "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0",
-          {{"dim", "2", "dimension (>= 2)"},
-           {"width", "10", "standard deviation of x_1"},
-           {"curvature", "0.1", "twist b in y_2 = x_2 + b (x_1^2 - width^2)"}}};
+DMT_REGISTER_COMPONENTS(banana_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "banana";
+    c.summary = "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0";
+    c.parameters = {integer_param("dim", 2, "dimension (>= 2)"),
+       number_param("width", 10.0, "standard deviation of x_1"),
+       number_param("curvature", 0.1, "twist b in y_2 = x_2 + b (x_1^2 - width^2)")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 100;
+    c.make_target = make_banana;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/composite_target.hpp"
 
@@ -103,10 +104,10 @@ class box_gaussian_target final : public kernel_target<box_gaussian_kernel>, pub
 }  // namespace
 
 std::unique_ptr<target> make_box_gaussian(const params& p) {
-  const long dim = p.integer("dim", 2);
+  const long dim = p.integer("dim");
   if (dim < 1 || dim > 1024) throw input_error("box_gaussian: dim must be in [1, 1024]");
-  const auto vec = [&](const char* key, double fallback) {
-    const auto v = p.list(key, std::vector<double>(dim, fallback));
+  const auto vec = [&](const char* key) {
+    const auto v = p.list(key);
     if (static_cast<long>(v.size()) != dim)
       throw input_error(std::string("box_gaussian: ") + key + " has " + std::to_string(v.size()) +
                         " entries, expected dim = " + std::to_string(dim));
@@ -114,12 +115,12 @@ std::unique_ptr<target> make_box_gaussian(const params& p) {
       if (!std::isfinite(x)) throw input_error(std::string("box_gaussian: ") + key + " must be finite");
     return Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(v.data(), dim));
   };
-  const Eigen::VectorXd mean = vec("mean", 1.0), lower = vec("lower", 0.0), upper = vec("upper", 1.5);
+  const Eigen::VectorXd mean = vec("mean"), lower = vec("lower"), upper = vec("upper");
   for (long i = 0; i < dim; ++i)
     if (!(lower[i] < upper[i]))
       throw input_error("box_gaussian: lower must be below upper in every coordinate (coordinate " + std::to_string(i) +
                         ": lower " + std::to_string(lower[i]) + ", upper " + std::to_string(upper[i]) + ")");
-  const auto cov = p.list("covariance", {});
+  const auto cov = p.list("covariance");
   Eigen::MatrixXd c(dim, dim);
   for (long i = 0; i < dim; ++i)
     for (long k = 0; k < dim; ++k) c(i, k) = std::pow(0.7, std::abs(double(i - k)));
@@ -136,14 +137,23 @@ std::unique_ptr<target> make_box_gaussian(const params& p) {
   return std::make_unique<box_gaussian_target>(static_cast<int>(dim), mean, c, lower, upper);
 }
 
-component_doc box_gaussian_doc() {
-  return {"box_gaussian",
-          "N(mean, covariance) truncated to the box [lower, upper]; composite (f + box indicator); log Z for dim <= 2",
-          {{"dim", "2", "dimension"},
-           {"mean", "all 1", "list of dim numbers"},
-           {"covariance", "0.7^|i-j|", "dim*dim numbers (row-major) or dim diagonal entries"},
-           {"lower", "all 0", "list of dim numbers"},
-           {"upper", "all 1.5", "list of dim numbers, each above lower"}}};
+DMT_REGISTER_COMPONENTS(box_gaussian_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "box_gaussian";
+    c.summary = "N(mean, covariance) truncated to the box [lower, upper]; composite (f + box indicator); log Z for dim <= 2";
+    c.parameters = {integer_param("dim", 2, "dimension"),
+       list_param("mean", {}, "list of dim numbers").computed(dim_filled(1.0), "all 1"),
+       list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries (empty: the default)")
+           .computed([](const params&, const run_context&) -> params::value { return std::vector<double>{}; }, "0.7^|i-j|"),
+       list_param("lower", {}, "list of dim numbers").computed(dim_filled(0.0), "all 0"),
+       list_param("upper", {}, "list of dim numbers, each above lower").computed(dim_filled(1.5), "all 1.5")};
+    c.caps.cuda = false;
+    c.listing_order = 130;
+    c.make_target = make_box_gaussian;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

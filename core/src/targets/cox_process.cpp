@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/data.hpp"
 
 namespace dmt {
@@ -61,19 +62,27 @@ class cox_process_target final : public kernel_target<cox_process_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_cox_process(const params& p) {
-  const long grid = p.integer("grid", 40);
-  const double variance = p.number("variance", 1.91), beta = p.number("beta", 1.0 / 33.0);
+  const long grid = p.integer("grid");
+  const double variance = p.number("variance"), beta = p.number("beta");
   if (grid < 2 || grid > 64) throw input_error("lgcp: grid must be in [2, 64]");
   if (!(variance > 0) || !(beta > 0)) throw input_error("lgcp: variance and beta must be positive");
   return std::make_unique<cox_process_target>(static_cast<int>(grid), variance, beta);
 }
 
-component_doc cox_process_doc() {
-  return {"lgcp",
-          "log-Gaussian Cox process on the Finnish pines, grid x grid cells (dim 1600); log Z unknown",
-          {{"grid", "40", "cells per side"},
-           {"variance", "1.91", "prior marginal variance"},
-           {"beta", "0.030303", "prior length scale on the unit square (1/33)"}}};
+DMT_REGISTER_COMPONENTS(cox_process_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "lgcp";
+    c.summary = "log-Gaussian Cox process on the Finnish pines, grid x grid cells (dim 1600); log Z unknown";
+    c.parameters = {integer_param("grid", 40, "cells per side"),
+       number_param("variance", 1.91, "prior marginal variance"),
+       number_param("beta", 1.0 / 33.0, "prior length scale on the unit square (1/33)")};
+    c.caps.cuda = true;
+    c.listing_order = 120;
+    c.make_target = make_cox_process;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

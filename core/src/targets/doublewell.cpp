@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -69,20 +70,30 @@ class doublewell_target final : public kernel_target<doublewell_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_doublewell(const params& p) {
-  const long dim = p.integer("dim", 10);
-  const long m = p.integer("m", 5);
-  const double delta = p.number("delta", 3.0);
+  const long dim = p.integer("dim");
+  const long m = p.integer("m");
+  const double delta = p.number("delta");
   if (dim < 1 || dim > 4096) throw input_error("doublewell: dim must be in [1, 4096]");
   if (m < 0 || m > dim) throw input_error("doublewell: m must be in [0, dim]");
   return std::make_unique<doublewell_target>(static_cast<int>(dim), static_cast<int>(m), delta);
 }
 
-component_doc doublewell_doc() {
-  return {"doublewell",
-          "E = sum_{i<=m} (x_i^2 - delta)^2 + 0.5 sum_{i>m} x_i^2; exact sampler; log Z by quadrature",
-          {{"dim", "10", "dimension"},
-           {"m", "5", "number of double-well coordinates"},
-           {"delta", "3", "well separation parameter"}}};
+DMT_REGISTER_COMPONENTS(doublewell_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "doublewell";
+    c.summary = "E = sum_{i<=m} (x_i^2 - delta)^2 + 0.5 sum_{i>m} x_i^2; exact sampler; log Z by quadrature";
+    c.parameters = {integer_param("dim", 10, "dimension"),
+       integer_param("m", 5, "number of double-well coordinates"),
+       number_param("delta", 3.0, "well separation parameter")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 70;
+    c.make_target = make_doublewell;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

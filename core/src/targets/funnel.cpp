@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -34,17 +35,27 @@ class funnel_target final : public kernel_target<funnel_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_funnel(const params& p) {
-  const long dim = p.integer("dim", 10);
-  const double scale = p.number("scale", 3.0);
+  const long dim = p.integer("dim");
+  const double scale = p.number("scale");
   if (dim < 2 || dim > 4096) throw input_error("funnel: dim must be in [2, 4096]");
   if (!(scale > 0)) throw input_error("funnel: scale must be positive");
   return std::make_unique<funnel_target>(static_cast<int>(dim), scale);
 }
 
-component_doc funnel_doc() {
-  return {"funnel",
-          "Neal's funnel: x0 ~ N(0, scale^2), x_i ~ N(0, exp(x0)); exact sampler; log Z = 0",
-          {{"dim", "10", "dimension (>= 2)"}, {"scale", "3", "standard deviation of x0"}}};
+DMT_REGISTER_COMPONENTS(funnel_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "funnel";
+    c.summary = "Neal's funnel: x0 ~ N(0, scale^2), x_i ~ N(0, exp(x0)); exact sampler; log Z = 0";
+    c.parameters = {integer_param("dim", 10, "dimension (>= 2)"), number_param("scale", 3.0, "standard deviation of x0")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 50;
+    c.make_target = make_funnel;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -49,13 +50,13 @@ class gaussian_target final : public kernel_target<gaussian_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_gaussian(const params& p) {
-  const long dim = p.integer("dim", 2);
+  const long dim = p.integer("dim");
   if (dim < 1 || dim > 4096) throw input_error("gaussian: dim must be in [1, 4096]");
-  const auto mean = p.list("mean", std::vector<double>(dim, 0.0));
+  const auto mean = p.list("mean");
   if (static_cast<long>(mean.size()) != dim)
     throw input_error("gaussian: mean has " + std::to_string(mean.size()) +
                       " entries, expected dim = " + std::to_string(dim));
-  const auto cov = p.list("covariance", {});
+  const auto cov = p.list("covariance");
   Eigen::MatrixXd c = Eigen::MatrixXd::Identity(dim, dim);
   if (static_cast<long>(cov.size()) == dim * dim && dim > 1) {
     for (long i = 0; i < dim; ++i)
@@ -69,12 +70,23 @@ std::unique_ptr<target> make_gaussian(const params& p) {
                                            c);
 }
 
-component_doc gaussian_doc() {
-  return {"gaussian",
-          "N(mean, covariance), any SPD covariance; exact sampler; log Z = 0",
-          {{"dim", "2", "dimension"},
-           {"mean", "zeros", "list of dim numbers"},
-           {"covariance", "identity", "dim*dim numbers (row-major) or dim diagonal entries"}}};
+DMT_REGISTER_COMPONENTS(gaussian_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "gaussian";
+    c.summary = "N(mean, covariance), any SPD covariance; exact sampler; log Z = 0";
+    c.parameters = {integer_param("dim", 2, "dimension"),
+       list_param("mean", {}, "list of dim numbers").computed(dim_filled(0.0), "zeros"),
+       list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries (empty: the default)")
+           .computed([](const params&, const run_context&) -> params::value { return std::vector<double>{}; }, "identity")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 10;
+    c.make_target = make_gaussian;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -68,8 +69,8 @@ std::vector<double> gmm40_means(int dim, std::uint64_t seed) {
 }
 
 std::unique_ptr<target> make_gmm40(const params& p) {
-  const long dim = p.integer("dim", 2);
-  const long seed = p.integer("seed", 0);
+  const long dim = p.integer("dim");
+  const long seed = p.integer("seed");
   if (dim < 1 || dim > 1024) throw input_error("gmm40: dim must be in [1, 1024]");
   if (seed < 0) throw input_error("gmm40: seed must be non-negative");
   return std::make_unique<gaussian_mixture_target>("gmm40", static_cast<int>(dim),
@@ -77,14 +78,46 @@ std::unique_ptr<target> make_gmm40(const params& p) {
                                                    params().set("dim", double(dim)).set("seed", double(seed)));
 }
 
-component_doc gmm25_doc() {
-  return {"gmm25", "2-D mixture of 25 Gaussians, means {-10,-5,0,5,10}^2, variance 0.3; log Z = 0", {}};
-}
-component_doc gmm9_doc() { return {"gmm9", "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0", {}}; }
-component_doc gmm40_doc() {
-  return {"gmm40",
-          "40 unit-variance Gaussians, means uniform in [-40,40]^dim from a fixed seed; log Z = 0",
-          {{"dim", "2", "dimension"}, {"seed", "0", "seed of the means (0 = the recorded ones)"}}};
+DMT_REGISTER_COMPONENTS(gaussian_mixture_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "gmm25";
+    c.summary = "2-D mixture of 25 Gaussians, means {-10,-5,0,5,10}^2, variance 0.3; log Z = 0";
+    c.parameters = {};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 20;
+    c.make_target = make_gmm25;
+    r.add(std::move(c));
+  }
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "gmm9";
+    c.summary = "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0";
+    c.parameters = {};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 30;
+    c.make_target = make_gmm9;
+    r.add(std::move(c));
+  }
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "gmm40";
+    c.summary = "40 unit-variance Gaussians, means uniform in [-40,40]^dim from a fixed seed; log Z = 0";
+    c.parameters = {integer_param("dim", 2, "dimension"), integer_param("seed", 0, "seed of the means (0 = the recorded ones)")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 40;
+    c.make_target = make_gmm40;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

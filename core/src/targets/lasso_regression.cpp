@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/composite_target.hpp"
 
@@ -72,8 +73,8 @@ class lasso_target final : public kernel_target<lasso_regression_kernel>, public
 }  // namespace
 
 std::unique_ptr<target> make_lasso_regression(const params& p) {
-  const long dim = p.integer("dim", 5), rows = p.integer("rows", 40), seed = p.integer("seed", 1);
-  const double noise = p.number("noise", 1.0), weight = p.number("lambda", 1.0);
+  const long dim = p.integer("dim"), rows = p.integer("rows"), seed = p.integer("seed");
+  const double noise = p.number("noise"), weight = p.number("lambda");
   if (dim < 1 || dim > 1024) throw input_error("lasso_regression: dim must be in [1, 1024]");
   if (rows < 1 || rows > 1000000) throw input_error("lasso_regression: rows must be in [1, 1000000]");
   if (seed < 0) throw input_error("lasso_regression: seed must be non-negative");
@@ -94,14 +95,22 @@ std::unique_ptr<target> make_lasso_regression(const params& p) {
       resolved);
 }
 
-component_doc lasso_regression_doc() {
-  return {"lasso_regression",
-          "Bayesian LASSO posterior on generated data (y = X b* + e); composite (f + lambda |b|_1); Z = evidence",
-          {{"dim", "5", "coefficients"},
-           {"rows", "40", "data points"},
-           {"seed", "1", "seed of the generated data"},
-           {"noise", "1", "noise standard deviation"},
-           {"lambda", "1", "L1 weight (Laplace prior rate), >= 0"}}};
+DMT_REGISTER_COMPONENTS(lasso_regression_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "lasso_regression";
+    c.summary = "Bayesian LASSO posterior on generated data (y = X b* + e); composite (f + lambda |b|_1); Z = evidence";
+    c.parameters = {integer_param("dim", 5, "coefficients"),
+       integer_param("rows", 40, "data points"),
+       integer_param("seed", 1, "seed of the generated data"),
+       number_param("noise", 1.0, "noise standard deviation"),
+       number_param("lambda", 1.0, "L1 weight (Laplace prior rate), >= 0")};
+    c.caps.cuda = false;
+    c.listing_order = 140;
+    c.make_target = make_lasso_regression;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/data.hpp"
 
 namespace dmt {
@@ -41,15 +42,23 @@ class logistic_regression_target final : public kernel_target<logistic_regressio
 }  // namespace
 
 std::unique_ptr<target> make_logistic_regression(const params& p) {
-  const double s = p.number("prior_scale", 1.0);
+  const double s = p.number("prior_scale");
   if (!(s > 0)) throw input_error("blr: prior_scale must be positive");
   return std::make_unique<logistic_regression_target>(s);
 }
 
-component_doc logistic_regression_doc() {
-  return {"blr",
-          "Bayesian logistic regression on breast_cancer.csv (dim 31, standardised features); log Z unknown",
-          {{"prior_scale", "1", "standard deviation of the Gaussian prior on bias and weights"}}};
+DMT_REGISTER_COMPONENTS(logistic_regression_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "blr";
+    c.summary = "Bayesian logistic regression on breast_cancer.csv (dim 31, standardised features); log Z unknown";
+    c.parameters = {number_param("prior_scale", 1.0, "standard deviation of the Gaussian prior on bias and weights")};
+    c.caps.cuda = true;
+    c.listing_order = 110;
+    c.make_target = make_logistic_regression;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -43,15 +44,25 @@ class manywell_target final : public kernel_target<manywell_kernel> {
 }  // namespace
 
 std::unique_ptr<target> make_manywell(const params& p) {
-  const long dim = p.integer("dim", 32);
+  const long dim = p.integer("dim");
   if (dim < 2 || dim > 4096 || dim % 2) throw input_error("manywell: dim must be even, in [2, 4096]");
   return std::make_unique<manywell_target>(static_cast<int>(dim));
 }
 
-component_doc manywell_doc() {
-  return {"manywell",
-          "dim/2 double-well pairs, E = y^4 - 6y^2 - 0.5y + 0.5z^2; exact sampler; log Z = 164.6957 at dim 32",
-          {{"dim", "32", "dimension (even)"}}};
+DMT_REGISTER_COMPONENTS(manywell_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "manywell";
+    c.summary = "dim/2 double-well pairs, E = y^4 - 6y^2 - 0.5y + 0.5z^2; exact sampler; log Z = 164.6957 at dim 32";
+    c.parameters = {integer_param("dim", 32, "dimension (even)")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 60;
+    c.make_target = make_manywell;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -43,7 +44,7 @@ class student_t_target final : public kernel_target<student_t_mixture_kernel> {
 };
 
 double checked_df(const params& p, const char* owner) {
-  const double df = p.number("df", 2.0);
+  const double df = p.number("df");
   if (!(df > 0)) throw input_error(std::string(owner) + ": df must be positive");
   return df;
 }
@@ -51,15 +52,15 @@ double checked_df(const params& p, const char* owner) {
 }  // namespace
 
 std::unique_ptr<target> make_student_t(const params& p) {
-  const long dim = p.integer("dim", 2);
+  const long dim = p.integer("dim");
   if (dim < 1 || dim > 4096) throw input_error("student_t: dim must be in [1, 4096]");
   const double df = checked_df(p, "student_t");
   return std::make_unique<student_t_target>("student_t", static_cast<int>(dim), df, std::vector<double>(dim, 0.0));
 }
 
 std::unique_ptr<target> make_student_t_mixture(const params& p) {
-  const long dim = p.integer("dim", 2);
-  const long seed = p.integer("seed", 0);
+  const long dim = p.integer("dim");
+  const long seed = p.integer("seed");
   if (dim < 1 || dim > 1024) throw input_error("student_t_mixture: dim must be in [1, 1024]");
   if (seed < 0) throw input_error("student_t_mixture: seed must be non-negative");
   const double df = checked_df(p, "student_t_mixture");
@@ -69,15 +70,33 @@ std::unique_ptr<target> make_student_t_mixture(const params& p) {
   return std::make_unique<student_t_target>("student_t_mixture", static_cast<int>(dim), df, loc);
 }
 
-component_doc student_t_doc() {
-  return {"student_t",
-          "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0",
-          {{"dim", "2", "dimension"}, {"df", "2", "degrees of freedom"}}};
-}
-component_doc student_t_mixture_doc() {
-  return {"student_t_mixture",
-          "10 product Student-t(df) components, locations uniform in [-10,10]^dim; log Z = 0",
-          {{"dim", "2", "dimension"}, {"df", "2", "degrees of freedom"}, {"seed", "0", "seed of the locations"}}};
+DMT_REGISTER_COMPONENTS(student_t_targets) {
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "student_t";
+    c.summary = "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0";
+    c.parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom")};
+    c.caps.exact_sampler = true;
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 80;
+    c.make_target = make_student_t;
+    r.add(std::move(c));
+  }
+  {
+    component_spec c;
+    c.kind = component_kind::target;
+    c.name = "student_t_mixture";
+    c.summary = "10 product Student-t(df) components, locations uniform in [-10,10]^dim; log Z = 0";
+    c.parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom"),
+       integer_param("seed", 0, "seed of the locations")};
+    c.caps.log_normaliser = true;
+    c.caps.cuda = true;
+    c.listing_order = 90;
+    c.make_target = make_student_t_mixture;
+    r.add(std::move(c));
+  }
 }
 
 }  // namespace dmt

@@ -11,7 +11,6 @@
 namespace dmt::cuda {
 namespace {
 
-const char* const kCudaSamplers = "ula, mala, underdamped, skrock, smc";
 
 }  // namespace
 
@@ -135,9 +134,9 @@ void langevin_sampler::synchronize() const { DMT_CUDA_CHECK(cudaDeviceSynchroniz
 
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
                                                         std::size_t particles, std::uint64_t seed) {
+  const component_spec& spec = registry::global().get(component_kind::sampler, name);
+  require_cuda(spec);
   if (name == "smc") return std::make_unique<smc_sampler>(t, parse_smc(p), particles, seed);
-  if (name == "jala" || name == "dalmc" || name == "pnais" || name == "multalmc")
-    throw input_error("sampler '" + name + "' has no CUDA implementation yet (on cuda: " + kCudaSamplers + ")");
   return std::make_unique<langevin_sampler>(t, parse_sampler(name, p), particles, seed);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dmt/diffusion/trajectory.hpp"
+#include "dmt/params.hpp"
 
 namespace dmt {
 
@@ -29,6 +30,9 @@ struct loss_spec {
 };
 
 loss_kind parse_loss_kind(const std::string& name);  // input_error for unknown names
+// A loss from its registry name and parameters (weight; subtb: lambda), the registry's defaults for
+// those not given.
+loss_spec parse_loss(const std::string& name, const params& given);
 const char* loss_name(loss_kind k);
 bool loss_needs_flow(loss_kind k);
 

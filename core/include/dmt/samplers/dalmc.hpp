@@ -22,18 +22,21 @@
 namespace dmt {
 
 struct dalmc_settings {
-  std::string noise = "gaussian";  // gaussian | student_t
-  double df = 3.0;                 // Student-t degrees of freedom
-  std::string schedule = "linear";  // linear | cosine
-  long levels = 100;
-  long steps_per_level = 1;
-  double lambda_min = 0.01;  // lambda at the first level's start (t = 0)
-  double step_size = 0.01;
-  std::string score = "auto";  // auto | exact | tweedie | dem
-  long inner_samples = 64;     // K of the Monte-Carlo scores
+  std::string noise{};  // gaussian | student_t
+  double df{};                 // Student-t degrees of freedom
+  std::string schedule{};  // linear | cosine
+  long levels{};
+  long steps_per_level{};
+  double lambda_min{};  // lambda at the first level's start (t = 0)
+  double step_size{};
+  std::string score{};  // auto | exact | tweedie | dem
+  long inner_samples{};     // K of the Monte-Carlo scores
 };
 
 dalmc_settings parse_dalmc(const params& p);
+// The diffusion path's registry parameters (noise, df, schedule, levels, steps_per_level, lambda_min,
+// step_size), shared with multalmc.
+std::vector<param_spec> dalmc_path_parameters();
 // lambda at t in [0, 1]: linear lambda_min + (1 - lambda_min) t, or cosine
 // lambda_min + (1 - lambda_min) sin^2(pi t / 2).
 double dalmc_lambda(const dalmc_settings& s, double t);
@@ -75,9 +78,6 @@ class dalmc_sampler : public particle_sampler {
   std::size_t size() const override { return n_; }
   long steps_done() const override { return step_; }
   double step_size() const override { return settings_.step_size; }
-  double acceptance_rate() const override { return 1.0; }
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   long energy_evaluations() const override { return evaluations_; }
   // lambda of the path at step index k (1 from the end of the last level on)
   double lambda_at(long k) const;
@@ -92,7 +92,7 @@ class dalmc_sampler : public particle_sampler {
   philox_key key_;
   long step_ = 0;
   long evaluations_ = 0;
-  std::vector<float> x_, empty_;
+  std::vector<float> x_;
   lazy_log_densities log_r_;
 };
 

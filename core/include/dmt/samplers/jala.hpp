@@ -22,11 +22,11 @@
 namespace dmt {
 
 struct jala_settings {
-  double step_size = 0.05;
-  long levels = 100;                // linear schedule: b_k = k / levels
+  double step_size{};
+  long levels{};                // linear schedule: b_k = k / levels
   std::vector<double> betas;        // or given temperatures (increasing, in (0, 1], last 1)
-  double resample_threshold = 0.5;  // in (0, 1]
-  std::vector<double> reference_scale = {1.0};  // s: one entry (every coordinate) or one per coordinate
+  double resample_threshold{};  // in (0, 1]
+  std::vector<double> reference_scale{};  // s: one entry (every coordinate) or one per coordinate
 };
 
 jala_settings parse_jala(const params& p);
@@ -42,16 +42,15 @@ class jala_sampler : public particle_sampler {
   std::size_t size() const override { return n_; }
   long steps_done() const override { return step_; }
   double step_size() const override { return settings_.step_size; }
-  double acceptance_rate() const override { return 1.0; }
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   const std::vector<double>* log_weights() const override { return &log_w_norm_; }
   std::optional<double> log_z() const override;
   double ess() const override;
   const std::vector<double>& ess_history() const override { return ess_history_; }
   long energy_evaluations() const override { return evaluations_; }
   double beta() const { return beta_; }
+  std::optional<double> path_beta() const override { return beta_; }
   long resamplings() const { return resamplings_; }
+  std::optional<long> resampling_count() const override { return resamplings_; }
 
  private:
   double beta_at(long k) const;
@@ -71,7 +70,7 @@ class jala_sampler : public particle_sampler {
   int d_;
   std::uint64_t seed_;
   long step_ = 0;
-  std::vector<float> x_, lp_, grad_, empty_;  // lp_: log pi_b (= -U) at x_, grad_ its gradient
+  std::vector<float> x_, lp_, grad_;  // lp_: log pi_b (= -U) at x_, grad_ its gradient
   std::vector<float> x_old_, lp_old_;         // the previous step's x_ and lp_ (run's buffers)
   std::vector<double> log_a_, log_w_norm_, ess_history_;
   double log_z_resampled_ = 0.0;  // the log mean weights at past resets

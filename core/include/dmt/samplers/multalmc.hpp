@@ -1,4 +1,4 @@
-// MultALMC, the multiscale annealed Langevin sampler (arXiv 2508.15069; ALGORITHMS.md 3): DALMC's
+// MultALMC, the multiscale annealed Langevin sampler (arXiv 2509.19276; ALGORITHMS.md 3): DALMC's
 // variance-preserving path mu_t = Law(sqrt(lambda) X + sqrt(1 - lambda) Z), Z ~ N(0, I), with the
 // score of mu_t estimated not by inner importance sampling but by fast Langevin chains: each slow
 // particle x carries M chains Y^m targeting the posterior of the clean sample,
@@ -43,8 +43,8 @@ namespace dmt {
 struct multalmc_settings {
   dalmc_settings path;              // schedule, levels, steps_per_level, lambda_min, step_size (slow h)
   posterior_chain_settings fast;    // M chains per slow particle, fast steps, integrator, chain start
-  std::string slow = "overdamped";  // overdamped | underdamped (OBABO)
-  double friction = 1.0;            // underdamped: gamma
+  std::string slow{};  // overdamped | underdamped (OBABO)
+  double friction{};            // underdamped: gamma
 };
 
 multalmc_settings parse_multalmc(const params& p);
@@ -61,9 +61,6 @@ class multalmc_sampler : public particle_sampler {
   std::size_t size() const override { return n_; }
   long steps_done() const override { return step_; }
   double step_size() const override { return settings_.path.step_size; }
-  double acceptance_rate() const override { return 1.0; }
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   long energy_evaluations() const override { return evaluations_; }
   double lambda_at(long k) const;
   // The fast chains (n x M x dim) and the last score estimates (n x dim), for tests.
@@ -85,7 +82,7 @@ class multalmc_sampler : public particle_sampler {
   long step_ = 0, fast_done_ = 0;
   long evaluations_ = 0;
   posterior_chains chains_;
-  std::vector<float> x_, v_, centre_, score_, empty_;
+  std::vector<float> x_, v_, centre_, score_;
   bool score_valid_ = false;  // underdamped: score_ holds the estimate at the current x
   lazy_log_densities log_r_;
 };

@@ -33,13 +33,13 @@ namespace dmt {
 
 struct multcdiff_settings {
   linear_forward_process forward;   // kind, beta, mass, v0_scale
-  long levels = 100;                // reverse steps
-  double horizon = 1.0;             // T (cld: 1, ou: 5 by default)
-  double t_min = 1e-3;              // the reverse process stops here
-  std::string grid = "quadratic";   // quadratic | uniform
-  double step_size = 0.01;          // ULA after the last level
-  std::string noise = "gaussian";   // gaussian | student_t
-  double df = 3.0;                  // student_t: degrees of freedom
+  long levels{};                // reverse steps
+  double horizon{};             // T (cld: 1, ou: 5 by default)
+  double t_min{};              // the reverse process stops here
+  std::string grid{};   // quadratic | uniform
+  double step_size{};          // ULA after the last level
+  std::string noise{};   // gaussian | student_t
+  double df{};                  // student_t: degrees of freedom
   posterior_chain_settings fast;    // M chains per particle, fast steps, integrator, chain start
 };
 
@@ -57,9 +57,6 @@ class multcdiff_sampler : public particle_sampler {
   std::size_t size() const override { return n_; }
   long steps_done() const override { return step_; }
   double step_size() const override { return settings_.step_size; }
-  double acceptance_rate() const override { return 1.0; }
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   long energy_evaluations() const override { return evaluations_; }
   // the forward time at the start of slow step k (t_min from step `levels` on)
   double time_at(long k) const;
@@ -75,7 +72,7 @@ class multcdiff_sampler : public particle_sampler {
   philox_key key_;
   long step_ = 0, evaluations_ = 0;
   posterior_chains chains_;
-  std::vector<float> x_, v_, centre_, scale_, empty_;
+  std::vector<float> x_, v_, centre_, scale_;
   lazy_log_densities log_r_;
 };
 

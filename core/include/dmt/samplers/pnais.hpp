@@ -31,12 +31,12 @@ namespace dmt {
 class composite_target;
 
 struct pnais_settings {
-  long proposals = 10;     // J
-  double gamma = 0.5;      // proximal Newton step, in (0, 1]
-  double cov_scale = 1.0;  // S_j = cov_scale H_j^-1
-  double min_curvature = 1e-3;
-  double init_scale = 3.0;
-  long burn_in = 10;  // iterations left out of the pooled log Z
+  long proposals{};     // J
+  double gamma{};      // proximal Newton step, in (0, 1]
+  double cov_scale{};  // S_j = cov_scale H_j^-1
+  double min_curvature{};
+  double init_scale{};
+  long burn_in{};  // iterations left out of the pooled log Z
 };
 
 pnais_settings parse_pnais(const params& p);
@@ -54,8 +54,6 @@ class pnais_sampler : public particle_sampler {
   long steps_done() const override { return step_; }
   double step_size() const override { return settings_.gamma; }
   double acceptance_rate() const override { return std::nan(""); }
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   const std::vector<double>* log_weights() const override { return &log_w_norm_; }
   std::optional<double> log_z() const override;
   double ess() const override;
@@ -78,7 +76,7 @@ class pnais_sampler : public particle_sampler {
   std::uint64_t seed_;
   long step_ = 0;
   std::vector<Eigen::VectorXd> mu_;
-  std::vector<float> x_, log_r_, empty_;
+  std::vector<float> x_, log_r_;
   std::vector<double> log_w_norm_, ess_history_, last_log_w_;
   double pooled_log_sum_ = -std::numeric_limits<double>::infinity(), last_log_mean_ = 0.0;
   double pooled_count_ = 0.0;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "dmt/registry.hpp"
 #include "dmt/rng/philox.hpp"
 #include "dmt/targets/target.hpp"
 
@@ -36,7 +37,10 @@ struct posterior_chain_settings {
 
 // Reads fast_chains, fast_steps, fast_step_size, fast, fast_stages, fast_damping, chain_init
 // (messages prefixed with `who`); `student` and `df` are the caller's.
-posterior_chain_settings parse_posterior_chains(const params& p, const std::string& who);
+posterior_chain_settings parse_posterior_chains(const params& p, const std::string& who);  // p: resolved
+// The fast chains' registry parameters (fast_chains, ...; defaults: posterior_chain_settings{}),
+// shared by multalmc and multcdiff; centre_start names where "centre" starts them.
+std::vector<param_spec> posterior_chain_parameters(const std::string& centre_start);
 
 class posterior_chains {
  public:

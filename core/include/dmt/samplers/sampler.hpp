@@ -10,29 +10,33 @@
 
 #include "dmt/executor.hpp"
 #include "dmt/params.hpp"
+#include "dmt/registry.hpp"
 #include "dmt/samplers/langevin_steps.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 #include "dmt/targets/target.hpp"
 
 namespace dmt {
 
+// The defaults of every field are the registry's (`dmt samplers`, DMT_REGISTER_COMPONENTS in
+// sampler.cpp): parse_sampler(kind, {}) gives them; a value-initialised struct is not a usable setting.
 struct sampler_settings {
-  std::string kind = "mala";     // ula | mala | underdamped | skrock
-  double step_size = 0.05;       // h (initial value when adapting)
-  long adapt_steps = 0;          // MALA: steps adapting h toward target_accept (then frozen)
-  double target_accept = 0.574;  // MALA
-  double friction = 1.0;         // underdamped: gamma
-  int stages = 10;               // SK-ROCK: s
-  double damping = 0.05;         // SK-ROCK: eta
-  std::string init = "normal";   // normal | exact | zeros
-  double init_scale = 1.0;       // standard deviation of the normal initialisation
-  bool simd = true;              // false: the scalar reference path
-  long trace_particles = 64;     // particles whose x_0 is recorded every step (chain ESS)
+  std::string kind;           // ula | mala | underdamped | skrock
+  double step_size{};         // h (initial value when adapting)
+  long adapt_steps{};         // MALA: steps adapting h toward target_accept (then frozen)
+  double target_accept{};     // MALA
+  double friction{};          // underdamped: gamma
+  int stages{};               // SK-ROCK: s
+  double damping{};           // SK-ROCK: eta
+  std::string init;           // normal | exact | zeros
+  double init_scale{};        // standard deviation of the normal initialisation
+  bool simd{};                // false: the scalar reference path
+  long trace_particles{};     // particles whose x_0 is recorded every step (chain ESS)
 };
 
-// Reads sampler `kind` and its parameters (throws input_error for unknown names or bad values).
-sampler_settings parse_sampler(const std::string& kind, const params& p);
-std::vector<component_doc> sampler_docs();
+// Reads sampler `kind` (ula, mala, underdamped, skrock) and its parameters, the registry's defaults
+// for those not given (run: what run-dependent defaults such as MALA's adapt_steps depend on);
+// throws input_error for unknown names or parameters, or bad values.
+sampler_settings parse_sampler(const std::string& kind, const params& p, const run_context& run = {});
 skrock_coefficients make_skrock_coefficients(int stages, double damping);
 
 // Shared with the CUDA backend, so that both start from the same state and adapt alike:

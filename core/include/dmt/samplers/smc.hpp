@@ -33,24 +33,24 @@ DMT_HD inline void smc_initial_particle(philox_key key, std::uint32_t i, int dim
 }
 
 struct smc_settings {
-  std::string move = "mala";        // mala | ula | slice
-  double slice_width = 2.0;         // slice: w_j = slice_width x the weighted sd of coordinate j
-  int slice_max_steps = 20;         // slice: stepping-out limit m per coordinate
-  double step_size = 0.1;           // initial step; MALA adapts it toward target_accept between levels
-  double target_accept = 0.574;
-  bool adapt_step = true;
-  int moves = 1;                    // MCMC steps per temperature
-  double resample_threshold = 0.5;  // resample when ESS < threshold x N; in (0, 1]
-  std::string schedule = "adaptive";  // adaptive | linear | given
-  long levels = 100;                // linear: temperatures after b = 0
-  double ess_target = 0.9;          // adaptive: conditional ESS kept at this fraction of N
+  std::string move{};        // mala | ula | slice
+  double slice_width{};         // slice: w_j = slice_width x the weighted sd of coordinate j
+  int slice_max_steps{};         // slice: stepping-out limit m per coordinate
+  double step_size{};           // initial step; MALA adapts it toward target_accept between levels
+  double target_accept{};
+  bool adapt_step{};
+  int moves{};                    // MCMC steps per temperature
+  double resample_threshold{};  // resample when ESS < threshold x N; in (0, 1]
+  std::string schedule{};  // adaptive | linear | given
+  long levels{};                // linear: temperatures after b = 0
+  double ess_target{};          // adaptive: conditional ESS kept at this fraction of N
   std::vector<double> betas;        // given: increasing, in (0, 1], ending at 1
-  double reference_scale = 1.0;     // s
-  bool simd = true;                 // false: the moves run the scalar reference path
+  double reference_scale{};     // s
+  bool simd{};                 // false: the moves run the scalar reference path
   // SIMD path: keep grad log R of every particle between levels (one evaluation per move), or
   // evaluate it again at the start of each level's moves (one more evaluation per level, but half the
   // memory traffic: faster for targets that are cheap to evaluate, e.g. manywell's 1e5 x 32)
-  bool keep_gradients = true;
+  bool keep_gradients{};
 };
 
 smc_settings parse_smc(const params& p);  // input_error for bad values
@@ -69,8 +69,6 @@ class smc_sampler : public particle_sampler {
   long steps_done() const override { return step_; }
   double step_size() const override { return h_; }
   double acceptance_rate() const override;
-  const std::vector<float>& trace() const override { return empty_; }
-  std::size_t trace_count() const override { return 0; }
   const std::vector<double>* log_weights() const override { return &log_w_; }
   std::optional<double> log_z() const override { return log_z_; }
   double ess() const override;
@@ -78,8 +76,10 @@ class smc_sampler : public particle_sampler {
   long energy_evaluations() const override { return evaluations_; }
 
   double beta() const { return beta_; }
+  std::optional<double> path_beta() const override { return beta_; }
   const std::vector<double>& betas() const { return beta_history_; }
   long resamplings() const { return resamplings_; }
+  std::optional<long> resampling_count() const override { return resamplings_; }
 
  protected:
   struct deferred {
@@ -139,7 +139,7 @@ class smc_sampler : public particle_sampler {
   double beta_ = 0.0;
   double log_z_ = 0.0;
   mutable std::vector<float> x_;  // rows (tiled: a cache filled by particles())
-  std::vector<float> log_r_, empty_;
+  std::vector<float> log_r_;
   bool tiled_ = false;
   mutable bool rows_stale_ = false;
   std::vector<float> x_tiles_, grad_tiles_, x_spare_, grad_spare_;  // spares: resampling's targets

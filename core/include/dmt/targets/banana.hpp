@@ -10,6 +10,5 @@
 namespace dmt {
 
 std::unique_ptr<target> make_banana(const params& p);
-component_doc banana_doc();
 
 }  // namespace dmt

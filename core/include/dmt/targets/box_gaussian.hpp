@@ -14,6 +14,5 @@ namespace dmt {
 // 1.5). log Z is computed for dim <= 2 (one-dimensional quadrature of the conditional normal
 // probability) and for diagonal covariances (a product of normal probabilities).
 std::unique_ptr<target> make_box_gaussian(const params& p);
-component_doc box_gaussian_doc();
 
 }  // namespace dmt

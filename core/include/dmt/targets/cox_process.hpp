@@ -13,7 +13,6 @@
 namespace dmt {
 
 std::unique_ptr<target> make_cox_process(const params& p);
-component_doc cox_process_doc();
 // The binned counts of the pines (grid * grid, row = x cell, column = y cell).
 std::vector<double> pines_counts(int grid);
 

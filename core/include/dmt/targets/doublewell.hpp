@@ -10,6 +10,5 @@
 namespace dmt {
 
 std::unique_ptr<target> make_doublewell(const params& p);
-component_doc doublewell_doc();
 
 }  // namespace dmt

@@ -9,6 +9,5 @@
 namespace dmt {
 
 std::unique_ptr<target> make_funnel(const params& p);
-component_doc funnel_doc();
 
 }  // namespace dmt

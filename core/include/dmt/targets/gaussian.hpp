@@ -10,6 +10,5 @@ namespace dmt {
 // params: dim (2), mean (list of dim, default 0), covariance (dim*dim row-major or dim
 // diagonal entries, default identity).
 std::unique_ptr<target> make_gaussian(const params& p);
-component_doc gaussian_doc();
 
 }  // namespace dmt

@@ -14,8 +14,5 @@ std::unique_ptr<target> make_gmm25(const params& p);
 std::unique_ptr<target> make_gmm9(const params& p);
 std::unique_ptr<target> make_gmm40(const params& p);
 std::vector<double> gmm40_means(int dim, std::uint64_t seed);
-component_doc gmm25_doc();
-component_doc gmm9_doc();
-component_doc gmm40_doc();
 
 }  // namespace dmt

@@ -25,6 +25,5 @@ lasso_dataset lasso_data(std::uint64_t seed, int rows, int dim, double noise);
 
 // params: dim (5), rows (40), seed (1), noise (1), lambda (1; >= 0).
 std::unique_ptr<target> make_lasso_regression(const params& p);
-component_doc lasso_regression_doc();
 
 }  // namespace dmt

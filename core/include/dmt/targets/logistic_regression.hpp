@@ -10,6 +10,5 @@
 namespace dmt {
 
 std::unique_ptr<target> make_logistic_regression(const params& p);
-component_doc logistic_regression_doc();
 
 }  // namespace dmt

@@ -10,6 +10,5 @@
 namespace dmt {
 
 std::unique_ptr<target> make_manywell(const params& p);
-component_doc manywell_doc();
 
 }  // namespace dmt

@@ -1,4 +1,4 @@
-// Targets by name: the one place that knows every target.
+// Targets by name, from the registry (dmt/registry.hpp); each target registers itself in its own file.
 #pragma once
 #include <memory>
 #include <string>

@@ -11,7 +11,5 @@ namespace dmt {
 
 std::unique_ptr<target> make_student_t(const params& p);
 std::unique_ptr<target> make_student_t_mixture(const params& p);
-component_doc student_t_doc();
-component_doc student_t_mixture_doc();
 
 }  // namespace dmt

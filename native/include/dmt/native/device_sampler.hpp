@@ -1,11 +1,13 @@
 // Where `dmt sample` and `dmt train` run: "cpu" (the thread pool) or "cuda" (native/cuda/, in
-// builds configured with DMT_CUDA; the Langevin family and SMC, the tb / vargrad trainer). One-line input errors for unknown devices and builds
-// without CUDA; dmt::cuda::cuda_error ("no CUDA device available") when there is no GPU.
+// builds configured with DMT_CUDA; the samplers whose registry entry says cuda, and the trainer with
+// every setting). One-line input errors for unknown devices, builds without CUDA and samplers without
+// a CUDA implementation; dmt::cuda::cuda_error ("no CUDA device available") when there is no GPU.
 #pragma once
 #include <memory>
 #include <string>
 
 #include "dmt/diffusion/trainer.hpp"
+#include "dmt/config/sampling_setup.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 
 namespace dmt {
@@ -13,9 +15,8 @@ namespace dmt {
 // Throws input_error unless `device` is "cpu", or "cuda" in a build with the CUDA backend.
 void check_device(const std::string& device);
 
-std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const std::string& name, const params& p,
-                                                  const target& t, std::size_t particles, std::uint64_t seed,
-                                                  const executor& exec);
+std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const sampling_setup& setup,
+                                                  std::size_t particles, std::uint64_t seed, const executor& exec);
 
 std::unique_ptr<trainer> make_trainer_on(const std::string& device, const train_settings& s, const target& t,
                                          const executor& exec);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "dmt/diffusion/trainer.hpp"
-#include "dmt/native/train_config.hpp"
+#include "dmt/config/train_config.hpp"
 
 namespace dmt {
 

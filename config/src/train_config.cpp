@@ -1,4 +1,4 @@
-#include "dmt/native/train_config.hpp"
+#include "dmt/config/train_config.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -96,20 +96,25 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
     for (const auto& l : c["losses"]) {
       loss_spec spec;
       if (l.is_string()) {
-        spec.kind = parse_loss_kind(l.get<std::string>());
+        spec = parse_loss(l.get<std::string>(), params());
       } else if (l.is_object() && l.contains("name") && l["name"].is_string()) {
         check_keys(l, {"name", "weight", "lambda"}, "a loss of " + where);
-        spec.kind = parse_loss_kind(l["name"].get<std::string>());
-        if (l.contains("weight")) spec.weight = number_at(l, "weight", where);
-        if (l.contains("lambda")) spec.lambda = number_at(l, "lambda", where);
-        if (!(spec.lambda > 0)) throw input_error("subtb's lambda must be positive");
+        const std::string name = l["name"].get<std::string>();
+        params given;
+        if (l.contains("weight")) given.set("weight", number_at(l, "weight", where));
+        if (l.contains("lambda")) {
+          given.set("lambda", number_at(l, "lambda", where));
+          if (!(given.number("lambda") > 0)) throw input_error("subtb's lambda must be positive");
+        }
+        parse_loss_kind(name);  // "unknown loss 'x' (tb, ...)" before any parameter complaint
+        spec = parse_loss(name, given);
       } else {
         throw input_error("each loss must be a name or an object with a \"name\"");
       }
       s.losses.push_back(spec);
     }
   } else {
-    s.losses.push_back(loss_spec{});
+    s.losses.push_back(parse_loss("tb", params()));
   }
   n["losses"] = nlohmann::json::array();
   for (const auto& l : s.losses) {

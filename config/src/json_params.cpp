@@ -1,4 +1,4 @@
-#include "dmt/native/json_params.hpp"
+#include "dmt/config/json_params.hpp"
 
 #include <algorithm>
 #include <cmath>

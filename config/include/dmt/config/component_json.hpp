@@ -1,0 +1,15 @@
+// The registry's components as JSON: what `dmt targets --json`, `dmt samplers --json`, the wasm
+// module's targets() / samplers() / losses() and the web demo's forms read.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "dmt/registry.hpp"
+
+namespace dmt {
+
+// {"name", "summary", "parameters": [{"name", "type", "default", "meaning", "choices"?}], "capabilities": {...}}
+nlohmann::ordered_json component_json(const component_spec& spec);
+// Every component of a kind, in listing order.
+nlohmann::ordered_json components_json(component_kind kind);
+
+}  // namespace dmt
