@@ -155,7 +155,7 @@ test('a weighted sampler from the registry (smc) runs with its ESS and log Z cha
   await page.close();
 });
 
-test('the Sample panel's forms list exactly the registry's samplers, targets and parameters', async () => {
+test('the Sample panel forms list exactly the registry samplers, targets and parameters', async () => {
   const { page, errors } = await openDemo('#panel=sample&target=gmm25&sampler=ula');
   const registry = await page.evaluate(() => window.dmtDemo.panels.sample.registry);
   const options = (id) => page.$$eval(`#${id} option`, (os) => os.map((o) => o.value));
