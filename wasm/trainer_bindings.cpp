@@ -119,7 +119,7 @@ class js_trainer {
       const long K = samples.isUndefined() ? 1000 : integer(samples, "sample count", 2, 1000000);
       const int T = steps.isUndefined() ? live().settings().grid.steps
                                         : static_cast<int>(integer(steps, "step count", 1, 65535));
-      const std::uint64_t seed = live().settings().seed + 0x5EED0001ull;  // as `dmt train`'s evaluations
+      const std::uint64_t seed = live().settings().seed + kReferenceSeedOffset;  // as `dmt train`'s evaluations
       std::vector<float> ref;
       if (target_->has_exact_sampler()) {
         ref.resize(static_cast<std::size_t>(K) * target_->dim());

@@ -8,8 +8,8 @@ nlohmann::ordered_json component_json(const component_spec& spec) {
   c["summary"] = spec.summary;
   c["parameters"] = nlohmann::ordered_json::array();
   for (const auto& p : spec.parameters) {
-    nlohmann::ordered_json j{{"name", p.name}, {"type", type_name(p.type)}, {"default", p.documented_default()},
-                             {"meaning", p.meaning}};
+    nlohmann::ordered_json j{
+        {"name", p.name}, {"type", type_name(p.type)}, {"default", p.documented_default()}, {"meaning", p.meaning}};
     if (!p.choices.empty()) j["choices"] = p.choices;
     c["parameters"].push_back(j);
   }

@@ -31,12 +31,19 @@ nlohmann::ordered_json evaluation_json(const evaluation& ev) {
 
 nlohmann::ordered_json camel_case_evaluation(const nlohmann::ordered_json& snake) {
   // the JS API's names (wasm/dmt.d.ts); keys it does not document are left out
-  static const std::map<std::string, std::string> names = {
-      {"samples", "samples"},         {"steps", "steps"},       {"log_z_learned", "logZLearned"},
-      {"elbo", "elbo"},               {"log_z_rw", "logZRW"},   {"log_z_true", "logZTrue"},
-      {"delta_log_z", "deltaLogZ"},   {"delta_log_z_rw", "deltaLogZRW"}, {"eubo", "eubo"},
-      {"ess_fraction", "essFraction"}, {"w2", "w2"},           {"mmd2_rbf", "mmd2"},
-      {"mode_coverage", "modeCoverage"}};
+  static const std::map<std::string, std::string> names = {{"samples", "samples"},
+                                                           {"steps", "steps"},
+                                                           {"log_z_learned", "logZLearned"},
+                                                           {"elbo", "elbo"},
+                                                           {"log_z_rw", "logZRW"},
+                                                           {"log_z_true", "logZTrue"},
+                                                           {"delta_log_z", "deltaLogZ"},
+                                                           {"delta_log_z_rw", "deltaLogZRW"},
+                                                           {"eubo", "eubo"},
+                                                           {"ess_fraction", "essFraction"},
+                                                           {"w2", "w2"},
+                                                           {"mmd2_rbf", "mmd2"},
+                                                           {"mode_coverage", "modeCoverage"}};
   nlohmann::ordered_json out;
   for (const auto& [k, v] : snake.items()) {
     const auto it = names.find(k);

@@ -36,18 +36,9 @@ void check_keys(const nlohmann::json& c, const std::vector<std::string>& known, 
       throw input_error("unknown config key '" + it.key() + "' in " + where);
 }
 
-}  // namespace
-
-train_request parse_train_config(const nlohmann::json& c, const std::string& where) {
-  if (!c.is_object()) throw input_error(where + " must hold a JSON object");
-  check_keys(c,
-             {"target", "sigma2", "steps", "grid", "batch", "iterations", "losses", "lr", "lr_log_z", "lr_flow",
-              "optimizer", "weight_decay", "grad_clip", "seed", "network", "exploration", "exploration_iterations",
-              "eval_every", "eval_samples", "eval_steps", "checkpoint_every", "log_every", "threads", "device",
-              "buffer", "both_ways", "local_search"},
-             where);
-  train_request r;
-  nlohmann::ordered_json n;  // normalised: every default filled in
+// "target" (a name or {"name", parameters}) and sigma2, whose default depends on it.
+void parse_target_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                          nlohmann::ordered_json& n) {
   if (!c.contains("target")) throw input_error("config " + where + " names no target");
   r.target = c["target"].is_string() ? nlohmann::json{{"name", c["target"]}} : c["target"];
   if (!r.target.is_object() || !r.target.contains("name") || !r.target["name"].is_string())
@@ -58,12 +49,19 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   s.model.sigma2 = c.contains("sigma2") ? number_at(c, "sigma2", where) : (tname == "gmm25" ? 5.0 : 1.0);
   if (!(s.model.sigma2 > 0)) throw input_error("sigma2 must be positive");
   n["sigma2"] = s.model.sigma2;
+}
+
+// T and the time grid.
+void parse_grid_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                        nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   s.grid.steps = c.contains("steps") ? static_cast<int>(integer_at(c, "steps", where)) : 100;
   if (c.contains("grid")) {
     const auto& g = c["grid"];
     if (g.is_string()) {
       s.grid.kind = parse_grid_kind(g.get<std::string>());
-      if (s.grid.kind == grid_kind::given) throw input_error("grid 'given' needs the list of times as the value of 'grid'");
+      if (s.grid.kind == grid_kind::given)
+        throw input_error("grid 'given' needs the list of times as the value of 'grid'");
     } else if (g.is_array()) {
       s.grid.kind = grid_kind::given;
       for (const auto& v : g) {
@@ -82,13 +80,30 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   validate_time_grid(s.grid);
   if (s.grid.steps >= 65536) throw input_error("at most 65535 time steps are supported");
   n["steps"] = s.grid.steps;
-  n["grid"] = s.grid.kind == grid_kind::given ? nlohmann::json(s.grid.times) : nlohmann::json(grid_kind_name(s.grid.kind));
+  n["grid"] =
+      s.grid.kind == grid_kind::given ? nlohmann::json(s.grid.times) : nlohmann::json(grid_kind_name(s.grid.kind));
+}
+
+// batch, iterations and seed.
+void parse_batch_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                         nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   s.batch = c.contains("batch") ? static_cast<int>(integer_at(c, "batch", where)) : 300;
   if (s.batch <= 0) throw input_error("batch must be positive (got " + std::to_string(s.batch) + ")");
   n["batch"] = s.batch;
   s.iterations = c.contains("iterations") ? integer_at(c, "iterations", where) : 25000;
   if (s.iterations < 0) throw input_error("iterations must be non-negative");
   n["iterations"] = s.iterations;
+  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : 1;
+  if (seed < 0) throw input_error("seed must be non-negative");
+  s.seed = static_cast<std::uint64_t>(seed);
+  n["seed"] = seed;
+}
+
+// the losses, defaults from the registry (parse_loss).
+void parse_loss_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                        nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   s.losses.clear();
   if (c.contains("losses")) {
     if (!c["losses"].is_array() || c["losses"].empty())
@@ -122,6 +137,12 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
     if (l.kind == loss_kind::subtb) lj["lambda"] = l.lambda;
     n["losses"].push_back(lj);
   }
+}
+
+// Adam / AdamW and their learning rates.
+void parse_optimiser_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                             nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   s.optimiser.lr = c.contains("lr") ? number_at(c, "lr", where) : 1e-3;
   s.optimiser.group_lr["log_z"] = c.contains("lr_log_z") ? number_at(c, "lr_log_z", where) : 0.1;
   s.optimiser.group_lr["flow"] = c.contains("lr_flow") ? number_at(c, "lr_flow", where) : 1e-3;
@@ -130,7 +151,8 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   n["lr"] = s.optimiser.lr;
   n["lr_log_z"] = s.optimiser.group_lr["log_z"];
   n["lr_flow"] = s.optimiser.group_lr["flow"];
-  const std::string opt = c.contains("optimizer") ? (c["optimizer"].is_string() ? c["optimizer"].get<std::string>() : "?") : "adam";
+  const std::string opt =
+      c.contains("optimizer") ? (c["optimizer"].is_string() ? c["optimizer"].get<std::string>() : "?") : "adam";
   if (opt != "adam" && opt != "adamw") throw input_error("unknown optimizer '" + opt + "' (adam, adamw)");
   s.optimiser.decoupled = opt == "adamw";
   n["optimizer"] = opt;
@@ -140,10 +162,12 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
     throw input_error("weight_decay and grad_clip must be non-negative");
   n["weight_decay"] = s.optimiser.weight_decay;
   n["grad_clip"] = s.optimiser.clip_norm;
-  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : 1;
-  if (seed < 0) throw input_error("seed must be non-negative");
-  s.seed = static_cast<std::uint64_t>(seed);
-  n["seed"] = seed;
+}
+
+// "network": the policy (and flow, Langevin, learned-backward) network.
+void parse_network_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                           nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   nlohmann::json net = c.contains("network") ? c["network"] : nlohmann::json::object();
   if (!net.is_object()) throw input_error("config key 'network' must be an object");
   const std::string nwhere = "'network' of " + where;
@@ -190,6 +214,12 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
     n["network"]["learned_backward"] = true;
     n["network"]["pb_scale_range"] = m.pb_scale_range;
   }
+}
+
+// exploration, the replay buffer, both-ways training and local search.
+void parse_replay_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                          nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
   s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
   if (s.exploration < 0 || s.exploration_iterations < 0)
@@ -250,6 +280,12 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   if ((s.both_ways || s.local_search.every > 0) && s.buffer.capacity == 0)
     throw input_error("both_ways and local_search need a replay buffer (config key 'buffer')");
   n["exploration_iterations"] = s.exploration_iterations;
+}
+
+// evaluation and checkpoint cadence, threads, device.
+void parse_evaluation_section(const nlohmann::json& c, const std::string& where, train_request& r,
+                              nlohmann::ordered_json& n) {
+  auto& s = r.settings;
   r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : 1000;
   r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : 2000;
   r.eval_steps = c.contains("eval_steps") ? static_cast<int>(integer_at(c, "eval_steps", where)) : s.grid.steps;
@@ -270,6 +306,51 @@ train_request parse_train_config(const nlohmann::json& c, const std::string& whe
   n["eval_steps"] = r.eval_steps;
   n["checkpoint_every"] = r.checkpoint_every;
   n["log_every"] = r.log_every;
+}
+
+}  // namespace
+
+train_request parse_train_config(const nlohmann::json& c, const std::string& where) {
+  if (!c.is_object()) throw input_error(where + " must hold a JSON object");
+  check_keys(c,
+             {"target",
+              "sigma2",
+              "steps",
+              "grid",
+              "batch",
+              "iterations",
+              "losses",
+              "lr",
+              "lr_log_z",
+              "lr_flow",
+              "optimizer",
+              "weight_decay",
+              "grad_clip",
+              "seed",
+              "network",
+              "exploration",
+              "exploration_iterations",
+              "eval_every",
+              "eval_samples",
+              "eval_steps",
+              "checkpoint_every",
+              "log_every",
+              "threads",
+              "device",
+              "buffer",
+              "both_ways",
+              "local_search"},
+             where);
+  train_request r;
+  nlohmann::ordered_json n;  // normalised: every default filled in
+  parse_target_section(c, where, r, n);
+  parse_grid_section(c, where, r, n);
+  parse_batch_section(c, where, r, n);
+  parse_loss_section(c, where, r, n);
+  parse_optimiser_section(c, where, r, n);
+  parse_network_section(c, where, r, n);
+  parse_replay_section(c, where, r, n);
+  parse_evaluation_section(c, where, r, n);
   r.config = n;
   return r;
 }

@@ -12,23 +12,34 @@ void register_core_components(registry& r);
 
 const char* kind_name(component_kind k) {
   switch (k) {
-    case component_kind::target: return "target";
-    case component_kind::sampler: return "sampler";
-    case component_kind::loss: return "loss";
-    case component_kind::model: return "model";
-    case component_kind::algorithm: return "algorithm";
+    case component_kind::target:
+      return "target";
+    case component_kind::sampler:
+      return "sampler";
+    case component_kind::loss:
+      return "loss";
+    case component_kind::model:
+      return "model";
+    case component_kind::algorithm:
+      return "algorithm";
   }
   return "?";
 }
 
 const char* type_name(param_type t) {
   switch (t) {
-    case param_type::number: return "number";
-    case param_type::integer: return "integer";
-    case param_type::boolean: return "boolean";
-    case param_type::string: return "string";
-    case param_type::list: return "list";
-    case param_type::number_or_list: return "number or list";
+    case param_type::number:
+      return "number";
+    case param_type::integer:
+      return "integer";
+    case param_type::boolean:
+      return "boolean";
+    case param_type::string:
+      return "string";
+    case param_type::list:
+      return "list";
+    case param_type::number_or_list:
+      return "number or list";
   }
   return "?";
 }
@@ -53,12 +64,22 @@ param_spec make_spec(std::string name, param_type type, params::value def, std::
 // Reads the key with the getter of its type (which rejects a value of another type).
 void check_type(const param_spec& s, const params& p) {
   switch (s.type) {
-    case param_type::number: p.number(s.name); break;
-    case param_type::integer: p.integer(s.name); break;
-    case param_type::boolean: p.boolean(s.name); break;
-    case param_type::string: p.string(s.name); break;
+    case param_type::number:
+      p.number(s.name);
+      break;
+    case param_type::integer:
+      p.integer(s.name);
+      break;
+    case param_type::boolean:
+      p.boolean(s.name);
+      break;
+    case param_type::string:
+      p.string(s.name);
+      break;
     case param_type::list:
-    case param_type::number_or_list: p.list(s.name); break;
+    case param_type::number_or_list:
+      p.list(s.name);
+      break;
   }
 }
 
@@ -182,8 +203,8 @@ std::string names_with(component_kind kind, bool capabilities::*flag) {
 
 void require_cuda(const component_spec& spec) {
   if (!spec.caps.cuda)
-    throw input_error(spec.owner() + " '" + spec.name + "' has no CUDA implementation yet (on cuda: " +
-                      names_with(spec.kind, &capabilities::cuda) + ")");
+    throw input_error(spec.owner() + " '" + spec.name +
+                      "' has no CUDA implementation yet (on cuda: " + names_with(spec.kind, &capabilities::cuda) + ")");
 }
 
 component_doc describe(const component_spec& spec) {

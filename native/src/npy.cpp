@@ -13,7 +13,8 @@ namespace {
 
 std::string header_bytes(const char* descr, const std::vector<std::size_t>& shape) {
   std::string dims;
-  for (std::size_t k = 0; k < shape.size(); ++k) dims += std::to_string(shape[k]) + (shape.size() == 1 || k + 1 < shape.size() ? ", " : "");
+  for (std::size_t k = 0; k < shape.size(); ++k)
+    dims += std::to_string(shape[k]) + (shape.size() == 1 || k + 1 < shape.size() ? ", " : "");
   std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');

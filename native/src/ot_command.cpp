@@ -1,18 +1,18 @@
 #include "dmt/native/ot_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <algorithm>
 
 #include "dmt/native/npy.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/ot/gaussian_bridge.hpp"
 #include "dmt/ot/gaussian_ot_batch.hpp"
-#include "dmt/ot/mixture_sinkhorn.hpp"
 #include "dmt/ot/gaussian_sinkhorn.hpp"
+#include "dmt/ot/mixture_sinkhorn.hpp"
 #include "dmt/ot/sinkhorn.hpp"
 #include "dmt/params.hpp"
 
@@ -46,10 +46,13 @@ gaussian gaussian_from_json(const nlohmann::json& j, const std::string& path) {
     if (!m[i].is_number()) throw bad("\"mean\" must be a non-empty array of numbers");
     g.mean(i) = m[i].get<double>();
   }
-  if (!c.is_array() || c.size() != d) throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) + " array (the mean has dimension " + std::to_string(d) + ")");
+  if (!c.is_array() || c.size() != d)
+    throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) + " array (the mean has dimension " +
+              std::to_string(d) + ")");
   for (std::size_t i = 0; i < d; ++i) {
     if (!c[i].is_array() || c[i].size() != d)
-      throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) + " array (the mean has dimension " + std::to_string(d) + ")");
+      throw bad("\"cov\" must be a " + std::to_string(d) + " x " + std::to_string(d) +
+                " array (the mean has dimension " + std::to_string(d) + ")");
     for (std::size_t k = 0; k < d; ++k) {
       if (!c[i][k].is_number()) throw bad("\"cov\" has a non-number entry");
       g.cov(i, k) = c[i][k].get<double>();
@@ -219,7 +222,8 @@ nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r) {
     }
   }
   if (r.iterations < 0) throw input_error("--iterations must be non-negative");
-  if (r.iterations > 0 && s == 0.0) throw input_error("--iterations needs --reg > 0 (the Sinkhorn recursion is entropic)");
+  if (r.iterations > 0 && s == 0.0)
+    throw input_error("--iterations needs --reg > 0 (the Sinkhorn recursion is entropic)");
   const gaussian a = read_gaussian(r.a), b = read_gaussian(r.b);
   const entropic_ot_result e = closed_form(a, b, s, r.a, r.b);
   const entropic_ot_result bures = closed_form(a, b, 0.0, r.a, r.b);
@@ -229,12 +233,14 @@ nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r) {
   out["s"] = s;
   out["cost"] = e.cost;
   out["cross_covariance"] = matrix_json(e.cross);
-  out["map"] = {{"matrix", matrix_json(e.map_matrix)}, {"offset", vector_json(b.mean - e.map_matrix * a.mean)},
+  out["map"] = {{"matrix", matrix_json(e.map_matrix)},
+                {"offset", vector_json(b.mean - e.map_matrix * a.mean)},
                 {"conditional_covariance", matrix_json(e.conditional)}};
   if (s > 0) out["sinkhorn_divergence"] = gaussian_sinkhorn_divergence(a, b, s);
-  out["bures"] = {{"w2_squared", bures.cost},
-                  {"monge_map", {{"matrix", matrix_json(bures.map_matrix)},
-                                 {"offset", vector_json(b.mean - bures.map_matrix * a.mean)}}}};
+  out["bures"] = {
+      {"w2_squared", bures.cost},
+      {"monge_map",
+       {{"matrix", matrix_json(bures.map_matrix)}, {"offset", vector_json(b.mean - bures.map_matrix * a.mean)}}}};
   if (r.iterations > 0) {
     const auto ipf = gaussian_sinkhorn(a, b, s, r.iterations);
     json hist = json::array();
@@ -242,7 +248,9 @@ nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r) {
       hist.push_back({{"iteration", k + 1},
                       {"error", ipf.iterates[k].error},
                       {"y_marginal_error", ipf.iterates[k].y_marginal_error}});
-    out["ipf"] = {{"converged", ipf.converged}, {"contraction", ipf.contraction}, {"iterates", hist},
+    out["ipf"] = {{"converged", ipf.converged},
+                  {"contraction", ipf.contraction},
+                  {"iterates", hist},
                   {"cross_covariance", matrix_json(ipf.iterates.back().C)}};
   }
   return out;
@@ -276,8 +284,8 @@ nlohmann::ordered_json run_ot_sinkhorn(const ot_sinkhorn_request& r) {
   check_cloud(x, ("'" + r.x + "'").c_str());
   check_cloud(y, ("'" + r.y + "'").c_str());
   if (x.points.cols() != y.points.cols())
-    throw input_error("'" + r.x + "' and '" + r.y + "' have different dimensions (" +
-                      std::to_string(x.points.cols()) + " and " + std::to_string(y.points.cols()) + ")");
+    throw input_error("'" + r.x + "' and '" + r.y + "' have different dimensions (" + std::to_string(x.points.cols()) +
+                      " and " + std::to_string(y.points.cols()) + ")");
   if (r.plan && double(x.points.rows()) * double(y.points.rows()) > double(o.dense_limit))
     throw input_error("--plan: the plan would have " + std::to_string(x.points.rows()) + " x " +
                       std::to_string(y.points.rows()) + " entries (limit " + std::to_string(o.dense_limit) + ")");

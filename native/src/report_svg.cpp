@@ -142,7 +142,10 @@ std::string training_report_svg(const target& t, const float* x, int n, const st
     }
     rx.pad(0.08);
     ry.pad(0.08);
-    axes(o, b, rx, ry, d == 2 ? "samples over log-density contours" : "x" + std::to_string(a) + " vs x" + std::to_string(c) + " (grey: exact)", "");
+    axes(o, b, rx, ry,
+         d == 2 ? "samples over log-density contours"
+                : "x" + std::to_string(a) + " vs x" + std::to_string(c) + " (grey: exact)",
+         "");
     if (d == 2) {
       const int g = 120;
       std::vector<float> pts(static_cast<std::size_t>(g) * g * 2), lr(static_cast<std::size_t>(g) * g);
@@ -158,8 +161,7 @@ std::string training_report_svg(const target& t, const float* x, int n, const st
         if (std::isfinite(v)) mx = std::max(mx, v);
       for (double& v : f)
         if (!std::isfinite(v)) v = -1e30;
-      for (double off : {0.5, 2.0, 4.5, 8.0, 12.5})
-        contours(o, f, g, rx, ry, b, mx - off, "#3b6fb6");
+      for (double off : {0.5, 2.0, 4.5, 8.0, 12.5}) contours(o, f, g, rx, ry, b, mx - off, "#3b6fb6");
     }
     for (std::size_t i = 0; i < ref.size() / d; ++i)
       o << "<circle cx='" << num(b.x + (ref[i * d + a] - rx.lo) / (rx.hi - rx.lo) * b.w) << "' cy='"
@@ -167,7 +169,8 @@ std::string training_report_svg(const target& t, const float* x, int n, const st
     for (int i = 0; i < shown; ++i) {
       if (!std::isfinite(x[i * d + a]) || !std::isfinite(x[i * d + c])) continue;
       o << "<circle cx='" << num(b.x + (x[i * d + a] - rx.lo) / (rx.hi - rx.lo) * b.w) << "' cy='"
-        << num(b.y + b.h - (x[i * d + c] - ry.lo) / (ry.hi - ry.lo) * b.h) << "' r='1.2' fill='#d62728' fill-opacity='0.6'/>\n";
+        << num(b.y + b.h - (x[i * d + c] - ry.lo) / (ry.hi - ry.lo) * b.h)
+        << "' r='1.2' fill='#d62728' fill-opacity='0.6'/>\n";
     }
   }
   // --- loss ---
@@ -219,7 +222,8 @@ std::string training_report_svg(const target& t, const float* x, int n, const st
     polyline(o, elbo, b, rx, ry, "#1f77b4", false, true);
     polyline(o, rw, b, rx, ry, "#2ca02c", false, true);
     polyline(o, eubo, b, rx, ry, "#9467bd", false, true);
-    if (std::isfinite(log_z_true)) polyline(o, {{rx.lo, log_z_true}, {rx.hi, log_z_true}}, b, rx, ry, "#d62728", true, false);
+    if (std::isfinite(log_z_true))
+      polyline(o, {{rx.lo, log_z_true}, {rx.hi, log_z_true}}, b, rx, ry, "#d62728", true, false);
     const char* names[] = {"learned log Z", "ELBO", "log Z_RW", "EUBO", "true log Z"};
     const char* colours[] = {"#888", "#1f77b4", "#2ca02c", "#9467bd", "#d62728"};
     for (int i = 0; i < 5; ++i)

@@ -366,6 +366,8 @@ test('bad input: every entry point throws an Error naming the problem', async ()
     [() => s.init({ target: 'gmm25', particles: 0 }), /particles must be between 1/],
     [() => s.init({ target: 'gmm25', particles: 2.5 }), /particles must be an integer/],
     [() => s.init({ target: 'gmm25', walkers: 3 }), /unknown sampler config key 'walkers'/],
+    [() => s.init({ target: 'gmm25', steps: -1 }), /steps must be between 0/],
+    [() => s.init({ target: 'gmm25', sampler: { name: 'ula', adapt_steps: 5 } }), /unknown parameter 'adapt_steps' for sampler ula/],
     [() => s.init({ target: 'gmm25', sampler: { name: 'smc', resample_threshold: 2 } }), /resample_threshold must be in \(0, 1\]/],
     [() => s.init({ target: 'gmm25', sampler: { name: 'smc', betas: [0.5, 0.2, 1] } }), /betas must increase/],
     [() => s.init({ target: 'gmm25', sampler: 'smc', particles: 2, init: new Float32Array(4) }), /takes no initial particles/],

@@ -50,6 +50,10 @@ struct param_spec {
     choices = std::move(c);
     return *this;
   }
+  param_spec& shown_as(std::string text) {  // a default whose value says little ({} for "identity")
+    default_text = std::move(text);
+    return *this;
+  }
   param_spec& computed(std::function<params::value(const params&, const run_context&)> f, std::string text) {
     computed_default = std::move(f);
     default_text = std::move(text);
@@ -90,11 +94,10 @@ struct component_spec {
   std::string summary;
   std::vector<param_spec> parameters;
   capabilities caps;
-  double listing_order = 1000;  // position in listings (then by name)
+  double listing_order = 1000;   // position in listings (then by name)
   target_factory make_target;    // kind target
   sampler_factory make_sampler;  // kind sampler
-  // Validates resolved parameters without building anything heavy (optional; losses, and a sampler's
-  // own parse for callers that only check).
+  // Kinds without a factory (losses): checks resolved parameters (input_error for bad values).
   std::function<void(const params& resolved)> validate;
 
   const param_spec* parameter(const std::string& key) const;

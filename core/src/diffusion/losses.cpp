@@ -1,12 +1,11 @@
 #include "dmt/diffusion/losses.hpp"
 
-#include "dmt/registry.hpp"
-
 #include <cmath>
 #include <stdexcept>
 
 #include "dmt/diffusion/flow_losses.hpp"
 #include "dmt/params.hpp"
+#include "dmt/registry.hpp"
 
 namespace dmt {
 
@@ -40,7 +39,9 @@ DMT_REGISTER_COMPONENTS(losses) {
     c.name = name;
     c.summary = summary;
     c.parameters = {number_param("weight", d.weight, "weight of this loss in the sum")};
-    if (lambda) c.parameters.push_back(number_param("lambda", d.lambda, "geometric weights lambda^(j-i) of the sub-trajectories"));
+    if (lambda)
+      c.parameters.push_back(
+          number_param("lambda", d.lambda, "geometric weights lambda^(j-i) of the sub-trajectories"));
     c.caps.cuda = true;
     c.listing_order = order;
     c.validate = [name](const params& p) { parse_loss(name, p); };
@@ -131,4 +132,3 @@ template double evaluate_loss<double>(const loss_spec&, const trajectory_batch<d
                                       loss_gradient<double>&);
 
 }  // namespace dmt
-

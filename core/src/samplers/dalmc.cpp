@@ -79,14 +79,13 @@ dalmc_settings parse_dalmc(const params& p) {
 }
 
 std::vector<param_spec> dalmc_path_parameters() {
-  return {
-      string_param("noise", "gaussian", "Z: gaussian or student_t").one_of({"gaussian", "student_t"}),
-      number_param("df", 3.0, "Student-t degrees of freedom"),
-      string_param("schedule", "linear", "lambda over the levels: linear or cosine").one_of({"linear", "cosine"}),
-      integer_param("levels", 100, "levels from lambda_min to 1 (then ULA steps on the target)"),
-      integer_param("steps_per_level", 1, "Langevin steps per level"),
-      number_param("lambda_min", 0.01, "lambda at the start"),
-      number_param("step_size", 0.01, "Langevin step size h")};
+  return {string_param("noise", "gaussian", "Z: gaussian or student_t").one_of({"gaussian", "student_t"}),
+          number_param("df", 3.0, "Student-t degrees of freedom"),
+          string_param("schedule", "linear", "lambda over the levels: linear or cosine").one_of({"linear", "cosine"}),
+          integer_param("levels", 100, "levels from lambda_min to 1 (then ULA steps on the target)"),
+          integer_param("steps_per_level", 1, "Langevin steps per level"),
+          number_param("lambda_min", 0.01, "lambda at the start"),
+          number_param("step_size", 0.01, "Langevin step size h")};
 }
 
 DMT_REGISTER_COMPONENTS(dalmc) {
@@ -97,19 +96,16 @@ DMT_REGISTER_COMPONENTS(dalmc) {
       "annealed Langevin on the diffusion path Law(sqrt(l) X + sqrt(1 - l) Z) from noise to the target (DALMC); a step "
       "is a Langevin step";
   c.parameters = dalmc_path_parameters();
+  c.parameters.push_back(string_param("score", "auto",
+                                      "exact (Gaussian noise; Gaussian or mixture targets), tweedie or dem (Monte "
+                                      "Carlo); auto: exact where it exists")
+                             .one_of({"auto", "exact", "tweedie", "dem"}));
   c.parameters.push_back(
-      string_param("score", "auto",
-                   "exact (Gaussian noise; Gaussian or mixture targets), tweedie or dem (Monte Carlo); auto: exact where it exists")
-          .one_of({"auto", "exact", "tweedie", "dem"}));
-  c.parameters.push_back(integer_param("inner_samples", 64, "K, importance samples per particle and step of the Monte-Carlo scores"));
+      integer_param("inner_samples", 64, "K, importance samples per particle and step of the Monte-Carlo scores"));
   c.listing_order = 60;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<dalmc_sampler>(t, dalmc_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { dalmc_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<dalmc_sampler>(dalmc_from_resolved);
   r.add(std::move(c));
 }
-
 
 double dalmc_lambda(const dalmc_settings& s, double t) {
   t = std::clamp(t, 0.0, 1.0);
@@ -309,8 +305,6 @@ void dalmc_sampler::run(long steps, const executor& exec, const std::function<vo
   }
 }
 
-const std::vector<float>& dalmc_sampler::log_densities() const {
-  return log_r_.get(target_, x_, n_);
-}
+const std::vector<float>& dalmc_sampler::log_densities() const { return log_r_.get(target_, x_, n_); }
 
 }  // namespace dmt

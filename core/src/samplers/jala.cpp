@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 
 namespace dmt {
@@ -57,25 +57,18 @@ DMT_REGISTER_COMPONENTS(jala) {
       integer_param("levels", 100, "linear schedule b_k = k / levels (then steps at the target)"),
       list_param("betas", {}, "or given temperatures, increasing in (0, 1], the last 1"),
       number_param("resample_threshold", 0.5, "systematic resampling (and weight reset) when ESS < threshold x N"),
-      number_or_list_param("reference_scale", 1.0,
-                           "standard deviation s of the Gaussian reference: one number, or a list with one per coordinate")};
+      number_or_list_param(
+          "reference_scale", 1.0,
+          "standard deviation s of the Gaussian reference: one number, or a list with one per coordinate")};
   c.caps.weighted = true;
   c.listing_order = 55;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<jala_sampler>(t, jala_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { jala_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<jala_sampler>(jala_from_resolved);
   r.add(std::move(c));
 }
 
-
 jala_sampler::jala_sampler(const target& t, jala_settings settings, std::size_t particles, std::uint64_t seed,
                            const executor& exec)
-    : target_(t),
-      settings_(std::move(settings)),
-      n_(particles),
-      d_(t.dim()),
-      seed_(seed) {
+    : target_(t), settings_(std::move(settings)), n_(particles), d_(t.dim()), seed_(seed) {
   if (n_ == 0) throw input_error("particle count must be positive");
   if (n_ > 0xFFFFFFF0u) throw input_error("particle count must be below 2^32");
   const auto& s = settings_.reference_scale;

@@ -47,7 +47,8 @@ multalmc_settings multalmc_from_resolved(const params& p) {
   s.friction = p.number("friction");
   if (!(s.friction > 0) || !std::isfinite(s.friction)) throw input_error("multalmc: friction must be positive");
   if (s.path.noise == "student_t" && s.fast.integrator != "skrock")
-    throw input_error("multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
+    throw input_error(
+        "multalmc: noise student_t needs fast=skrock (exponential Euler is exact only for Gaussian noise)");
   p.reject_unused("sampler multalmc");
   return s;
 }
@@ -74,17 +75,14 @@ DMT_REGISTER_COMPONENTS(multalmc) {
     c.parameters.push_back(q);
   }
   for (auto& q : posterior_chain_parameters("x / sqrt(lambda_0)")) c.parameters.push_back(q);
-  c.parameters.push_back(string_param("slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)")
-                             .one_of({"overdamped", "underdamped"}));
+  c.parameters.push_back(
+      string_param("slow", "overdamped", "slow dynamics: overdamped (Langevin) or underdamped (OBABO)")
+          .one_of({"overdamped", "underdamped"}));
   c.parameters.push_back(number_param("friction", 1.0, "underdamped: friction gamma"));
   c.listing_order = 80;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<multalmc_sampler>(t, multalmc_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { multalmc_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<multalmc_sampler>(multalmc_from_resolved);
   r.add(std::move(c));
 }
-
 
 multalmc_sampler::multalmc_sampler(const target& t, multalmc_settings settings, std::size_t particles,
                                    std::uint64_t seed, const executor&)
@@ -206,7 +204,8 @@ void multalmc_sampler::run(long steps, const executor& exec, const std::function
   const bool underdamped = settings_.slow == "underdamped";
   const double a = std::exp(-0.5 * settings_.friction * h), b = std::sqrt(-std::expm1(-settings_.friction * h));
   const auto per_score = [&](double lambda) {
-    return static_cast<long>(n_) * (lambda >= 1.0 ? 1 : settings_.fast.chains * settings_.fast.steps * chains_.evaluations_per_step());
+    return static_cast<long>(n_) *
+           (lambda >= 1.0 ? 1 : settings_.fast.chains * settings_.fast.steps * chains_.evaluations_per_step());
   };
   for (long k = 0; k < steps; ++k) {
     const double lambda = lambda_at(step_);
@@ -259,8 +258,6 @@ void multalmc_sampler::run(long steps, const executor& exec, const std::function
   }
 }
 
-const std::vector<float>& multalmc_sampler::log_densities() const {
-  return log_r_.get(target_, x_, n_);
-}
+const std::vector<float>& multalmc_sampler::log_densities() const { return log_r_.get(target_, x_, n_); }
 
 }  // namespace dmt

@@ -69,26 +69,25 @@ DMT_REGISTER_COMPONENTS(multcdiff) {
       string_param("forward", "cld", "forward process: cld (critically damped, on (x, v)) or ou").one_of({"cld", "ou"}),
       integer_param("levels", 100, "reverse steps from horizon to t_min (then ULA steps on the target)"),
       number_param("horizon", 1.0, "T, the forward time the reverse process starts at")
-          .computed([](const params& p, const run_context&) -> params::value { return p.string("forward") == "ou" ? 5.0 : 1.0; },
+          .computed([](const params& p,
+                       const run_context&) -> params::value { return p.string("forward") == "ou" ? 5.0 : 1.0; },
                     "1 (ou: 5)"),
       number_param("t_min", 0.001, "the reverse process stops at this forward time"),
-      string_param("grid", "quadratic", "time grid: quadratic (finer near the data) or uniform").one_of({"quadratic", "uniform"}),
+      string_param("grid", "quadratic", "time grid: quadratic (finer near the data) or uniform")
+          .one_of({"quadratic", "uniform"}),
       number_param("beta", 4.0, "cld: time scale beta"),
       number_param("mass", 0.25, "cld: mass M (friction 2 sqrt(M): critical damping)"),
       number_param("v0_scale", 0.04, "cld: initial velocity variance v0_scale x M"),
       number_param("step_size", 0.01, "ULA step size after the last level"),
-      string_param("noise", "gaussian", "forward noise: gaussian or student_t (a Gaussian scale mixture per coordinate)")
+      string_param("noise", "gaussian",
+                   "forward noise: gaussian or student_t (a Gaussian scale mixture per coordinate)")
           .one_of({"gaussian", "student_t"}),
       number_param("df", 3.0, "student_t: degrees of freedom")};
   for (auto& q : posterior_chain_parameters("the posterior factor's centre c(u)")) c.parameters.push_back(q);
   c.listing_order = 90;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<multcdiff_sampler>(t, multcdiff_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { multcdiff_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<multcdiff_sampler>(multcdiff_from_resolved);
   r.add(std::move(c));
 }
-
 
 multcdiff_sampler::multcdiff_sampler(const target& t, multcdiff_settings settings, std::size_t particles,
                                      std::uint64_t seed, const executor&)
@@ -210,7 +209,8 @@ void multcdiff_sampler::run(long steps, const executor& exec, const std::functio
           }
         }
       });
-      evaluations_ += static_cast<long>(n_) * settings_.fast.chains * settings_.fast.steps * chains_.evaluations_per_step();
+      evaluations_ +=
+          static_cast<long>(n_) * settings_.fast.chains * settings_.fast.steps * chains_.evaluations_per_step();
     }
     for (long bi : bad)
       if (bi >= 0) throw nonfinite_error(step_, bi);
@@ -220,8 +220,6 @@ void multcdiff_sampler::run(long steps, const executor& exec, const std::functio
   }
 }
 
-const std::vector<float>& multcdiff_sampler::log_densities() const {
-  return log_r_.get(target_, x_, n_);
-}
+const std::vector<float>& multcdiff_sampler::log_densities() const { return log_r_.get(target_, x_, n_); }
 
 }  // namespace dmt

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/targets/composite_target.hpp"
 
@@ -46,23 +46,19 @@ DMT_REGISTER_COMPONENTS(pnais) {
   c.summary =
       "proximal Newton adaptive importance sampling: J Gaussian proposals moved by scaled proximal Newton steps "
       "(composite targets: f + L1 / box), deterministic-mixture weights, log Z; a step is one iteration";
-  c.parameters = {
-      integer_param("proposals", 10, "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"),
-      number_param("gamma", 0.5, "proximal Newton step, in (0, 1]"),
-      number_param("cov_scale", 1.0, "proposal covariance S_j = cov_scale H_j^-1"),
-      number_param("min_curvature", 0.001, "floor of the Hessian eigenvalues (taken by absolute value)"),
-      number_param("init_scale", 3.0, "initial means: init_scale x standard normal draws"),
-      integer_param("burn_in", 10, "iterations left out of the pooled log Z")};
+  c.parameters = {integer_param("proposals", 10,
+                                "J, Gaussian proposals (the particle count must be a multiple, >= 2 per proposal)"),
+                  number_param("gamma", 0.5, "proximal Newton step, in (0, 1]"),
+                  number_param("cov_scale", 1.0, "proposal covariance S_j = cov_scale H_j^-1"),
+                  number_param("min_curvature", 0.001, "floor of the Hessian eigenvalues (taken by absolute value)"),
+                  number_param("init_scale", 3.0, "initial means: init_scale x standard normal draws"),
+                  integer_param("burn_in", 10, "iterations left out of the pooled log Z")};
   c.caps.weighted = true;
   c.caps.needs_hessian = true;
   c.listing_order = 100;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<pnais_sampler>(t, pnais_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { pnais_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<pnais_sampler>(pnais_from_resolved);
   r.add(std::move(c));
 }
-
 
 pnais_sampler::pnais_sampler(const target& t, pnais_settings settings, std::size_t particles, std::uint64_t seed,
                              const executor&)

@@ -36,15 +36,16 @@ posterior_chain_settings parse_posterior_chains(const params& p, const std::stri
 
 std::vector<param_spec> posterior_chain_parameters(const std::string& centre_start) {
   const posterior_chain_settings d;  // the fast chains' defaults (also used directly by tests)
-  return {integer_param("fast_chains", d.chains, "M, fast chains per particle"),
-          integer_param("fast_steps", d.steps, "fast steps per slow step"),
-          number_param("fast_step_size", d.step_size, "fast step size (fast time)"),
-          string_param("fast", d.integrator, "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock")
-              .one_of({"exponential", "skrock"}),
-          integer_param("fast_stages", d.stages, "skrock: stages s (s gradient evaluations per fast step)"),
-          number_param("fast_damping", d.damping, "skrock: damping eta"),
-          string_param("chain_init", d.init, "fast chains start at " + centre_start + " (centre) or at x (particle)")
-              .one_of({"centre", "particle"})};
+  return {
+      integer_param("fast_chains", d.chains, "M, fast chains per particle"),
+      integer_param("fast_steps", d.steps, "fast steps per slow step"),
+      number_param("fast_step_size", d.step_size, "fast step size (fast time)"),
+      string_param("fast", d.integrator, "fast integrator: exponential (Euler, the Gaussian factor exact) or skrock")
+          .one_of({"exponential", "skrock"}),
+      integer_param("fast_stages", d.stages, "skrock: stages s (s gradient evaluations per fast step)"),
+      number_param("fast_damping", d.damping, "skrock: damping eta"),
+      string_param("chain_init", d.init, "fast chains start at " + centre_start + " (centre) or at x (particle)")
+          .one_of({"centre", "particle"})};
 }
 
 posterior_chains::posterior_chains(const target& t, posterior_chain_settings s, std::size_t particles, philox_key key)
@@ -155,7 +156,8 @@ void posterior_chains::skrock(std::size_t begin, std::size_t end, const float* c
       stage[e] = y[e] + c.nu1 * q[e];
     }
     drift(stage.data());
-    for (std::size_t e = 0; e < rows * dd; ++e) y[e] = static_cast<float>(y[e] + double(c.mu1) * del * g[e] + c.k1 * q[e]);
+    for (std::size_t e = 0; e < rows * dd; ++e)
+      y[e] = static_cast<float>(y[e] + double(c.mu1) * del * g[e] + c.k1 * q[e]);
     for (int st = 2; st <= c.stages; ++st) {
       drift(y);
       const double mu_h = double(c.mu[st]) * del, nu = c.nu[st];

@@ -107,7 +107,8 @@ sampler_settings langevin_settings(const std::string& kind, const params& p) {
 
 sampler_settings parse_sampler(const std::string& kind, const params& p, const run_context& run) {
   const component_spec& spec = registry::global().get(component_kind::sampler, kind);
-  if (!is_langevin(kind)) throw input_error("sampler '" + kind + "' is not of the Langevin family (ula, mala, underdamped, skrock)");
+  if (!is_langevin(kind))
+    throw input_error("sampler '" + kind + "' is not of the Langevin family (ula, mala, underdamped, skrock)");
   return langevin_settings(kind, resolve_params(spec, p, run));
 }
 
@@ -128,17 +129,16 @@ DMT_REGISTER_COMPONENTS(langevin_samplers) {
     c.caps = caps;
     c.listing_order = order;
     c.make_sampler = factory(name);
-    c.validate = [name](const params& p) { langevin_settings(name, p); };
     r.add(std::move(c));
   };
   add("ula", "unadjusted Langevin: x += h grad log R + sqrt(2h) xi", 10, {});
   add("mala", "Metropolis-adjusted Langevin with step adaptation toward target_accept", 20,
-      {integer_param("adapt_steps", 500,
-                     "steps adapting h, then frozen and not counted in the acceptance rate; by default half the run's "
-                     "steps (dmt sample --steps, a config's or the JS Sampler's steps), 500 when no run length is given")
-           .computed([](const params&, const run_context& run) -> params::value {
-                       return run.steps ? static_cast<double>(*run.steps / 2) : 500.0;
-                     },
+      {integer_param(
+           "adapt_steps", 500,
+           "steps adapting h, then frozen and not counted in the acceptance rate; by default half the run's "
+           "steps (dmt sample --steps, a config's or the JS Sampler's steps), 500 when no run length is given")
+           .computed([](const params&, const run_context& run)
+                         -> params::value { return run.steps ? static_cast<double>(*run.steps / 2) : 500.0; },
                      "steps/2 (500)"),
        number_param("target_accept", 0.574, "acceptance rate aimed at")});
   add("underdamped", "underdamped Langevin, unit mass, BAOAB splitting", 30,

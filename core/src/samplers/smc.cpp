@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "dmt/registry.hpp"
 #include "dmt/log_sum_exp.hpp"
+#include "dmt/registry.hpp"
 #include "dmt/rng/stream.hpp"
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/samplers/slice_step.hpp"
@@ -68,9 +68,7 @@ smc_settings smc_from_resolved(const params& p) {
 
 }  // namespace
 
-smc_settings parse_smc(const params& p) {
-  return smc_from_resolved(resolve_params(component_kind::sampler, "smc", p));
-}
+smc_settings parse_smc(const params& p) { return smc_from_resolved(resolve_params(component_kind::sampler, "smc", p)); }
 
 DMT_REGISTER_COMPONENTS(smc) {
   component_spec c;
@@ -80,7 +78,8 @@ DMT_REGISTER_COMPONENTS(smc) {
   c.parameters = {
       string_param("move", "mala", "MCMC move per temperature: mala, ula or slice (coordinatewise slice sampling)")
           .one_of({"mala", "ula", "slice"}),
-      number_param("slice_width", 2.0, "slice: interval width per coordinate, in weighted standard deviations of the particles"),
+      number_param("slice_width", 2.0,
+                   "slice: interval width per coordinate, in weighted standard deviations of the particles"),
       integer_param("slice_max_steps", 20, "slice: stepping-out steps per coordinate at most"),
       number_param("step_size", 0.1, "initial step size (MALA: adapted toward target_accept between temperatures)"),
       number_param("target_accept", 0.574, "MALA acceptance aimed at"),
@@ -90,26 +89,22 @@ DMT_REGISTER_COMPONENTS(smc) {
       list_param("betas", {}, "given: increasing temperatures in (0, 1], the last 1"),
       string_param("schedule", "adaptive", "adaptive (ESS bisection), linear or given (the list betas)")
           .one_of({"adaptive", "linear", "given"})
-          .computed([](const params& p, const run_context&) -> params::value {
-                      return p.list("betas").empty() ? "adaptive" : "given";
-                    },
+          .computed([](const params& p,
+                       const run_context&) -> params::value { return p.list("betas").empty() ? "adaptive" : "given"; },
                     "adaptive (given when betas are set)"),
       number_param("ess_target", 0.9, "adaptive: conditional ESS kept at this fraction of N"),
       integer_param("levels", 100, "linear: number of temperatures"),
       number_param("reference_scale", 1.0, "standard deviation s of the Gaussian reference"),
       boolean_param("simd", true, "false: the moves run the scalar reference path"),
-      boolean_param("keep_gradients", true,
-                    "SIMD path: keep grad log R between levels (false: evaluate it again per level; faster for cheap targets)")};
+      boolean_param(
+          "keep_gradients", true,
+          "SIMD path: keep grad log R between levels (false: evaluate it again per level; faster for cheap targets)")};
   c.caps.weighted = true;
   c.caps.cuda = true;
   c.listing_order = 50;
-  c.make_sampler = [](const params& p, const target& t, std::size_t n, std::uint64_t seed, const executor& exec) {
-    return std::make_unique<smc_sampler>(t, smc_from_resolved(p), n, seed, exec);
-  };
-  c.validate = [](const params& p) { smc_from_resolved(p); };
+  c.make_sampler = sampler_factory_of<smc_sampler>(smc_from_resolved);
   r.add(std::move(c));
 }
-
 
 smc_sampler::smc_sampler(const target& t, smc_settings settings, std::size_t particles, std::uint64_t seed,
                          const executor& exec)
@@ -379,8 +374,10 @@ void smc_sampler::move(const executor& exec) {
     if (settings_.adapt_step && std::isfinite(acc))
       h_ *= std::exp(std::clamp(2.0 * (acc - settings_.target_accept), -0.7, 0.7));
   }
-  if (!tiled_) evaluate_base(exec);  // the tiled moves keep log R, its gradient and log pi_0
-  else if (!settings_.keep_gradients) evaluations_ += static_cast<long>(n_);  // their evaluation at the start
+  if (!tiled_)
+    evaluate_base(exec);  // the tiled moves keep log R, its gradient and log pi_0
+  else if (!settings_.keep_gradients)
+    evaluations_ += static_cast<long>(n_);  // their evaluation at the start
 }
 
 void smc_sampler::run(long steps, const executor& exec, const std::function<void(long)>& progress) {

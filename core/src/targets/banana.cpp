@@ -43,21 +43,15 @@ std::unique_ptr<target> make_banana(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(banana_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "banana";
-    c.summary = "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0";
-    c.parameters = {integer_param("dim", 2, "dimension (>= 2)"),
-       number_param("width", 10.0, "standard deviation of x_1"),
-       number_param("curvature", 0.1, "twist b in y_2 = x_2 + b (x_1^2 - width^2)")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 100;
-    c.make_target = make_banana;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "banana",
+         .summary = "Haario's twisted Gaussian (unit-Jacobian twist); exact sampler; log Z = 0",
+         .parameters = {integer_param("dim", 2, "dimension (>= 2)"),
+                        number_param("width", 10.0, "standard deviation of x_1"),
+                        number_param("curvature", 0.1, "twist b in y_2 = x_2 + b (x_1^2 - width^2)")},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 100,
+         .make_target = make_banana});
 }
 
 }  // namespace dmt

@@ -138,22 +138,20 @@ std::unique_ptr<target> make_box_gaussian(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(box_gaussian_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "box_gaussian";
-    c.summary = "N(mean, covariance) truncated to the box [lower, upper]; composite (f + box indicator); log Z for dim <= 2";
-    c.parameters = {integer_param("dim", 2, "dimension"),
-       list_param("mean", {}, "list of dim numbers").computed(dim_filled(1.0), "all 1"),
-       list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries (empty: the default)")
-           .computed([](const params&, const run_context&) -> params::value { return std::vector<double>{}; }, "0.7^|i-j|"),
-       list_param("lower", {}, "list of dim numbers").computed(dim_filled(0.0), "all 0"),
-       list_param("upper", {}, "list of dim numbers, each above lower").computed(dim_filled(1.5), "all 1.5")};
-    c.caps.cuda = false;
-    c.listing_order = 130;
-    c.make_target = make_box_gaussian;
-    r.add(std::move(c));
-  }
+  r.add(
+      {.kind = component_kind::target,
+       .name = "box_gaussian",
+       .summary =
+           "N(mean, covariance) truncated to the box [lower, upper]; composite (f + box indicator); log Z for dim <= 2",
+       .parameters =
+           {integer_param("dim", 2, "dimension"),
+            list_param("mean", {}, "list of dim numbers").computed(dim_filled(1.0), "all 1"),
+            list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries").shown_as("0.7^|i-j|"),
+            list_param("lower", {}, "list of dim numbers").computed(dim_filled(0.0), "all 0"),
+            list_param("upper", {}, "list of dim numbers, each above lower").computed(dim_filled(1.5), "all 1.5")},
+       .caps = {.cuda = false},
+       .listing_order = 130,
+       .make_target = make_box_gaussian});
 }
 
 }  // namespace dmt

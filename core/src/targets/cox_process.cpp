@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dmt/registry.hpp"
 #include "dmt/data.hpp"
+#include "dmt/registry.hpp"
 
 namespace dmt {
 
@@ -70,19 +70,15 @@ std::unique_ptr<target> make_cox_process(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(cox_process_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "lgcp";
-    c.summary = "log-Gaussian Cox process on the Finnish pines, grid x grid cells (dim 1600); log Z unknown";
-    c.parameters = {integer_param("grid", 40, "cells per side"),
-       number_param("variance", 1.91, "prior marginal variance"),
-       number_param("beta", 1.0 / 33.0, "prior length scale on the unit square (1/33)")};
-    c.caps.cuda = true;
-    c.listing_order = 120;
-    c.make_target = make_cox_process;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "lgcp",
+         .summary = "log-Gaussian Cox process on the Finnish pines, grid x grid cells (dim 1600); log Z unknown",
+         .parameters = {integer_param("grid", 40, "cells per side"),
+                        number_param("variance", 1.91, "prior marginal variance"),
+                        number_param("beta", 1.0 / 33.0, "prior length scale on the unit square (1/33)")},
+         .caps = {.cuda = true},
+         .listing_order = 120,
+         .make_target = make_cox_process});
 }
 
 }  // namespace dmt

@@ -79,21 +79,15 @@ std::unique_ptr<target> make_doublewell(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(doublewell_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "doublewell";
-    c.summary = "E = sum_{i<=m} (x_i^2 - delta)^2 + 0.5 sum_{i>m} x_i^2; exact sampler; log Z by quadrature";
-    c.parameters = {integer_param("dim", 10, "dimension"),
-       integer_param("m", 5, "number of double-well coordinates"),
-       number_param("delta", 3.0, "well separation parameter")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 70;
-    c.make_target = make_doublewell;
-    r.add(std::move(c));
-  }
+  r.add(
+      {.kind = component_kind::target,
+       .name = "doublewell",
+       .summary = "E = sum_{i<=m} (x_i^2 - delta)^2 + 0.5 sum_{i>m} x_i^2; exact sampler; log Z by quadrature",
+       .parameters = {integer_param("dim", 10, "dimension"), integer_param("m", 5, "number of double-well coordinates"),
+                      number_param("delta", 3.0, "well separation parameter")},
+       .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+       .listing_order = 70,
+       .make_target = make_doublewell});
 }
 
 }  // namespace dmt

@@ -43,19 +43,14 @@ std::unique_ptr<target> make_funnel(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(funnel_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "funnel";
-    c.summary = "Neal's funnel: x0 ~ N(0, scale^2), x_i ~ N(0, exp(x0)); exact sampler; log Z = 0";
-    c.parameters = {integer_param("dim", 10, "dimension (>= 2)"), number_param("scale", 3.0, "standard deviation of x0")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 50;
-    c.make_target = make_funnel;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "funnel",
+         .summary = "Neal's funnel: x0 ~ N(0, scale^2), x_i ~ N(0, exp(x0)); exact sampler; log Z = 0",
+         .parameters = {integer_param("dim", 10, "dimension (>= 2)"),
+                        number_param("scale", 3.0, "standard deviation of x0")},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 50,
+         .make_target = make_funnel});
 }
 
 }  // namespace dmt

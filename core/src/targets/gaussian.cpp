@@ -71,22 +71,16 @@ std::unique_ptr<target> make_gaussian(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(gaussian_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "gaussian";
-    c.summary = "N(mean, covariance), any SPD covariance; exact sampler; log Z = 0";
-    c.parameters = {integer_param("dim", 2, "dimension"),
-       list_param("mean", {}, "list of dim numbers").computed(dim_filled(0.0), "zeros"),
-       list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries (empty: the default)")
-           .computed([](const params&, const run_context&) -> params::value { return std::vector<double>{}; }, "identity")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 10;
-    c.make_target = make_gaussian;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "gaussian",
+         .summary = "N(mean, covariance), any SPD covariance; exact sampler; log Z = 0",
+         .parameters =
+             {integer_param("dim", 2, "dimension"),
+              list_param("mean", {}, "list of dim numbers").computed(dim_filled(0.0), "zeros"),
+              list_param("covariance", {}, "dim*dim numbers (row-major) or dim diagonal entries").shown_as("identity")},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 10,
+         .make_target = make_gaussian});
 }
 
 }  // namespace dmt

@@ -79,45 +79,28 @@ std::unique_ptr<target> make_gmm40(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(gaussian_mixture_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "gmm25";
-    c.summary = "2-D mixture of 25 Gaussians, means {-10,-5,0,5,10}^2, variance 0.3; log Z = 0";
-    c.parameters = {};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 20;
-    c.make_target = make_gmm25;
-    r.add(std::move(c));
-  }
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "gmm9";
-    c.summary = "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0";
-    c.parameters = {};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 30;
-    c.make_target = make_gmm9;
-    r.add(std::move(c));
-  }
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "gmm40";
-    c.summary = "40 unit-variance Gaussians, means uniform in [-40,40]^dim from a fixed seed; log Z = 0";
-    c.parameters = {integer_param("dim", 2, "dimension"), integer_param("seed", 0, "seed of the means (0 = the recorded ones)")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 40;
-    c.make_target = make_gmm40;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "gmm25",
+         .summary = "2-D mixture of 25 Gaussians, means {-10,-5,0,5,10}^2, variance 0.3; log Z = 0",
+         .parameters = {},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 20,
+         .make_target = make_gmm25});
+  r.add({.kind = component_kind::target,
+         .name = "gmm9",
+         .summary = "2-D mixture of 9 Gaussians, means {-5,0,5}^2, std 0.5477; log Z = 0",
+         .parameters = {},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 30,
+         .make_target = make_gmm9});
+  r.add({.kind = component_kind::target,
+         .name = "gmm40",
+         .summary = "40 unit-variance Gaussians, means uniform in [-40,40]^dim from a fixed seed; log Z = 0",
+         .parameters = {integer_param("dim", 2, "dimension"),
+                        integer_param("seed", 0, "seed of the means (0 = the recorded ones)")},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 40,
+         .make_target = make_gmm40});
 }
 
 }  // namespace dmt

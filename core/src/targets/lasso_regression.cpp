@@ -96,21 +96,17 @@ std::unique_ptr<target> make_lasso_regression(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(lasso_regression_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "lasso_regression";
-    c.summary = "Bayesian LASSO posterior on generated data (y = X b* + e); composite (f + lambda |b|_1); Z = evidence";
-    c.parameters = {integer_param("dim", 5, "coefficients"),
-       integer_param("rows", 40, "data points"),
-       integer_param("seed", 1, "seed of the generated data"),
-       number_param("noise", 1.0, "noise standard deviation"),
-       number_param("lambda", 1.0, "L1 weight (Laplace prior rate), >= 0")};
-    c.caps.cuda = false;
-    c.listing_order = 140;
-    c.make_target = make_lasso_regression;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "lasso_regression",
+         .summary =
+             "Bayesian LASSO posterior on generated data (y = X b* + e); composite (f + lambda |b|_1); Z = evidence",
+         .parameters = {integer_param("dim", 5, "coefficients"), integer_param("rows", 40, "data points"),
+                        integer_param("seed", 1, "seed of the generated data"),
+                        number_param("noise", 1.0, "noise standard deviation"),
+                        number_param("lambda", 1.0, "L1 weight (Laplace prior rate), >= 0")},
+         .caps = {.cuda = false},
+         .listing_order = 140,
+         .make_target = make_lasso_regression});
 }
 
 }  // namespace dmt

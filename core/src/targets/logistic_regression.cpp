@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "dmt/registry.hpp"
 #include "dmt/data.hpp"
+#include "dmt/registry.hpp"
 
 namespace dmt {
 namespace {
@@ -48,17 +48,14 @@ std::unique_ptr<target> make_logistic_regression(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(logistic_regression_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "blr";
-    c.summary = "Bayesian logistic regression on breast_cancer.csv (dim 31, standardised features); log Z unknown";
-    c.parameters = {number_param("prior_scale", 1.0, "standard deviation of the Gaussian prior on bias and weights")};
-    c.caps.cuda = true;
-    c.listing_order = 110;
-    c.make_target = make_logistic_regression;
-    r.add(std::move(c));
-  }
+  r.add(
+      {.kind = component_kind::target,
+       .name = "blr",
+       .summary = "Bayesian logistic regression on breast_cancer.csv (dim 31, standardised features); log Z unknown",
+       .parameters = {number_param("prior_scale", 1.0, "standard deviation of the Gaussian prior on bias and weights")},
+       .caps = {.cuda = true},
+       .listing_order = 110,
+       .make_target = make_logistic_regression});
 }
 
 }  // namespace dmt

@@ -50,19 +50,14 @@ std::unique_ptr<target> make_manywell(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(manywell_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "manywell";
-    c.summary = "dim/2 double-well pairs, E = y^4 - 6y^2 - 0.5y + 0.5z^2; exact sampler; log Z = 164.6957 at dim 32";
-    c.parameters = {integer_param("dim", 32, "dimension (even)")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 60;
-    c.make_target = make_manywell;
-    r.add(std::move(c));
-  }
+  r.add(
+      {.kind = component_kind::target,
+       .name = "manywell",
+       .summary = "dim/2 double-well pairs, E = y^4 - 6y^2 - 0.5y + 0.5z^2; exact sampler; log Z = 164.6957 at dim 32",
+       .parameters = {integer_param("dim", 32, "dimension (even)")},
+       .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+       .listing_order = 60,
+       .make_target = make_manywell});
 }
 
 }  // namespace dmt

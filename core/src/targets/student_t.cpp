@@ -71,32 +71,21 @@ std::unique_ptr<target> make_student_t_mixture(const params& p) {
 }
 
 DMT_REGISTER_COMPONENTS(student_t_targets) {
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "student_t";
-    c.summary = "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0";
-    c.parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom")};
-    c.caps.exact_sampler = true;
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 80;
-    c.make_target = make_student_t;
-    r.add(std::move(c));
-  }
-  {
-    component_spec c;
-    c.kind = component_kind::target;
-    c.name = "student_t_mixture";
-    c.summary = "10 product Student-t(df) components, locations uniform in [-10,10]^dim; log Z = 0";
-    c.parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom"),
-       integer_param("seed", 0, "seed of the locations")};
-    c.caps.log_normaliser = true;
-    c.caps.cuda = true;
-    c.listing_order = 90;
-    c.make_target = make_student_t_mixture;
-    r.add(std::move(c));
-  }
+  r.add({.kind = component_kind::target,
+         .name = "student_t",
+         .summary = "product of Student-t(df) coordinates, scale 1; exact sampler; log Z = 0",
+         .parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom")},
+         .caps = {.cuda = true, .exact_sampler = true, .log_normaliser = true},
+         .listing_order = 80,
+         .make_target = make_student_t});
+  r.add({.kind = component_kind::target,
+         .name = "student_t_mixture",
+         .summary = "10 product Student-t(df) components, locations uniform in [-10,10]^dim; log Z = 0",
+         .parameters = {integer_param("dim", 2, "dimension"), number_param("df", 2.0, "degrees of freedom"),
+                        integer_param("seed", 0, "seed of the locations")},
+         .caps = {.cuda = true, .log_normaliser = true},
+         .listing_order = 90,
+         .make_target = make_student_t_mixture});
 }
 
 }  // namespace dmt

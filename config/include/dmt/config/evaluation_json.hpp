@@ -1,11 +1,16 @@
 // A trained sampler's evaluation as JSON, one function for `dmt train` (metrics.jsonl), `dmt eval`
 // and the wasm Trainer's metrics() (which renames the keys to the JS API's camelCase).
 #pragma once
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "dmt/diffusion/trainer.hpp"
 
 namespace dmt {
+
+// Added to the training seed for an evaluation's reference and model samples: `dmt train`'s
+// evaluations, `dmt eval` and the wasm Trainer's metrics() use the same.
+constexpr std::uint64_t kReferenceSeedOffset = 0x5EED0001ull;
 
 // snake_case keys; non-finite values as null.
 nlohmann::ordered_json evaluation_json(const evaluation& ev);

@@ -16,8 +16,8 @@ struct train_request {
   int eval_samples = 2000;
   int eval_steps = 0;  // 0: the training T
   long checkpoint_every = 1000;
-  long log_every = 0;  // loss curve resolution (0: iterations / 500)
-  int threads = 0;     // 0: all cores
+  long log_every = 0;          // loss curve resolution (0: iterations / 500)
+  int threads = 0;             // 0: all cores
   std::string device = "cpu";  // cpu | cuda (a build with DMT_CUDA and a GPU)
   std::string out_dir;
   bool resume = false;

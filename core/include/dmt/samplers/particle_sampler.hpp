@@ -54,6 +54,16 @@ class particle_sampler {
   virtual std::optional<long> resampling_count() const { return std::nullopt; }
 };
 
+// A registry factory for a sampler class built from the settings its parser reads out of resolved
+// parameters: sampler_factory_of<smc_sampler>(smc_from_resolved).
+template <class Sampler, class Settings>
+sampler_factory sampler_factory_of(Settings (*from_resolved)(const params&)) {
+  return [from_resolved](const params& p, const target& t, std::size_t n, std::uint64_t seed,
+                         const executor& exec) -> std::unique_ptr<particle_sampler> {
+    return std::make_unique<Sampler>(t, from_resolved(p), n, seed, exec);
+  };
+}
+
 // Builds the named sampler from the registry: its parameters resolved (the registry's defaults
 // for those not given; run: what run-dependent defaults depend on) and validated once.
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,

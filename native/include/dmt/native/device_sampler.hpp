@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "dmt/diffusion/trainer.hpp"
 #include "dmt/config/sampling_setup.hpp"
+#include "dmt/diffusion/trainer.hpp"
 #include "dmt/samplers/particle_sampler.hpp"
 
 namespace dmt {

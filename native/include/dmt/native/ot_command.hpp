@@ -9,8 +9,8 @@
 namespace dmt {
 
 struct ot_gaussian_request {
-  std::string a, b;  // JSON files {"mean": [...], "cov": [[...], ...]}
-  double reg = -1;   // eps = 2 s^2
+  std::string a, b;    // JSON files {"mean": [...], "cov": [[...], ...]}
+  double reg = -1;     // eps = 2 s^2
   int iterations = 0;  // > 0: also run the Gaussian Sinkhorn (IPF) recursion and print its history
 };
 nlohmann::ordered_json run_ot_gaussian(const ot_gaussian_request& r);
@@ -41,8 +41,8 @@ nlohmann::ordered_json run_ot_bridge(const ot_bridge_request& r);
 struct ot_mixture_request {
   std::string a, b;  // mixture or KDE JSON
   double reg = -1;
-  int nodes = 0;      // Gauss-Hermite nodes per axis on each component
-  long samples = 0;   // or sample-based
+  int nodes = 0;     // Gauss-Hermite nodes per axis on each component
+  long samples = 0;  // or sample-based
   std::uint64_t seed = 1;
   int iterations = 1000;
   double tolerance = 1e-9;

@@ -1,0 +1,22 @@
+// One `dmt` subcommand: its CLI11 options (declared by the command's own file) and what it runs
+// once parsed. main() only dispatches; every user-facing error is an input_error.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <vector>
+
+namespace dmt::cli {
+
+struct command {
+  CLI::App* app;              // the (leaf) subcommand
+  std::function<void()> run;  // runs it with the parsed options
+};
+
+// Each adds its subcommands to `app` and their commands to `out`.
+void add_list_commands(CLI::App& app, std::vector<command>& out);   // targets, samplers, modes
+void add_sample_command(CLI::App& app, std::vector<command>& out);  // sample (a sampler, or --model)
+void add_train_command(CLI::App& app, std::vector<command>& out);   // train
+void add_eval_command(CLI::App& app, std::vector<command>& out);    // eval
+void add_ot_commands(CLI::App& app, std::vector<command>& out);     // ot gaussian | sinkhorn | bridge | mixture
+
+}  // namespace dmt::cli
