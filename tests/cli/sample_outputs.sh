@@ -36,6 +36,10 @@ for k in ["target", "sampler", "particles", "steps", "seed", "threads", "wall_ti
     assert k in m, k
 assert m["target"]["name"] == "funnel" and m["target"]["dim"] == 10 and m["sampler"]["name"] == "mala"
 assert m["seed"] == 1 and m["particles"] == 1000 and m["steps"] == 200
+# every sampler parameter echoed with the value used, the run-dependent default computed (steps / 2)
+assert m["sampler"]["adapt_steps"] == 100 and m["sampler"]["target_accept"] == 0.574, m["sampler"]
+assert sorted(m["sampler"]) == sorted(["name", "step_size", "init", "init_scale", "simd", "trace_particles",
+                                       "adapt_steps", "target_accept"]), m["sampler"]
 assert 0.3 < m["acceptance_rate"] < 0.8
 for k in ["mean_error", "covariance_error", "sliced_w2", "mmd2_rbf", "energy_distance"]:
     assert k in m["vs_exact"], k
