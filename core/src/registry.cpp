@@ -203,7 +203,7 @@ std::string names_with(component_kind kind, bool capabilities::*flag) {
 
 void require_cuda(const component_spec& spec) {
   if (!spec.caps.cuda)
-    throw input_error(spec.owner() + " '" + spec.name +
+    throw input_error(std::string(kind_name(spec.kind)) + " '" + spec.name +
                       "' has no CUDA implementation yet (on cuda: " + names_with(spec.kind, &capabilities::cuda) + ")");
 }
 

@@ -96,6 +96,10 @@ TEST(Registry, AnUnknownParameterIsRefusedInOneLineNamingTheComponent) {
   EXPECT_EQ(
       error_of([] { dmt::resolve_params(component_kind::sampler, "mala", dmt::params().set("step_size", "big")); }),
       "parameter 'step_size' must be a number");
+  // the CUDA refusal, from the capabilities (also asserted by tests/cuda on a CUDA build)
+  EXPECT_EQ(error_of([] { dmt::require_cuda(dmt::registry::global().get(component_kind::sampler, "multcdiff")); }),
+            "sampler 'multcdiff' has no CUDA implementation yet (on cuda: ula, mala, underdamped, skrock, smc)");
+  EXPECT_EQ(error_of([] { dmt::require_cuda(dmt::registry::global().get(component_kind::sampler, "smc")); }), "");
   EXPECT_EQ(error_of([] { dmt::registry::global().get(component_kind::loss, "kl"); }),
             "unknown loss 'kl' (known: tb, vargrad, db, subtb, pis)");
 }
