@@ -55,7 +55,7 @@ void parse_target_section(const nlohmann::json& c, const std::string& where, tra
 void parse_grid_section(const nlohmann::json& c, const std::string& where, train_request& r,
                         nlohmann::ordered_json& n) {
   auto& s = r.settings;
-  s.grid.steps = c.contains("steps") ? static_cast<int>(integer_at(c, "steps", where)) : 100;
+  s.grid.steps = c.contains("steps") ? static_cast<int>(integer_at(c, "steps", where)) : s.grid.steps;
   if (c.contains("grid")) {
     const auto& g = c["grid"];
     if (g.is_string()) {
@@ -88,13 +88,13 @@ void parse_grid_section(const nlohmann::json& c, const std::string& where, train
 void parse_batch_section(const nlohmann::json& c, const std::string& where, train_request& r,
                          nlohmann::ordered_json& n) {
   auto& s = r.settings;
-  s.batch = c.contains("batch") ? static_cast<int>(integer_at(c, "batch", where)) : 300;
+  s.batch = c.contains("batch") ? static_cast<int>(integer_at(c, "batch", where)) : s.batch;
   if (s.batch <= 0) throw input_error("batch must be positive (got " + std::to_string(s.batch) + ")");
   n["batch"] = s.batch;
-  s.iterations = c.contains("iterations") ? integer_at(c, "iterations", where) : 25000;
+  s.iterations = c.contains("iterations") ? integer_at(c, "iterations", where) : s.iterations;
   if (s.iterations < 0) throw input_error("iterations must be non-negative");
   n["iterations"] = s.iterations;
-  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : 1;
+  const long seed = c.contains("seed") ? integer_at(c, "seed", where) : static_cast<long>(s.seed);
   if (seed < 0) throw input_error("seed must be non-negative");
   s.seed = static_cast<std::uint64_t>(seed);
   n["seed"] = seed;
@@ -143,7 +143,7 @@ void parse_loss_section(const nlohmann::json& c, const std::string& where, train
 void parse_optimiser_section(const nlohmann::json& c, const std::string& where, train_request& r,
                              nlohmann::ordered_json& n) {
   auto& s = r.settings;
-  s.optimiser.lr = c.contains("lr") ? number_at(c, "lr", where) : 1e-3;
+  s.optimiser.lr = c.contains("lr") ? number_at(c, "lr", where) : s.optimiser.lr;
   s.optimiser.group_lr["log_z"] = c.contains("lr_log_z") ? number_at(c, "lr_log_z", where) : 0.1;
   s.optimiser.group_lr["flow"] = c.contains("lr_flow") ? number_at(c, "lr_flow", where) : 1e-3;
   if (!(s.optimiser.lr > 0) || !(s.optimiser.group_lr["log_z"] > 0) || !(s.optimiser.group_lr["flow"] > 0))
@@ -156,8 +156,9 @@ void parse_optimiser_section(const nlohmann::json& c, const std::string& where, 
   if (opt != "adam" && opt != "adamw") throw input_error("unknown optimizer '" + opt + "' (adam, adamw)");
   s.optimiser.decoupled = opt == "adamw";
   n["optimizer"] = opt;
-  s.optimiser.weight_decay = c.contains("weight_decay") ? number_at(c, "weight_decay", where) : 0.0;
-  s.optimiser.clip_norm = c.contains("grad_clip") ? number_at(c, "grad_clip", where) : 0.0;
+  s.optimiser.weight_decay =
+      c.contains("weight_decay") ? number_at(c, "weight_decay", where) : s.optimiser.weight_decay;
+  s.optimiser.clip_norm = c.contains("grad_clip") ? number_at(c, "grad_clip", where) : s.optimiser.clip_norm;
   if (s.optimiser.weight_decay < 0 || s.optimiser.clip_norm < 0)
     throw input_error("weight_decay and grad_clip must be non-negative");
   n["weight_decay"] = s.optimiser.weight_decay;
@@ -220,8 +221,9 @@ void parse_network_section(const nlohmann::json& c, const std::string& where, tr
 void parse_replay_section(const nlohmann::json& c, const std::string& where, train_request& r,
                           nlohmann::ordered_json& n) {
   auto& s = r.settings;
-  s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : 0.0;
-  s.exploration_iterations = c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : 0;
+  s.exploration = c.contains("exploration") ? number_at(c, "exploration", where) : s.exploration;
+  s.exploration_iterations =
+      c.contains("exploration_iterations") ? integer_at(c, "exploration_iterations", where) : s.exploration_iterations;
   if (s.exploration < 0 || s.exploration_iterations < 0)
     throw input_error("exploration and exploration_iterations must be non-negative");
   n["exploration"] = s.exploration;
@@ -286,12 +288,12 @@ void parse_replay_section(const nlohmann::json& c, const std::string& where, tra
 void parse_evaluation_section(const nlohmann::json& c, const std::string& where, train_request& r,
                               nlohmann::ordered_json& n) {
   auto& s = r.settings;
-  r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : 1000;
-  r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : 2000;
+  r.eval_every = c.contains("eval_every") ? integer_at(c, "eval_every", where) : r.eval_every;
+  r.eval_samples = c.contains("eval_samples") ? static_cast<int>(integer_at(c, "eval_samples", where)) : r.eval_samples;
   r.eval_steps = c.contains("eval_steps") ? static_cast<int>(integer_at(c, "eval_steps", where)) : s.grid.steps;
   r.checkpoint_every = c.contains("checkpoint_every") ? integer_at(c, "checkpoint_every", where) : r.eval_every;
   r.log_every = c.contains("log_every") ? integer_at(c, "log_every", where) : std::max(1L, s.iterations / 500);
-  r.threads = c.contains("threads") ? static_cast<int>(integer_at(c, "threads", where)) : 0;
+  r.threads = c.contains("threads") ? static_cast<int>(integer_at(c, "threads", where)) : r.threads;
   if (r.eval_every < 0 || r.checkpoint_every < 0 || r.log_every <= 0)
     throw input_error("eval_every and checkpoint_every must be non-negative, log_every positive");
   if (r.eval_samples <= 1 || r.eval_samples > 1000000) throw input_error("eval_samples must be between 2 and 1000000");
@@ -310,6 +312,9 @@ void parse_evaluation_section(const nlohmann::json& c, const std::string& where,
 
 }  // namespace
 
+// Defaults: the members of train_settings (trainer.hpp) and train_request (train_config.hpp) as
+// default-constructed, and the losses' from the registry; the defaults only a config has (sigma2,
+// the log Z and flow learning rates, a buffer's capacity, the local-search cadence) are written here.
 train_request parse_train_config(const nlohmann::json& c, const std::string& where) {
   if (!c.is_object()) throw input_error(where + " must hold a JSON object");
   check_keys(c,
