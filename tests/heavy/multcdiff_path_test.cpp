@@ -150,7 +150,7 @@ comparison compare(const std::string& name, const dmt::params& almc_params, cons
   return c;
 }
 
-// The direction of the multiscale paper's comparison (arXiv 2509.19276, W2 on 40-MoG d = 2: SMC 4.79,
+// The direction of the multiscale paper's comparison (arXiv 2508.15069, W2 on 40-MoG d = 2: SMC 4.79,
 // MultALMC 0.91, MultCDiff 0.93; DW10: SMC 11.86, MultALMC 4.48, MultCDiff 4.23), W2 exact (Hungarian)
 // to 2000 exact samples. gmm40: measured SMC 32.1, MultALMC 21.6, MultCDiff 11.1 (the floor of two
 // exact sample sets is 5.0); asserted: each multiscale sampler at least 5 below SMC. (An SMC with a

@@ -1,4 +1,4 @@
-// MultALMC, the multiscale annealed Langevin sampler (arXiv 2509.19276; ALGORITHMS.md 3): DALMC's
+// MultALMC, the multiscale annealed Langevin sampler (arXiv 2508.15069; ALGORITHMS.md 3): DALMC's
 // variance-preserving path mu_t = Law(sqrt(lambda) X + sqrt(1 - lambda) Z), Z ~ N(0, I), with the
 // score of mu_t estimated not by inner importance sampling but by fast Langevin chains: each slow
 // particle x carries M chains Y^m targeting the posterior of the clean sample,

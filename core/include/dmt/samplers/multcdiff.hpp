@@ -1,4 +1,4 @@
-// MultCDiff, the multiscale controlled diffusion sampler (arXiv 2509.19276; ALGORITHMS.md 3): the
+// MultCDiff, the multiscale controlled diffusion sampler (arXiv 2508.15069; ALGORITHMS.md 3): the
 // reverse-time SDE of a linear forward process (linear_forward_process.hpp: the critically damped
 // Langevin diffusion on (x, v), `forward = cld`, or the Ornstein-Uhlenbeck process on x, `forward = ou`)
 // from t = T to t_min, with the score grad log p_t(u) = -Sigma(t)^-1 (u - m(t) y^) taken from fast

@@ -1,5 +1,5 @@
 // Fast Langevin chains on the posterior of a clean sample given a noisy one, the inner part of the
-// multiscale samplers (MultALMC, MultCDiff; arXiv 2509.19276): for particle i with centre c_i,
+// multiscale samplers (MultALMC, MultCDiff; arXiv 2508.15069): for particle i with centre c_i,
 //   rho_i(y) proportional to pi(y) p(a (c_i - y) / sqrt(s2)),
 // p the standard Gaussian (then rho_i = pi(y) N(y; c_i, s2 / a^2 I), precision kappa = a^2 / s2) or
 // the product Student-t with `df` degrees of freedom. With Gaussian p, an optional per-coordinate
