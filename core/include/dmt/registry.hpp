@@ -20,6 +20,8 @@ namespace dmt {
 
 class target;
 class particle_sampler;
+class latent_model;
+class mmle_algorithm;
 
 enum class component_kind { target, sampler, loss, model, algorithm };
 const char* kind_name(component_kind k);  // "target", "sampler", ...
@@ -88,17 +90,22 @@ using target_factory = std::function<std::unique_ptr<target>(const params& resol
 using sampler_factory = std::function<std::unique_ptr<particle_sampler>(
     const params& resolved, const target& t, std::size_t particles, std::uint64_t seed, const executor& exec)>;
 
+using model_factory = std::function<std::unique_ptr<latent_model>(const params& resolved)>;
+using algorithm_factory = std::function<std::unique_ptr<mmle_algorithm>(const params& resolved)>;
+
 struct component_spec {
   component_kind kind = component_kind::sampler;
-  std::string name;
-  std::string summary;
-  std::vector<param_spec> parameters;
-  capabilities caps;
+  std::string name{};
+  std::string summary{};
+  std::vector<param_spec> parameters{};
+  capabilities caps{};
   double listing_order = 1000;   // position in listings (then by name)
-  target_factory make_target;    // kind target
-  sampler_factory make_sampler;  // kind sampler
+  target_factory make_target{};  // kind target
+  sampler_factory make_sampler{};  // kind sampler
+  model_factory make_model{};      // kind model (latent-variable models for dmt fit)
+  algorithm_factory make_algorithm{};  // kind algorithm (MMLE algorithms for dmt fit)
   // Kinds without a factory (losses): checks resolved parameters (input_error for bad values).
-  std::function<void(const params& resolved)> validate;
+  std::function<void(const params& resolved)> validate{};
 
   const param_spec* parameter(const std::string& key) const;
   std::string owner() const { return std::string(kind_name(kind)) + " " + name; }  // "sampler mala"

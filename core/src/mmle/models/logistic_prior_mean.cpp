@@ -1,0 +1,159 @@
+#include "dmt/mmle/models/logistic_prior_mean.hpp"
+
+#include <Eigen/Dense>
+#include <cmath>
+
+#include "dmt/data.hpp"
+#include "dmt/mmle/latent_model.hpp"
+#include "dmt/registry.hpp"
+
+namespace dmt {
+
+const wisconsin_data& wisconsin_original() {
+  static const wisconsin_data data = [] {
+    // header line; 9 features, malignant, test_split
+    const auto rows = parse_csv_numbers(embedded_file("breast_cancer_wisconsin_original.csv"), 1);
+    wisconsin_data w;
+    const int p = 9;
+    w.features = p;
+    const double n = double(rows.size());
+    std::vector<double> mean(p, 0.0), var(p, 0.0);
+    for (const auto& r : rows)
+      for (int j = 0; j < p; ++j) mean[j] += r[j] / n;
+    for (const auto& r : rows)
+      for (int j = 0; j < p; ++j) var[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
+    for (const auto& r : rows) {
+      auto& xs = r[p + 1] != 0.0 ? w.test_x : w.train_x;
+      auto& ys = r[p + 1] != 0.0 ? w.test_y : w.train_y;
+      for (int j = 0; j < p; ++j) xs.push_back((r[j] - mean[j]) / std::sqrt(var[j]));
+      ys.push_back(r[p]);
+    }
+    return w;
+  }();
+  return data;
+}
+
+namespace {
+
+using row_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+double sigmoid(double z) { return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
+
+class logistic_prior_mean final : public latent_model {
+ public:
+  explicit logistic_prior_mean(const params& p) : data_(wisconsin_original()) {
+    resolved_ = p;
+    variance_ = p.number("prior_variance");
+    theta0_ = p.number("theta0");
+    x0_ = p.number("x0");
+    if (!(variance_ > 0.0) || !std::isfinite(variance_)) throw input_error("blr_wisconsin: prior_variance must be positive");
+    if (!std::isfinite(theta0_) || !std::isfinite(x0_)) throw input_error("blr_wisconsin: theta0 and x0 must be finite");
+    const int d = data_.features;
+    train_ = Eigen::Map<const row_matrix>(data_.train_x.data(), data_.train_y.size(), d);
+    test_ = Eigen::Map<const row_matrix>(data_.test_x.data(), data_.test_y.size(), d);
+    labels_ = Eigen::Map<const Eigen::VectorXd>(data_.train_y.data(), data_.train_y.size());
+  }
+  std::string name() const override { return "blr_wisconsin"; }
+  int latent_dim() const override { return data_.features; }
+  int theta_dim() const override { return 1; }
+  std::vector<std::string> theta_names() const override { return {"prior_mean"}; }
+
+  // l = sum_r [l_r z_r - log(1 + e^{z_r})] - |x - theta|^2 / (2v) - (d/2) log(2 pi v), z = F x:
+  // one GEMM per chunk of particles (SIMD through Eigen).
+  void evaluate(const double* theta, const double* x, std::size_t n, double* lj, double* gx,
+                double* gth) const override {
+    const int d = data_.features;
+    const Eigen::Map<const row_matrix> X(x, n, d);
+    const Eigen::MatrixXd Z = train_ * X.transpose();  // rows x n
+    const double t = theta[0], c = -0.5 * d * std::log(2.0 * M_PI * variance_);
+    Eigen::MatrixXd resid(Z.rows(), n);  // l_r - sigmoid(z_r)
+    for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(n); ++i) {
+      double l = c;
+      for (Eigen::Index r = 0; r < Z.rows(); ++r) {
+        const double z = Z(r, i);
+        l += labels_[r] * z - softplus(z);
+        resid(r, i) = labels_[r] - sigmoid(z);
+      }
+      double g = 0.0;
+      for (int j = 0; j < d; ++j) {
+        const double dx = X(i, j) - t;
+        l -= dx * dx / (2.0 * variance_);
+        g += dx / variance_;
+      }
+      if (lj) lj[i] = l;
+      if (gth) gth[i] = g;
+    }
+    if (gx) {
+      Eigen::Map<row_matrix> G(gx, n, d);
+      G.noalias() = resid.transpose() * train_;
+      G -= (X.array() - t).matrix() / variance_;
+    }
+  }
+  bool neg_theta_hessian(const double*, const double*, std::size_t, double* out) const override {
+    out[0] = double(data_.features) / variance_;
+    return true;
+  }
+  bool m_step(const double* x, std::size_t n, double* theta) const override {
+    double s = 0.0;
+    for (std::size_t k = 0; k < n * data_.features; ++k) s += x[k];
+    theta[0] = s / double(n * data_.features);
+    return true;
+  }
+  std::vector<double> initial_theta() const override { return {theta0_}; }
+  std::vector<double> initial_point() const override { return std::vector<double>(data_.features, x0_); }
+
+  // acc: per test row, the sum over pooled particles of sigmoid(f . x) and of the particle's error
+  bool accumulate_predictions(const double* x, std::size_t n, std::vector<double>& acc) const override {
+    const Eigen::Map<const row_matrix> X(x, n, data_.features);
+    const Eigen::MatrixXd Z = test_ * X.transpose();
+    acc.resize(2 * data_.test_y.size(), 0.0);
+    for (Eigen::Index r = 0; r < Z.rows(); ++r)
+      for (Eigen::Index i = 0; i < Z.cols(); ++i) {
+        const double s = sigmoid(Z(r, i));
+        acc[2 * r] += s;
+        acc[2 * r + 1] += ((s >= 0.5) != (data_.test_y[r] != 0.0)) ? 1.0 : 0.0;
+      }
+    return true;
+  }
+  std::optional<prediction_scores> score_predictions(const std::vector<double>& acc, double pooled) const override {
+    prediction_scores s;
+    const std::size_t m = data_.test_y.size();
+    s.test_rows = m;
+    for (std::size_t r = 0; r < m; ++r) {
+      const double p1 = acc[2 * r] / pooled;  // pooled posterior predictive P(label 1)
+      const bool one = data_.test_y[r] != 0.0;
+      s.lppd += std::log(one ? p1 : 1.0 - p1) / double(m);
+      s.error_pooled += ((p1 >= 0.5) != one ? 1.0 : 0.0) / double(m);
+      s.error_per_particle += acc[2 * r + 1] / pooled / double(m);
+    }
+    return s;
+  }
+  model_run_defaults run_defaults(const std::string&) const override {
+    return {100, 400, 1e-2, 200};  // ParEM's bayesian_logistic_regression notebook (Table 1)
+  }
+
+ private:
+  const wisconsin_data& data_;
+  double variance_, theta0_, x0_;
+  row_matrix train_, test_;
+  Eigen::VectorXd labels_;
+};
+
+}  // namespace
+
+DMT_REGISTER_COMPONENTS(logistic_prior_mean_model) {
+  r.add({.kind = component_kind::model,
+         .name = "blr_wisconsin",
+         .summary = "Bayesian logistic regression, prior N(theta 1, v I) with learned mean theta, on the original "
+                    "Wisconsin breast-cancer data (546 train / 137 test rows; Kuntz, Lim & Johansen 2023, 3.1)",
+         .parameters = {number_param("prior_variance", 5.0, "v, the prior variance of each weight"),
+                        number_param("theta0", 0.0, "initial theta"),
+                        number_param("x0", 0.0, "every particle's every coordinate at the start")},
+         .listing_order = 20,
+         .make_model = [](const params& p) -> std::unique_ptr<latent_model> {
+           return std::make_unique<logistic_prior_mean>(p);
+         }});
+}
+
+}  // namespace dmt
