@@ -24,6 +24,11 @@ nlohmann::ordered_json component_json(const component_spec& spec) {
     caps["exact_sampler"] = k.exact_sampler;
     caps["log_normaliser"] = k.log_normaliser;
   }
+  if (spec.kind == component_kind::model) caps["log_marginal_exact"] = k.log_normaliser;
+  if (spec.kind == component_kind::algorithm) {
+    caps["log_z_estimate"] = k.weighted;
+    caps["needs_hessian"] = k.needs_hessian;
+  }
   c["capabilities"] = caps;
   return c;
 }

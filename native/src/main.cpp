@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   dmt::cli::add_train_command(app, commands);
   dmt::cli::add_eval_command(app, commands);
   dmt::cli::add_ot_commands(app, commands);
+  dmt::cli::add_fit_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,5 +18,6 @@ void add_sample_command(CLI::App& app, std::vector<command>& out);  // sample (a
 void add_train_command(CLI::App& app, std::vector<command>& out);   // train
 void add_eval_command(CLI::App& app, std::vector<command>& out);    // eval
 void add_ot_commands(CLI::App& app, std::vector<command>& out);     // ot gaussian | sinkhorn | bridge | mixture
+void add_fit_commands(CLI::App& app, std::vector<command>& out);    // fit, select, models
 
 }  // namespace dmt::cli
