@@ -76,6 +76,7 @@ fit_result fit(const latent_model& model, mmle_algorithm& algorithm, const fit_s
     const std::vector<double> x0 = model.initial_point();
     for (std::size_t i = 0; i < c.n; ++i) std::copy(x0.begin(), x0.end(), c.x.begin() + i * d);
   }
+  c.with_log_joint = algorithm.needs_log_joint();
   fit_context ctx{model, s.step_size, s.seed, exec, 0};
   evaluate_cloud(model, c, exec);
   check_cloud_finite(c, 0, algorithm.name());

@@ -21,12 +21,13 @@ std::size_t chunks(std::size_t n) { return (n + kChunk - 1) / kChunk; }
 void mmle_algorithm::start(particle_cloud&, const fit_context&, const std::vector<double>&) {}
 
 void evaluate_cloud(const latent_model& model, particle_cloud& c, const executor& exec) {
-  c.log_joint.resize(c.n);
+  c.log_joint.assign(c.n, 0.0);
   c.grad_x.resize(c.n * c.latent_dim);
   c.grad_theta.resize(c.n * c.theta_dim);
   exec.parallel_for(chunks(c.n), [&](std::size_t b) {
     const std::size_t begin = b * kChunk, count = std::min(kChunk, c.n - begin);
-    model.evaluate(c.theta.data(), c.x.data() + begin * c.latent_dim, count, c.log_joint.data() + begin,
+    model.evaluate(c.theta.data(), c.x.data() + begin * c.latent_dim, count,
+                   c.with_log_joint ? c.log_joint.data() + begin : nullptr,
                    c.grad_x.data() + begin * c.latent_dim, c.grad_theta.data() + begin * c.theta_dim);
   });
 }
@@ -60,10 +61,6 @@ double keyed_normal(std::uint64_t seed, std::uint32_t index, std::uint32_t step,
 }
 
 void check_cloud_finite(const particle_cloud& c, long step, const std::string& algorithm) {
-  for (int j = 0; j < c.theta_dim; ++j)
-    if (!std::isfinite(c.theta[j]))
-      throw input_error(algorithm + ": theta[" + std::to_string(j) + "] is not finite at step " + std::to_string(step) +
-                        " (diverged: reduce --step-size)");
   for (std::size_t i = 0; i < c.n; ++i) {
     bool ok = std::isfinite(c.log_joint[i]);
     for (int j = 0; ok && j < c.latent_dim; ++j) ok = std::isfinite(c.x[i * c.latent_dim + j]) &&
@@ -73,6 +70,10 @@ void check_cloud_finite(const particle_cloud& c, long step, const std::string& a
       throw input_error(algorithm + ": particle " + std::to_string(i) + " diverged at step " + std::to_string(step) +
                         " (non-finite log density or gradient; reduce --step-size)");
   }
+  for (int j = 0; j < c.theta_dim; ++j)
+    if (!std::isfinite(c.theta[j]))
+      throw input_error(algorithm + ": theta[" + std::to_string(j) + "] is not finite at step " + std::to_string(step) +
+                        " (diverged: reduce --step-size)");
 }
 
 }  // namespace dmt

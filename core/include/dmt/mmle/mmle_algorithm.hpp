@@ -21,6 +21,7 @@ struct particle_cloud {
   int latent_dim = 0, theta_dim = 0;
   std::vector<double> theta;                             // theta_dim
   std::vector<double> x, log_joint, grad_x, grad_theta;  // n x latent_dim, n, n x latent_dim, n x theta_dim
+  bool with_log_joint = true;  // false: log_joint is not computed (algorithms that need only gradients)
 };
 
 struct fit_context {
@@ -42,6 +43,8 @@ class mmle_algorithm {
   virtual void step(particle_cloud& cloud, const fit_context& ctx) = 0;
   // The particles' normalised weights (weighted algorithms), else null.
   virtual const std::vector<double>* weights() const { return nullptr; }
+  // Whether step() reads log p_theta(x_i, y) (JALA-EM's weights); else only gradients are computed.
+  virtual bool needs_log_joint() const { return false; }
   // A running estimate of log p_theta_k(y) (JALA-EM), else none.
   virtual std::optional<double> log_marginal_estimate() const { return std::nullopt; }
   virtual double ess() const { return 0.0; }

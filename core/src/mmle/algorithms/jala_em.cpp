@@ -64,6 +64,7 @@ class jala_em final : public mmle_algorithm {
   }
 
   const std::vector<double>* weights() const override { return &w_; }
+  bool needs_log_joint() const override { return true; }
   std::optional<double> log_marginal_estimate() const override {
     if (!has_z_) return std::nullopt;
     return log_z_reset_ + log_mean_a_;

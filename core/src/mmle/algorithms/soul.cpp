@@ -20,6 +20,7 @@ class soul final : public mmle_algorithm {
     one.n = 1;
     one.latent_dim = d;
     one.theta_dim = p;
+    one.with_log_joint = c.with_log_joint;
     one.theta = c.theta;
     const std::size_t last = c.n - 1;
     one.x.assign(c.x.begin() + last * d, c.x.begin() + (last + 1) * d);
