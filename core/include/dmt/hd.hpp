@@ -24,6 +24,7 @@ DMT_HD inline double select(bool condition, double if_true, double if_false) { r
 // fused instruction where the CPU has one); plain floats get this unfused version, the same
 // arithmetic as the wasm build and the scalar reference.
 DMT_HD inline float fma(float a, float b, float c) { return a * b + c; }
+DMT_HD inline double fma(double a, double b, double c) { return a * b + c; }
 
 // Lane-wise maximum and minimum (a > b ? a : b, a < b ? a : b, as SSE's max and min) for float;
 // dmt/simd.hpp overloads them for xsimd batches.

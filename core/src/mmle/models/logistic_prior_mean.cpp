@@ -6,6 +6,8 @@
 
 #include "dmt/data.hpp"
 #include "dmt/mmle/latent_model.hpp"
+#include "dmt/mmle/models/logistic_prior_mean_kernel.hpp"
+#include "dmt/simd.hpp"
 #include "dmt/registry.hpp"
 
 namespace dmt {
@@ -54,55 +56,46 @@ class logistic_prior_mean final : public latent_model {
     train_ = Eigen::Map<const row_matrix>(data_.train_x.data(), data_.train_y.size(), d);
     test_ = Eigen::Map<const row_matrix>(data_.test_x.data(), data_.test_y.size(), d);
     labels_ = Eigen::Map<const Eigen::VectorXd>(data_.train_y.data(), data_.train_y.size());
+    if (d > 16) throw input_error("blr_wisconsin: at most 16 features");
+    kernel_ = {d, static_cast<int>(data_.train_y.size()), data_.train_x.data(), data_.train_y.data(), variance_,
+               -0.5 * d * std::log(2.0 * M_PI * variance_)};
   }
   std::string name() const override { return "blr_wisconsin"; }
   int latent_dim() const override { return data_.features; }
   int theta_dim() const override { return 1; }
   std::vector<std::string> theta_names() const override { return {"prior_mean"}; }
 
-  // l = sum_r [l_r z_r - log(1 + e^{z_r})] - |x - theta|^2 / (2v) - (d/2) log(2 pi v), z = F x:
-  // one GEMM per chunk of particles, then the sigmoids (and softplus, when log p is asked for) in
-  // SIMD batches of doubles, then one GEMM for the x-gradients F^T (l - sigmoid(z)).
+  // The per-particle kernel (logistic_prior_mean_kernel.hpp) on xsimd batches of doubles, one
+  // particle per lane; the remainder one particle at a time.
   void evaluate(const double* theta, const double* x, std::size_t n, double* lj, double* gx,
                 double* gth) const override {
     using batch = xsimd::batch<double>;
     constexpr std::size_t W = batch::size;
     const int d = data_.features;
-    const Eigen::Map<const row_matrix> X(x, n, d);
-    const Eigen::Index rows = train_.rows();
-    Eigen::MatrixXd Z(rows, n);  // column i: particle i's logits, then its residuals l - sigmoid(z)
-    Z.noalias() = train_ * X.transpose();
-    const double t = theta[0], c = -0.5 * d * std::log(2.0 * M_PI * variance_);
-    const double* labels = labels_.data();
-    for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(n); ++i) {
-      double* z = Z.col(i).data();
-      batch acc(0.0);
-      double tail = 0.0;
-      Eigen::Index r = 0;
-      for (; r + static_cast<Eigen::Index>(W) <= rows; r += W) {
-        const batch zb = batch::load_unaligned(z + r), lb = batch::load_unaligned(labels + r);
-        const batch e = xsimd::exp(-xsimd::abs(zb)), one(1.0);
-        const batch sig = xsimd::select(zb >= batch(0.0), one / (one + e), e / (one + e));
-        if (lj) acc += lb * zb - (xsimd::max(zb, batch(0.0)) + xsimd::log1p(e));
-        (lb - sig).store_unaligned(z + r);
-      }
-      for (; r < rows; ++r) {
-        if (lj) tail += labels[r] * z[r] - softplus(z[r]);
-        z[r] = labels[r] - sigmoid(z[r]);
-      }
-      double l = c + xsimd::hadd(acc) + tail, g = 0.0;
+    const bool want_log = lj != nullptr;
+    std::size_t i = 0;
+    alignas(64) double lane[64];
+    for (; i + W <= n; i += W) {
+      batch xb[16], gb[16], gt;
       for (int j = 0; j < d; ++j) {
-        const double dx = X(i, j) - t;
-        l -= dx * dx / (2.0 * variance_);
-        g += dx / variance_;
+        for (std::size_t l = 0; l < W; ++l) lane[l] = x[(i + l) * d + j];
+        xb[j] = batch::load_unaligned(lane);
       }
-      if (lj) lj[i] = l;
-      if (gth) gth[i] = g;
+      const batch lp = kernel_.evaluate(xb, theta[0], gb, gt, want_log);
+      for (int j = 0; j < d; ++j) {
+        gb[j].store_unaligned(lane);
+        if (gx)
+          for (std::size_t l = 0; l < W; ++l) gx[(i + l) * d + j] = lane[l];
+      }
+      if (gth) gt.store_unaligned(gth + i);
+      if (lj) lp.store_unaligned(lj + i);
     }
-    if (gx) {
-      Eigen::Map<row_matrix> G(gx, n, d);
-      G.noalias() = Z.transpose() * train_;
-      G -= (X.array() - t).matrix() / variance_;
+    for (; i < n; ++i) {
+      double g[16], gt = 0.0;
+      const double lp = kernel_.evaluate(x + i * d, theta[0], g, gt, want_log);
+      if (gx) std::copy(g, g + d, gx + i * d);
+      if (gth) gth[i] = gt;
+      if (lj) lj[i] = lp;
     }
   }
   bool neg_theta_hessian(const double*, const double*, std::size_t, double* out) const override {
@@ -153,6 +146,7 @@ class logistic_prior_mean final : public latent_model {
   double variance_, theta0_, x0_;
   row_matrix train_, test_;
   Eigen::VectorXd labels_;
+  logistic_prior_mean_kernel kernel_{};
 };
 
 }  // namespace
