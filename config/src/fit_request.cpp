@@ -45,12 +45,24 @@ nlohmann::ordered_json spread(const std::vector<double>& v) {
   return {{"mean", m}, {"sd", stddev(v)}, {"values", v}};
 }
 
+// The population variance of theta_k (coordinate j) over k = burn_in..K: ParEM's "stationary variance".
+double path_variance(const fit_result& r, const fit_settings& s, int j) {
+  double m = 0.0, v = 0.0;
+  const double n = double(s.steps - s.burn_in + 1);
+  for (long k = s.burn_in; k <= s.steps; ++k) m += r.theta_path[k * r.theta_dim + j] / n;
+  for (long k = s.burn_in; k <= s.steps; ++k) {
+    const double e = r.theta_path[k * r.theta_dim + j] - m;
+    v += e * e / n;
+  }
+  return v;
+}
+
 }  // namespace
 
 fit_request fit_request_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw input_error("fit config must be a JSON object");
   static const std::vector<std::string> known = {"model", "algorithm", "algorithms", "particles", "steps", "step_size",
-                                                 "burn_in", "seed", "repeats", "threads", "out"};
+                                                 "burn_in", "seed", "warm_start", "repeats", "threads", "out"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       throw input_error("fit config: unknown key '" + it.key() + "'");
@@ -73,6 +85,7 @@ fit_request fit_request_from_json(const nlohmann::json& j) {
     r.seed = static_cast<std::uint64_t>(s);
   }
   if (j.contains("repeats")) r.repeats = number_of<long>(j, "repeats");
+  if (j.contains("warm_start")) r.warm_start = number_of<long>(j, "warm_start");
   if (j.contains("threads")) r.threads = number_of<int>(j, "threads");
   if (j.contains("out")) {
     if (!j["out"].is_string()) throw input_error("fit config: 'out' must be a string");
@@ -103,6 +116,8 @@ fit_run run_fit(const fit_request& rq, const executor& exec, const std::function
     s.step_size = rq.step_size.value_or(0.0);
     s.burn_in = rq.burn_in.value_or(0);
     s.seed = rq.seed;
+    if (rq.warm_start < 0) throw input_error("fit: warm-start must be non-negative");
+    s.warm_start = rq.warm_start;
     o.settings = complete_fit_settings(*run.model, name, s, rq.particles.has_value(), rq.steps.has_value(),
                                        rq.step_size.has_value(), rq.burn_in.has_value());
     run.outcomes.push_back(std::move(o));
@@ -113,6 +128,7 @@ fit_run run_fit(const fit_request& rq, const executor& exec, const std::function
     for (long r = 0; r < rq.repeats; ++r) {
       fit_settings s = o.settings;
       s.seed = o.settings.seed + static_cast<std::uint64_t>(r);
+      s.warm_start_seed = o.settings.seed;  // one warm start shared by the repeats
       // a fresh algorithm per repeat (its state: weights, Adam moments)
       auto alg = r == 0 ? std::move(algorithms[a])
                         : make_mmle_algorithm(o.algorithm, params_from_json(rq.algorithms[a], "algorithm", {"name"}));
@@ -168,11 +184,15 @@ nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& r
     nlohmann::ordered_json a{{"name", o.algorithm}};
     a["parameters"] = params_to_json(o.algorithm_params);
     a["settings"] = {{"particles", o.settings.particles}, {"steps", o.settings.steps},
-                     {"step_size", o.settings.step_size}, {"burn_in", o.settings.burn_in}, {"seed", o.settings.seed}};
+                     {"step_size", o.settings.step_size}, {"burn_in", o.settings.burn_in}, {"seed", o.settings.seed},
+                     {"warm_start", o.settings.warm_start}};
     const fit_result& r = o.runs.front();
     std::vector<double> theta_final(r.theta_path.end() - r.theta_dim, r.theta_path.end());
     a["theta_final"] = theta_final;
     a["theta_mean_after_burn_in"] = r.theta_mean;
+    std::vector<double> path_var;
+    for (int t = 0; t < r.theta_dim; ++t) path_var.push_back(path_variance(r, o.settings, t));
+    a["theta_variance_after_burn_in"] = path_var;
     if (auto lz = m.log_marginal(r.theta_mean.data())) a["log_marginal_exact_at_theta_mean"] = *lz;
     if (auto lz = r.log_z()) {
       a["log_z"] = *lz;
@@ -196,6 +216,9 @@ nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& r
         std::vector<double> v;
         for (const auto& x : o.runs) v.push_back(x.theta_mean[t]);
         rep["theta_mean_after_burn_in"][m.theta_names()[t]] = spread(v);
+        std::vector<double> pv;
+        for (const auto& x : o.runs) pv.push_back(path_variance(x, o.settings, t));
+        rep["theta_variance_after_burn_in"][m.theta_names()[t]] = spread(pv);
       }
       std::vector<double> lz, lppd, err, errp;
       for (const auto& x : o.runs) {

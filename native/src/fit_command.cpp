@@ -139,9 +139,20 @@ nlohmann::ordered_json run_select_command(const std::vector<select_candidate>& c
     for (auto it = base.model.begin(); it != base.model.end(); ++it)
       if (it.key() != "name" && !m.contains(it.key())) m[it.key()] = it.value();
     rq.model = m;
-    const fit_run run = run_with_progress(rq);
-    const fit_outcome& o = run.outcomes.front();
     row r{c.label};
+    fit_run run;
+    try {
+      run = run_with_progress(rq);
+    } catch (const input_error& e) {
+      // a candidate whose particles diverge ranks last, with the reason; bad input still stops
+      const std::string what = e.what();
+      if (what.find("diverged") == std::string::npos) throw;
+      r.log_z = -INFINITY;
+      r.warnings.push_back(what);
+      rows.push_back(std::move(r));
+      continue;
+    }
+    const fit_outcome& o = run.outcomes.front();
     std::vector<double> lz;
     for (const auto& x : o.runs) {
       if (!x.log_z()) throw input_error("model '" + c.label + "' gives no log Z (its particles start at a point: use init=posterior)");

@@ -37,20 +37,27 @@ fit_settings complete_fit_settings(const latent_model& model, const std::string&
   return s;
 }
 
-fit_result fit(const latent_model& model, mmle_algorithm& algorithm, const fit_settings& s, const executor& exec,
-               const std::function<void(long)>& progress) {
-  if (s.particles < 1 || s.steps < 1 || !(s.step_size > 0.0) || s.burn_in < 0 || s.burn_in > s.steps)
-    throw input_error("fit: settings not completed (particles, steps, step size, burn-in)");
-  particle_cloud c;
-  c.n = s.particles;
+namespace {
+
+// theta_0 and the particles: after the warm start (single-particle PMGD) when asked for, else from
+// the model (its Gaussian start law, with log q for JALA-EM's weights, or its start point).
+void initialise(const latent_model& model, const fit_settings& s, const executor& exec, particle_cloud& c,
+                std::vector<double>& log_q) {
   c.latent_dim = model.latent_dim();
   c.theta_dim = model.theta_dim();
+  const int d = c.latent_dim;
+  c.x.resize(c.n * d);
+  if (s.warm_start > 0) {
+    const auto pmgd = make_mmle_algorithm("pmgd", {});
+    const fit_settings w{1, s.warm_start, s.step_size, s.warm_start, s.warm_start_seed.value_or(s.seed) ^ 0x5741524d53544152ULL};
+    const fit_result start = fit(model, *pmgd, w, exec);
+    c.theta.assign(start.theta_path.end() - start.theta_dim, start.theta_path.end());
+    for (std::size_t i = 0; i < c.n; ++i) std::copy(start.particles.begin(), start.particles.end(), c.x.begin() + i * d);
+    return;
+  }
   c.theta = model.initial_theta();
   for (double t : c.theta)
     if (!std::isfinite(t)) throw input_error(model.name() + ": the initial theta is not finite");
-  const int d = c.latent_dim;
-  c.x.resize(c.n * d);
-  std::vector<double> log_q;
   if (auto law = model.initial_law(c.theta.data())) {
     // X_0^i = mean + L z_i, z_i keyed by (seed, i); log q(X_0^i) for JALA-EM's initial weights.
     double log_det = 0.0;
@@ -76,44 +83,76 @@ fit_result fit(const latent_model& model, mmle_algorithm& algorithm, const fit_s
     const std::vector<double> x0 = model.initial_point();
     for (std::size_t i = 0; i < c.n; ++i) std::copy(x0.begin(), x0.end(), c.x.begin() + i * d);
   }
-  c.with_log_joint = algorithm.needs_log_joint();
-  fit_context ctx{model, s.step_size, s.seed, exec, 0};
-  evaluate_cloud(model, c, exec);
-  check_cloud_finite(c, 0, algorithm.name());
-  algorithm.start(c, ctx, log_q);
+}
 
-  fit_result r;
-  r.theta_dim = c.theta_dim;
-  r.latent_dim = d;
-  r.theta_path.reserve((s.steps + 1) * c.theta_dim);
-  r.theta_mean.assign(c.theta_dim, 0.0);
-  std::vector<double> acc;
-  bool predicting = false;
-  double pooled = 0.0;
-  const auto record = [&](long k) {
-    r.theta_path.insert(r.theta_path.end(), c.theta.begin(), c.theta.end());
-    if (auto lz = algorithm.log_marginal_estimate()) {
-      r.log_z_path.push_back(*lz);
-      r.ess_path.push_back(algorithm.ess());
-    }
-    if (k >= s.burn_in) {
-      for (int j = 0; j < c.theta_dim; ++j) r.theta_mean[j] += c.theta[j] / double(s.steps - s.burn_in + 1);
-      predicting = model.accumulate_predictions(c.x.data(), c.n, acc);
-      pooled += double(c.n);
-    }
-  };
-  record(0);
-  for (long k = 0; k < s.steps; ++k) {
-    ctx.step = k;
-    algorithm.step(c, ctx);
-    check_cloud_finite(c, k + 1, algorithm.name());
-    record(k + 1);
-    if (progress) progress(k + 1);
+}  // namespace
+
+fit_session::fit_session(const latent_model& model, mmle_algorithm& algorithm, const fit_settings& s,
+                         const executor& exec)
+    : model_(model), algorithm_(algorithm), settings_(s) {
+  if (s.particles < 1 || s.steps < 1 || !(s.step_size > 0.0) || s.burn_in < 0 || s.burn_in > s.steps)
+    throw input_error("fit: settings not completed (particles, steps, step size, burn-in)");
+  if (s.warm_start < 0) throw input_error("fit: warm-start must be non-negative");
+  cloud_.n = s.particles;
+  std::vector<double> log_q;
+  initialise(model, s, exec, cloud_, log_q);
+  cloud_.with_log_joint = algorithm.needs_log_joint();
+  evaluate_cloud(model, cloud_, exec);
+  check_cloud_finite(cloud_, 0, algorithm.name());
+  algorithm.start(cloud_, fit_context{model, s.step_size, s.seed, exec, 0}, log_q);
+  result_.theta_dim = cloud_.theta_dim;
+  result_.latent_dim = cloud_.latent_dim;
+  result_.theta_path.reserve((s.steps + 1) * cloud_.theta_dim);
+  theta_sum_.assign(cloud_.theta_dim, 0.0);
+  record();
+}
+
+void fit_session::record() {
+  const particle_cloud& c = cloud_;
+  result_.theta_path.insert(result_.theta_path.end(), c.theta.begin(), c.theta.end());
+  if (auto lz = algorithm_.log_marginal_estimate()) {
+    result_.log_z_path.push_back(*lz);
+    result_.ess_path.push_back(algorithm_.ess());
   }
-  r.particles = c.x;
-  r.resamplings = algorithm.resamplings();
-  if (predicting) r.predictions = model.score_predictions(acc, pooled);
+  if (step_ >= settings_.burn_in) {
+    for (int j = 0; j < c.theta_dim; ++j) theta_sum_[j] += c.theta[j];
+    ++recorded_after_burn_in_;
+    predicting_ = model_.accumulate_predictions(c.x.data(), c.n, acc_);
+    pooled_ += double(c.n);
+  }
+}
+
+long fit_session::advance(long steps, const executor& exec, const std::function<void(long)>& progress) {
+  fit_context ctx{model_, settings_.step_size, settings_.seed, exec, step_};
+  long taken = 0;
+  while (taken < steps && !done()) {
+    ctx.step = step_;
+    algorithm_.step(cloud_, ctx);
+    ++step_;
+    ++taken;
+    check_cloud_finite(cloud_, step_, algorithm_.name());
+    record();
+    if (progress) progress(step_);
+  }
+  return taken;
+}
+
+fit_result fit_session::result() const {
+  fit_result r = result_;
+  r.theta_mean.assign(cloud_.theta_dim, 0.0);
+  if (recorded_after_burn_in_ > 0)
+    for (int j = 0; j < cloud_.theta_dim; ++j) r.theta_mean[j] = theta_sum_[j] / double(recorded_after_burn_in_);
+  r.particles = cloud_.x;
+  r.resamplings = algorithm_.resamplings();
+  if (predicting_) r.predictions = model_.score_predictions(acc_, pooled_);
   return r;
+}
+
+fit_result fit(const latent_model& model, mmle_algorithm& algorithm, const fit_settings& s, const executor& exec,
+               const std::function<void(long)>& progress) {
+  fit_session session(model, algorithm, s, exec);
+  session.advance(s.steps, exec, progress);
+  return session.result();
 }
 
 }  // namespace dmt

@@ -17,7 +17,7 @@ namespace {
 struct options {
   std::string config, model, algorithm = "", out;
   std::vector<std::string> model_params, algorithm_params;
-  long particles = -1, steps = -1, burn_in = -1, seed = -1, repeats = -1;
+  long particles = -1, steps = -1, burn_in = -1, seed = -1, repeats = -1, warm_start = -1;
   int threads = -1;
   double step_size = -1;
   CLI::Option* step_size_option = nullptr;
@@ -31,6 +31,8 @@ void add_run_options(CLI::App* s, options& o) {
   o.step_size_option = s->add_option("--step-size", o.step_size, "h (default: the model's, per algorithm)");
   s->add_option("--burn-in", o.burn_in, "theta's average and the predictions pool steps burn-in..K");
   s->add_option("--seed", o.seed, "seed (default 1); repeats use seed, seed + 1, ...");
+  s->add_option("--warm-start", o.warm_start, "steps of single-particle PMGD first; every particle and theta start "
+                                             "where it ended (ParEM's warm start; default 0)");
   s->add_option("--repeats", o.repeats, "independent runs; metrics report their mean and sd");
   s->add_option("--threads", o.threads, "threads (default: all; the numbers do not depend on it)");
 }
@@ -75,6 +77,10 @@ fit_request request_of(const options& o) {
     r.seed = static_cast<std::uint64_t>(o.seed);
   }
   if (o.repeats != -1) r.repeats = o.repeats;
+  if (o.warm_start != -1) {
+    if (o.warm_start < 0) throw input_error("--warm-start must be non-negative");
+    r.warm_start = o.warm_start;
+  }
   if (o.threads != -1) r.threads = o.threads;
   if (!o.out.empty()) r.out = o.out;
   return r;

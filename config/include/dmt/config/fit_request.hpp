@@ -3,7 +3,7 @@
 // `dmt select` and the WebAssembly module's fit(); device-free (core + nlohmann-json).
 //   {"model": {"name": "blr_wisconsin", ...parameters}, "algorithm": "pgd" | {"name": ..., ...}
 //    | "algorithms": [...], "particles": 100, "steps": 400, "step_size": 0.01, "burn_in": 200,
-//    "seed": 1, "repeats": 1, "threads": 0, "out": "run/"}
+//    "seed": 1, "warm_start": 0, "repeats": 1, "threads": 0, "out": "run/"}
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,6 +24,7 @@ struct fit_request {
   std::optional<long> particles, steps, burn_in;    // absent: the model's defaults for the algorithm
   std::optional<double> step_size;
   std::uint64_t seed = 1;
+  long warm_start = 0;  // steps of single-particle PMGD before the run (fit_settings::warm_start; one shared by the repeats)
   long repeats = 1;  // independent runs, seeds seed .. seed + repeats - 1
   int threads = 0;   // 0: all hardware threads (native)
   std::string out;   // dmt fit: the output directory

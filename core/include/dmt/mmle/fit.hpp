@@ -24,6 +24,12 @@ struct fit_settings {
   double step_size = 0.0;     // h
   long burn_in = 0;           // theta's average and the predictions use steps burn_in..K
   std::uint64_t seed = 1;
+  // ParEM's warm start: first `warm_start` steps of single-particle PMGD from the model's start, then
+  // theta_0 and every particle start where it ended (0: off). Burns off long transients; JALA-EM
+  // then has no normalised start, hence no log Z.
+  long warm_start = 0;
+  // The warm start's seed: repeats share one warm start, as in ParEM's table (absent: seed).
+  std::optional<std::uint64_t> warm_start_seed;
 };
 
 struct fit_result {
@@ -51,5 +57,35 @@ fit_settings complete_fit_settings(const latent_model& model, const std::string&
 
 fit_result fit(const latent_model& model, mmle_algorithm& algorithm, const fit_settings& settings,
                const executor& exec = serial_executor(), const std::function<void(long)>& progress = {});
+
+// The same run, advanced a few steps at a time (the wasm module's Fitter, the demo's Fit panel):
+// fit() is a fit_session run to the end. The model and algorithm must outlive it.
+class fit_session {
+ public:
+  // Initialises theta and the particles (after the warm start, if any) and evaluates them.
+  fit_session(const latent_model& model, mmle_algorithm& algorithm, const fit_settings& settings,
+              const executor& exec = serial_executor());
+  // Up to `steps` more iterations (never beyond settings.steps); returns the steps taken.
+  long advance(long steps, const executor& exec = serial_executor(), const std::function<void(long)>& progress = {});
+  long step() const { return step_; }
+  bool done() const { return step_ >= settings_.steps; }
+  const particle_cloud& cloud() const { return cloud_; }
+  const std::vector<double>& theta_path() const { return result_.theta_path; }
+  const std::vector<double>& log_z_path() const { return result_.log_z_path; }
+  // The result so far (theta averaged over the recorded steps from burn-in, predictions pooled so far).
+  fit_result result() const;
+
+ private:
+  void record();
+  const latent_model& model_;
+  mmle_algorithm& algorithm_;
+  fit_settings settings_;
+  particle_cloud cloud_;
+  fit_result result_;
+  std::vector<double> acc_, theta_sum_;
+  double pooled_ = 0.0;
+  long step_ = 0, recorded_after_burn_in_ = 0;
+  bool predicting_ = false;
+};
 
 }  // namespace dmt

@@ -205,9 +205,15 @@ class linear_regression final : public latent_model {
     return l + 0.5 * d * std::log(2.0 * M_PI) - 0.5 * log_det;
   }
   model_run_defaults run_defaults(const std::string&) const override {
-    // JALA-EM paper: App. C.4 (K = 250, N = 50, h = 5e-5); Table 1 (K = 200, N = 50, h = 1e-6)
-    if (polynomial_) return {50, 200, 1e-6, 100};
-    return {50, 250, 5e-5, 125};
+    // JALA-EM paper: App. C.4 (K = 250, N = 50, h = 5e-5); Table 1 (K = 200, N = 50, h = 1e-6). A
+    // polynomial design of high order is stiff (the largest eigenvalue of Phi^T Phi grows like
+    // rows x 2.5^(2 order)), and ULA needs h < 2 / L: the default is capped at 0.25 / L(theta_0),
+    // L = lambda_max(Phi^T Phi) e^{-phi_1} + e^{phi_2}, leaving room for theta to move.
+    model_run_defaults d = polynomial_ ? model_run_defaults{50, 200, 1e-6, 100} : model_run_defaults{50, 250, 5e-5, 125};
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(design_.transpose() * design_, Eigen::EigenvaluesOnly);
+    const double lipschitz = eig.eigenvalues().maxCoeff() * std::exp(-theta0_[0]) + std::exp(theta0_[1]);
+    d.step_size = std::min(d.step_size, 0.25 / lipschitz);
+    return d;
   }
 
  private:
