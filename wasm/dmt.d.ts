@@ -278,6 +278,82 @@ export interface SinkhornResult {
   plan?: Float64Array;
 }
 
+/** A fit request (docs/mmle.md): `dmt fit --config`'s keys except out / threads. */
+export interface FitConfig {
+  model: Component;
+  algorithm?: Component;
+  algorithms?: Component[];
+  /** defaults: the model's reference experiment */
+  particles?: number;
+  steps?: number;
+  step_size?: number;
+  burn_in?: number;
+  seed?: number;
+  warm_start?: number;
+  /** fit() only */
+  repeats?: number;
+}
+
+/** One algorithm's entry of fit()'s result: `dmt fit`'s metrics.json entry plus the paths. */
+export interface FitAlgorithmResult {
+  name: string;
+  parameters: Params;
+  settings: { particles: number; steps: number; step_size: number; burn_in: number; seed: number; warm_start: number };
+  theta_final: number[];
+  theta_mean_after_burn_in: number[];
+  theta_variance_after_burn_in: number[];
+  log_z?: number;
+  log_marginal_exact_at_theta_final?: number;
+  test?: { rows: number; lppd: number; error_pooled_predictive: number; error_per_particle: number };
+  warnings: string[];
+  /** (steps + 1) x theta_dim, row-major */
+  theta_path: number[];
+  log_z_path?: number[];
+  [key: string]: unknown;
+}
+
+export interface FitResult {
+  model: { name: string; parameters: Params; theta_names: string[]; theta_mle_exact?: number[]; [key: string]: unknown };
+  repeats: number;
+  algorithms: FitAlgorithmResult[];
+}
+
+export interface FitterStats {
+  model: string;
+  algorithm: string;
+  step: number;
+  steps: number;
+  done: boolean;
+  thetaNames: string[];
+  theta: number[];
+  /** theta averaged over the steps from burn-in recorded so far (0 before burn-in) */
+  thetaMean: number[];
+  latentDim: number;
+  particles: number;
+  logZ: number | null;
+  ess: number | null;
+  thetaMleExact?: number[];
+  /** held-out scores of the clouds pooled from burn-in so far (models with a test split) */
+  test: { rows: number; lppd: number; errorPooled: number; errorPerParticle: number } | null;
+}
+
+/** One model + algorithm advanced a few steps at a time (call delete() when done). */
+export interface Fitter {
+  init(config: FitConfig): void;
+  /** up to k more steps (never beyond the run's); returns the steps taken */
+  step(k: number): number;
+  /** theta_0..theta_step, row-major (a copy) */
+  thetaPath(): Float64Array;
+  /** JALA-EM from a normalised start: log Z_0..log Z_step; else null */
+  logZPath(): Float64Array | null;
+  /** the current cloud, particles x latentDim (a copy) */
+  particles(): Float64Array;
+  stats(): FitterStats;
+  /** the metrics `dmt fit` writes, for the run so far */
+  result(): FitResult;
+  delete(): void;
+}
+
 export interface DmtModule {
   version(): string;
   /** float lanes of the SIMD kernels (4: WASM SIMD128). */
@@ -294,6 +370,11 @@ export interface DmtModule {
   /** paths x times x dim, row-major (default times 0, 0.02, ..., 1; 100 paths; seed 1). */
   bridgePaths(alpha: GaussianSpec, beta: GaussianSpec, options: { reg: number; times?: number[]; paths?: number; seed?: number }): Float64Array;
   sinkhorn(x: NumberArray, y: NumberArray, options: SinkhornOptions): SinkhornResult;
+  /** the latent-variable models and MMLE algorithms (`dmt models --json`) */
+  mmle(): { models: ComponentDoc[]; algorithms: ComponentDoc[] };
+  /** a whole fit request, as `dmt fit` (serial) */
+  fit(config: FitConfig): FitResult;
+  Fitter: { new (): Fitter };
 }
 
 /** Instantiates the module (fetches dmt.wasm next to the script unless told otherwise). */

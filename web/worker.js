@@ -6,6 +6,7 @@ import createDmt from './dmt.mjs';
 const ready = createDmt();
 let sampler = null;
 let trainer = null;
+let fitters = [];  // the Fit panel's dmt.Fitter objects, one per algorithm
 
 function copy(view) {
   return view.slice();  // out of wasm memory, so the buffer can be transferred
@@ -56,7 +57,7 @@ function viewBounds(dmt, { target, params }) {
 }
 
 const handlers = {
-  registry: (dmt) => ({ targets: dmt.targets(), samplers: dmt.samplers(), version: dmt.version() }),
+  registry: (dmt) => ({ targets: dmt.targets(), samplers: dmt.samplers(), mmle: dmt.mmle(), version: dmt.version() }),
   view: (dmt, a) => viewBounds(dmt, a),
   density: (dmt, a) => densityGrid(dmt, a),
   sampleInit: (dmt, config) => {
@@ -101,6 +102,30 @@ const handlers = {
   trainMetrics: (dmt, { n }) => {
     if (!trainer) throw new Error('no trainer: press Reset');
     return trainer.metrics(n);
+  },
+  fitInit: (dmt, { model, algorithms, particles, seed }) => {
+    const made = [];
+    try {
+      for (const algorithm of algorithms) {
+        const f = new dmt.Fitter();
+        made.push(f);
+        const config = { model, algorithm, seed };
+        if (particles !== undefined) config.particles = particles;
+        f.init(config);
+      }
+    } catch (e) {
+      made.forEach((f) => f.delete());
+      throw e;
+    }
+    fitters.forEach((f) => f.delete());
+    fitters = made;
+    return { runs: fitters.map((f) => ({ thetaPath: f.thetaPath(), particles: f.particles(), stats: f.stats() })) };
+  },
+  fitStep: (dmt, { steps }) => {
+    const t0 = performance.now();
+    for (const f of fitters) f.step(steps);
+    return { runs: fitters.map((f) => ({ thetaPath: f.thetaPath(), particles: f.particles(), stats: f.stats() })),
+             ms: performance.now() - t0 };
   },
   transport: (dmt, { alpha, beta, reg, iterations, cloud }) => {
     const ot = dmt.gaussianOT(alpha, beta, { reg });

@@ -94,34 +94,41 @@ fit_request fit_request_from_json(const nlohmann::json& j) {
   return r;
 }
 
-fit_run run_fit(const fit_request& rq, const executor& exec, const std::function<void(std::size_t, long, long)>& progress) {
+fit_plan plan_fit(const fit_request& rq) {
   if (!rq.model.contains("name")) throw input_error("no model given (use --model or a config file)");
   if (rq.algorithms.empty()) throw input_error("no algorithm given (use --algorithm or a config file)");
   if (rq.repeats < 1 || rq.repeats > 100000) throw input_error("repeats must be between 1 and 100000");
-  fit_run run;
+  fit_plan plan;
   const auto [model_name, model_params] = split(rq.model, "model");
-  run.model = make_latent_model(model_name, model_params);
-  // every algorithm is built (and refused) before any runs
-  std::vector<std::unique_ptr<mmle_algorithm>> algorithms;
+  plan.model = make_latent_model(model_name, model_params);
   for (const auto& a : rq.algorithms) {
     const auto [name, given] = split(a, "algorithm");
-    algorithms.push_back(make_mmle_algorithm(name, given));
+    plan.algorithms.push_back(make_mmle_algorithm(name, given));
     fit_outcome o;
     o.algorithm = name;
     o.algorithm_params = resolve_params(component_kind::algorithm, name, given);
     fit_settings s;
-    s.particles = rq.particles ? static_cast<std::size_t>(std::max(0L, *rq.particles)) : 0;
     if (rq.particles && *rq.particles < 1) throw input_error("fit: particles must be in [1, 1e8]");
+    s.particles = rq.particles ? static_cast<std::size_t>(*rq.particles) : 0;
     s.steps = rq.steps.value_or(0);
     s.step_size = rq.step_size.value_or(0.0);
     s.burn_in = rq.burn_in.value_or(0);
     s.seed = rq.seed;
     if (rq.warm_start < 0) throw input_error("fit: warm-start must be non-negative");
     s.warm_start = rq.warm_start;
-    o.settings = complete_fit_settings(*run.model, name, s, rq.particles.has_value(), rq.steps.has_value(),
+    o.settings = complete_fit_settings(*plan.model, name, s, rq.particles.has_value(), rq.steps.has_value(),
                                        rq.step_size.has_value(), rq.burn_in.has_value());
-    run.outcomes.push_back(std::move(o));
+    plan.outcomes.push_back(std::move(o));
   }
+  return plan;
+}
+
+fit_run run_fit(const fit_request& rq, const executor& exec, const std::function<void(std::size_t, long, long)>& progress) {
+  fit_plan plan = plan_fit(rq);
+  fit_run run;
+  run.model = std::move(plan.model);
+  run.outcomes = std::move(plan.outcomes);
+  auto& algorithms = plan.algorithms;
   for (std::size_t a = 0; a < run.outcomes.size(); ++a) {
     fit_outcome& o = run.outcomes[a];
     const auto start = std::chrono::steady_clock::now();
@@ -167,8 +174,8 @@ std::vector<std::string> fit_warnings(const fit_result& r, const fit_settings& s
   return w;
 }
 
-nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& rq) {
-  const latent_model& m = *run.model;
+nlohmann::ordered_json fit_metrics_json(const latent_model& m, const std::vector<fit_outcome>& outcomes,
+                                        const fit_request& rq) {
   nlohmann::ordered_json j;
   nlohmann::ordered_json model{{"name", m.name()}};
   model["parameters"] = params_to_json(m.resolved());
@@ -180,7 +187,7 @@ nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& r
   j["model"] = model;
   j["repeats"] = rq.repeats;
   j["algorithms"] = nlohmann::ordered_json::array();
-  for (const fit_outcome& o : run.outcomes) {
+  for (const fit_outcome& o : outcomes) {
     nlohmann::ordered_json a{{"name", o.algorithm}};
     a["parameters"] = params_to_json(o.algorithm_params);
     a["settings"] = {{"particles", o.settings.particles}, {"steps", o.settings.steps},

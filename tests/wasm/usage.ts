@@ -41,7 +41,18 @@ async function main(): Promise<void> {
   const bp: Float64Array = dmt.bridgePaths(A, B, { reg: 0.5, paths: 10 });
   const r = dmt.sinkhorn(new Float64Array(20), new Float64Array(30), { dim: 2, reg: 0.1, plan: true });
   const plan: Float64Array | undefined = r.plan;
+  const fr = dmt.fit({ model: "blr_wisconsin", algorithms: ["pgd", { name: "pqn" }], steps: 20 });
+  const lppd: number | undefined = fr.algorithms[0].test?.lppd;
+  const fitter = new dmt.Fitter();
+  fitter.init({ model: "toy_hierarchical", algorithm: "pmgd" });
+  const taken: number = fitter.step(10);
+  const thetaPath: Float64Array = fitter.thetaPath();
+  const fs = fitter.stats();
+  const models: string[] = dmt.mmle().models.map((m) => m.name);
+  fitter.delete();
   // The declarations reject misuse (tsc fails if any of these lines type-checks):
+  // @ts-expect-error: a fit config needs a model
+  dmt.fit({ algorithm: "pgd" });
   // @ts-expect-error: a string is not an array of numbers
   t.logDensity("0,0");
   // @ts-expect-error: a sampler config needs a target
@@ -51,6 +62,7 @@ async function main(): Promise<void> {
   // @ts-expect-error: gaussianOT needs options with reg
   dmt.gaussianOT(A, B);
   console.log(wrong, names, firstParam, lr, g, z, ex, copy, acc, loss, xs, paths, m, it, cost, errs, cov, bp, plan);
+  console.log(lppd, taken, thetaPath, fs.theta, fs.test?.lppd, models);
 }
 
 main();

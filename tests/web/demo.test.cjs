@@ -1,7 +1,8 @@
 // The demo site in a real browser (Debian's Chromium, headless, through playwright-core), served
 // from 127.0.0.1 by this test: no console errors; the Sample panel's particles concentrate on the
 // gmm25 modes (read from the canvas pixels); the Train panel's log Z estimate improves; the
-// Transport panel's IPF error decreases monotonically; bad input shows an error in the UI; the
+// Transport panel's IPF error decreases monotonically; the Fit panel's PGD / PQN / PMGD reach ParEM's
+// test LPPD on the Wisconsin data; bad input shows an error in the UI; the
 // custom elements render in embed.html; the page fits a phone-sized screen. Screenshots go to
 // DMT_WEB_TEST_OUT. DMT_SITE: the built site (build/wasm/site).
 const test = require('node:test');
@@ -151,6 +152,53 @@ test('a weighted sampler from the registry (smc) runs with its ESS and log Z cha
   assert.ok(Math.abs(st.logZ) < 0.2, `log Z ${st.logZ}`);
   assert.ok(st.ess > 0 && st.ess <= 2000);
   await page.screenshot({ path: path.join(out, 'sample-smc.png') });
+  assert.deepStrictEqual(errors, []);
+  await page.close();
+});
+
+test('Fit panel: PGD, PQN and PMGD fit the Wisconsin regression live (theta, clouds, test LPPD)', async () => {
+  const { page, errors } = await openDemo('#panel=fit&f_model=blr_wisconsin&f_algs=pgd,pqn,pmgd&f_spf=20&f_seed=1');
+  const registry = await page.evaluate(() => window.dmtDemo.panels.fit.registry.mmle);
+  assert.deepStrictEqual(await page.$$eval('#f-model option', (os) => os.map((o) => o.value)), registry.models.map((m) => m.name));
+  assert.deepStrictEqual(await page.$$eval('#f-algorithms input', (is) => is.map((i) => i.value)),
+                         registry.algorithms.map((a) => a.name));
+  await page.click('#f-play');
+  await page.waitForFunction(() => window.dmtDemo.panels.fit.last?.runs.every((r) => r.stats.done), null, { timeout: 180000 });
+  const runs = await page.evaluate(() => window.dmtDemo.panels.fit.last.runs.map((r) => r.stats));
+  assert.deepStrictEqual(runs.map((s) => s.algorithm), ['pgd', 'pqn', 'pmgd']);
+  for (const s of runs) {
+    console.log(`Fit panel ${s.algorithm}: theta ${s.thetaMean[0].toFixed(4)}, test LPPD ${s.test.lppd.toFixed(5)}, ` +
+                `errors ${s.test.errorPooled.toFixed(4)} / ${s.test.errorPerParticle.toFixed(4)}`);
+    assert.strictEqual(s.step, 400);
+    // ParEM's Table 1: LPPD -0.0939 +- 0.0007 over runs; theta near 1 (the runs' means: 0.92-0.97)
+    assert.ok(Math.abs(s.test.lppd + 0.0939) < 0.004, `${s.algorithm} LPPD ${s.test.lppd}`);
+    assert.ok(s.thetaMean[0] > 0.7 && s.thetaMean[0] < 1.2, `${s.algorithm} theta ${s.thetaMean[0]}`);
+  }
+  // the metrics list shows the numbers, the clouds are drawn in three colours
+  assert.match(await page.textContent('#f-metrics'), /pmgd: test LPPD/);
+  const coloured = await page.evaluate(() => {
+    const c = document.getElementById('f-cloud');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return ['79,195,247', '255,138,101', '174,213,129'].filter((k) => seen.has(k)).length;
+  });
+  assert.strictEqual(coloured, 3);
+  await page.screenshot({ path: path.join(out, 'fit.png') });
+  // the toy model: its exact theta_MLE is shown and PMGD's average lands on it
+  await page.selectOption('#f-model', 'toy_hierarchical');
+  await page.dispatchEvent('#f-model', 'change');
+  await page.waitForFunction(() => window.dmtDemo.panels.fit.last?.runs[0].stats.model === 'toy_hierarchical', null, { timeout: 60000 });
+  await page.click('#f-play');
+  await page.waitForFunction(() => window.dmtDemo.panels.fit.last?.runs.every((r) => r.stats.done), null, { timeout: 120000 });
+  const toy = await page.evaluate(() => window.dmtDemo.panels.fit.last.runs.map((r) => r.stats));
+  for (const s of toy) assert.ok(Math.abs(s.thetaMean[0] - s.thetaMleExact[0]) < 0.1, `${s.algorithm}: ${s.thetaMean} vs ${s.thetaMleExact}`);
+  assert.match(await page.textContent('#f-metrics'), /exact θ_MLE/);
+  // bad input reaches the UI
+  await page.fill('#f-model-params input[name="dim"]', '0');
+  await page.dispatchEvent('#f-model-params input[name="dim"]', 'change');
+  await page.waitForSelector('#f-error:not([hidden])');
+  assert.match(await page.textContent('#f-error'), /dim must be in/);
   assert.deepStrictEqual(errors, []);
   await page.close();
 });

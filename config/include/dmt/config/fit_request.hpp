@@ -46,6 +46,15 @@ struct fit_run {
   std::vector<fit_outcome> outcomes;  // one per algorithm, in request order
 };
 
+// The request's model and algorithms built and every setting completed (the model's defaults) and
+// checked, before anything runs.
+struct fit_plan {
+  std::unique_ptr<latent_model> model;
+  std::vector<std::unique_ptr<mmle_algorithm>> algorithms;
+  std::vector<fit_outcome> outcomes;  // names, resolved parameters and settings; no runs yet
+};
+fit_plan plan_fit(const fit_request& request);
+
 // progress(algorithm index, repeat, steps done)
 fit_run run_fit(const fit_request& request, const executor& exec,
                 const std::function<void(std::size_t, long, long)>& progress = {});
@@ -53,7 +62,11 @@ fit_run run_fit(const fit_request& request, const executor& exec,
 // metrics: model (name, parameters, exact theta_MLE / log p(y) where known), per algorithm its
 // settings, theta (final, averaged after burn-in), log Z, test scores, wall time, repeats' spread,
 // and warnings naming any diagnostic that failed.
-nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& request);
+nlohmann::ordered_json fit_metrics_json(const latent_model& model, const std::vector<fit_outcome>& outcomes,
+                                        const fit_request& request);
+inline nlohmann::ordered_json fit_metrics_json(const fit_run& run, const fit_request& request) {
+  return fit_metrics_json(*run.model, run.outcomes, request);
+}
 
 // The diagnostics behind the warnings, per run: theta still drifting after burn-in (the means of
 // the two halves of theta_burn_in..theta_K differ by more than one standard deviation of that
