@@ -11,6 +11,8 @@
 
 #include "dmt/config/component_json.hpp"
 #include "dmt/diffusion/losses.hpp"
+#include "dmt/mmle/latent_model.hpp"
+#include "dmt/mmle/mmle_algorithm.hpp"
 #include "dmt/samplers/posterior_chains.hpp"
 #include "dmt/samplers/sampler.hpp"
 #include "dmt/targets/registry.hpp"
@@ -48,7 +50,8 @@ void expect_reads_documented(const dmt::component_spec& c, const dmt::params& re
 TEST(Registry, EveryComponentFromEmptyParametersGetsItsDocumentedDefaults) {
   const auto gaussian = dmt::make_target("gaussian", dmt::params());
   int checked = 0;
-  for (component_kind kind : {component_kind::target, component_kind::sampler, component_kind::loss}) {
+  for (component_kind kind : {component_kind::target, component_kind::sampler, component_kind::loss,
+                              component_kind::model, component_kind::algorithm}) {
     for (const dmt::component_spec* c : dmt::registry::global().list(kind)) {
       SCOPED_TRACE(c->owner());
       const dmt::params resolved = dmt::resolve_params(*c, dmt::params());
@@ -69,6 +72,10 @@ TEST(Registry, EveryComponentFromEmptyParametersGetsItsDocumentedDefaults) {
         ASSERT_TRUE(s);
         s->run(2);
         EXPECT_EQ(s->size(), 20u);
+      } else if (kind == component_kind::model) {
+        ASSERT_TRUE(c->make_model(resolved)) << c->name;
+      } else if (kind == component_kind::algorithm) {
+        ASSERT_TRUE(c->make_algorithm(resolved)) << c->name;
       } else {
         c->validate(resolved);
       }
@@ -76,11 +83,12 @@ TEST(Registry, EveryComponentFromEmptyParametersGetsItsDocumentedDefaults) {
       ++checked;
     }
   }
-  EXPECT_GE(checked, 14 + 10 + 5);
+  EXPECT_GE(checked, 14 + 10 + 5 + 4 + 6);
 }
 
 TEST(Registry, AnUnknownParameterIsRefusedInOneLineNamingTheComponent) {
-  for (component_kind kind : {component_kind::target, component_kind::sampler, component_kind::loss}) {
+  for (component_kind kind : {component_kind::target, component_kind::sampler, component_kind::loss,
+                              component_kind::model, component_kind::algorithm}) {
     for (const dmt::component_spec* c : dmt::registry::global().list(kind)) {
       const std::string m = error_of([&] { dmt::resolve_params(*c, dmt::params().set("no_such_parameter", 1.0)); });
       EXPECT_EQ(m, "unknown parameter 'no_such_parameter' for " + c->owner());
