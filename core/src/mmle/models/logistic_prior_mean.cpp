@@ -111,17 +111,34 @@ class logistic_prior_mean final : public latent_model {
   std::vector<double> initial_theta() const override { return {theta0_}; }
   std::vector<double> initial_point() const override { return std::vector<double>(data_.features, x0_); }
 
-  // acc: per test row, the sum over pooled particles of sigmoid(f . x) and of the particle's error
+  // acc: the sums over pooled particles, per test row, of sigmoid(f . x) (entries 0..m-1) and of
+  // the particle's misclassification (m..2m-1); the sigmoids in SIMD batches over the rows.
   bool accumulate_predictions(const double* x, std::size_t n, std::vector<double>& acc) const override {
+    using batch = xsimd::batch<double>;
+    constexpr std::size_t W = batch::size;
     const Eigen::Map<const row_matrix> X(x, n, data_.features);
-    const Eigen::MatrixXd Z = test_ * X.transpose();
-    acc.resize(2 * data_.test_y.size(), 0.0);
-    for (Eigen::Index r = 0; r < Z.rows(); ++r)
-      for (Eigen::Index i = 0; i < Z.cols(); ++i) {
-        const double s = sigmoid(Z(r, i));
-        acc[2 * r] += s;
-        acc[2 * r + 1] += ((s >= 0.5) != (data_.test_y[r] != 0.0)) ? 1.0 : 0.0;
+    const Eigen::MatrixXd Z = test_ * X.transpose();  // m x n, column-major
+    const std::size_t m = data_.test_y.size();
+    acc.resize(2 * m, 0.0);
+    const double* labels = data_.test_y.data();
+    for (Eigen::Index i = 0; i < Z.cols(); ++i) {
+      const double* z = Z.col(i).data();
+      std::size_t r = 0;
+      for (; r + W <= m; r += W) {
+        const batch zb = batch::load_unaligned(z + r), one(1.0);
+        const batch e = xsimd::exp(-xsimd::abs(zb)), inv = one / (one + e);
+        const batch sig = xsimd::select(zb >= batch(0.0), inv, e * inv);
+        const batch y = batch::load_unaligned(labels + r);
+        const batch wrong = xsimd::select((sig >= batch(0.5)) != (y != batch(0.0)), one, batch(0.0));
+        (batch::load_unaligned(acc.data() + r) + sig).store_unaligned(acc.data() + r);
+        (batch::load_unaligned(acc.data() + m + r) + wrong).store_unaligned(acc.data() + m + r);
       }
+      for (; r < m; ++r) {
+        const double sg = sigmoid(z[r]);
+        acc[r] += sg;
+        acc[m + r] += ((sg >= 0.5) != (labels[r] != 0.0)) ? 1.0 : 0.0;
+      }
+    }
     return true;
   }
   std::optional<prediction_scores> score_predictions(const std::vector<double>& acc, double pooled) const override {
@@ -129,11 +146,11 @@ class logistic_prior_mean final : public latent_model {
     const std::size_t m = data_.test_y.size();
     s.test_rows = m;
     for (std::size_t r = 0; r < m; ++r) {
-      const double p1 = acc[2 * r] / pooled;  // pooled posterior predictive P(label 1)
+      const double p1 = acc[r] / pooled;  // pooled posterior predictive P(label 1)
       const bool one = data_.test_y[r] != 0.0;
       s.lppd += std::log(one ? p1 : 1.0 - p1) / double(m);
       s.error_pooled += ((p1 >= 0.5) != one ? 1.0 : 0.0) / double(m);
-      s.error_per_particle += acc[2 * r + 1] / pooled / double(m);
+      s.error_per_particle += acc[m + r] / pooled / double(m);
     }
     return s;
   }
