@@ -5,12 +5,17 @@
 #include <functional>
 #include <vector>
 
+#include "dmt/registry.hpp"
+
 namespace dmt::cli {
 
 struct command {
   CLI::App* app;              // the (leaf) subcommand
   std::function<void()> run;  // runs it with the parsed options
 };
+
+// The registry's components of a kind as text: name, summary, each parameter with its default.
+void print_component_list(component_kind kind);
 
 // Each adds its subcommands to `app` and their commands to `out`.
 void add_list_commands(CLI::App& app, std::vector<command>& out);   // targets, samplers, modes

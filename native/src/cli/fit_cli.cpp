@@ -86,15 +86,6 @@ fit_request request_of(const options& o) {
   return r;
 }
 
-void print_kind(component_kind kind) {
-  for (const component_spec* c : registry::global().list(kind)) {
-    std::cout << c->name << "  " << c->summary << "\n";
-    for (const auto& p : c->parameters)
-      std::cout << "    " << std::left << std::setw(22) << p.name << " default " << std::setw(12)
-                << p.documented_default() << " " << p.meaning << "\n";
-  }
-}
-
 }  // namespace
 
 void add_fit_commands(CLI::App& app, std::vector<command>& out) {
@@ -145,9 +136,9 @@ void add_fit_commands(CLI::App& app, std::vector<command>& out) {
                      return;
                    }
                    std::cout << "models:\n";
-                   print_kind(component_kind::model);
+                   print_component_list(component_kind::model);
                    std::cout << "\nalgorithms:\n";
-                   print_kind(component_kind::algorithm);
+                   print_component_list(component_kind::algorithm);
                  }});
 }
 

@@ -9,6 +9,16 @@
 #include "dmt/targets/registry.hpp"
 
 namespace dmt::cli {
+
+void print_component_list(component_kind kind) {
+  for (const component_spec* c : registry::global().list(kind)) {
+    std::cout << c->name << "  " << c->summary << "\n";
+    for (const auto& p : c->parameters)
+      std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10)
+                << p.documented_default() << " " << p.meaning << "\n";
+  }
+}
+
 namespace {
 
 void print_components(component_kind kind, bool json) {
@@ -16,12 +26,7 @@ void print_components(component_kind kind, bool json) {
     std::cout << components_json(kind).dump(2) << "\n";
     return;
   }
-  for (const component_spec* c : registry::global().list(kind)) {
-    std::cout << c->name << "  " << c->summary << "\n";
-    for (const auto& p : c->parameters)
-      std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10)
-                << p.documented_default() << " " << p.meaning << "\n";
-  }
+  print_component_list(kind);
 }
 
 }  // namespace
