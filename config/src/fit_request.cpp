@@ -123,7 +123,8 @@ fit_plan plan_fit(const fit_request& rq) {
   return plan;
 }
 
-fit_run run_fit(const fit_request& rq, const executor& exec, const std::function<void(std::size_t, long, long)>& progress) {
+fit_run run_fit(const fit_request& rq, const executor& exec,
+                const std::function<void(std::size_t, long, long, long)>& progress) {
   fit_plan plan = plan_fit(rq);
   fit_run run;
   run.model = std::move(plan.model);
@@ -140,7 +141,7 @@ fit_run run_fit(const fit_request& rq, const executor& exec, const std::function
       auto alg = r == 0 ? std::move(algorithms[a])
                         : make_mmle_algorithm(o.algorithm, params_from_json(rq.algorithms[a], "algorithm", {"name"}));
       o.runs.push_back(fit(*run.model, *alg, s, exec, [&](long k) {
-        if (progress) progress(a, r, k);
+        if (progress) progress(a, r, k, s.steps);
       }));
     }
     o.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

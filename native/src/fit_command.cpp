@@ -41,18 +41,18 @@ void write_text(const std::string& path, const std::string& text) {
 
 fit_run run_with_progress(const fit_request& rq) {
   const thread_pool pool(thread_count(rq.threads));
-  // the total is known only once the settings are completed: count per algorithm as it runs
+  // one bar per algorithm and repeat
   std::unique_ptr<progress_bar> bar;
   std::size_t current = SIZE_MAX;
   long current_repeat = -1;
-  fit_run run = run_fit(rq, pool, [&](std::size_t a, long r, long k) {
+  fit_run run = run_fit(rq, pool, [&](std::size_t a, long r, long k, long total) {
     if (a != current || r != current_repeat) {
       if (bar) bar->finish();
       current = a;
       current_repeat = r;
       std::string label = rq.algorithms[a]["name"].get<std::string>();
       if (rq.repeats > 1) label += " " + std::to_string(r + 1) + "/" + std::to_string(rq.repeats);
-      bar = std::make_unique<progress_bar>(rq.steps.value_or(0) > 0 ? *rq.steps : k, label);
+      bar = std::make_unique<progress_bar>(total, label);
     }
     bar->update(k);
   });

@@ -55,9 +55,9 @@ struct fit_plan {
 };
 fit_plan plan_fit(const fit_request& request);
 
-// progress(algorithm index, repeat, steps done)
+// progress(algorithm index, repeat, steps done, steps of the run)
 fit_run run_fit(const fit_request& request, const executor& exec,
-                const std::function<void(std::size_t, long, long)>& progress = {});
+                const std::function<void(std::size_t, long, long, long)>& progress = {});
 
 // metrics: model (name, parameters, exact theta_MLE / log p(y) where known), per algorithm its
 // settings, theta (final, averaged after burn-in), log Z, test scores, wall time, repeats' spread,
