@@ -5,7 +5,8 @@ Two implementations, both timed over the same K steps of N particles (one thread
            repository (jax/bayesian_logistic_regression.ipynb; `autograd.numpy` replaced by numpy, which
            is all those functions use). It appends every cloud to the history X, as the notebook does.
   lean     the same update vectorised without the history (preallocated arrays, in-place updates):
-           what a careful numpy user would write.
+           what a careful numpy user would write; --dtype float32 runs it in single precision (the
+           peer of dmt's precision=float32).
 Prints JSON: wall times and particle-steps per second.
 """
 import argparse, json, os, sys, time
@@ -31,15 +32,16 @@ def parem_functions(notebook):
     return scope["pgd"]
 
 
-def lean_pgd(l, f, h, K, N, th, rng):
+def lean_pgd(l, f, h, K, N, th, rng, dtype):
     D = f.shape[1]
-    X = np.zeros((D, N))
-    lt = l  # (M, 1)
+    f, lt = f.astype(dtype), l.astype(dtype)  # lt: (M, 1)
+    X = np.zeros((D, N), dtype=dtype)
+    h, th, sd = dtype(h), dtype(th), dtype(np.sqrt(2 * h))
     for k in range(K):
         s = 1.0 / (1.0 + np.exp(-(f @ X)))            # (M, N)
-        gx = f.T @ (lt - s) - (X - th) / 5.0          # (D, N)
-        g_th = (X - th).sum(0).mean() / 5.0
-        X += h * gx + np.sqrt(2 * h) * rng.standard_normal((D, N))
+        gx = f.T @ (lt - s) - (X - th) / dtype(5.0)   # (D, N)
+        g_th = (X - th).sum(0).mean() / dtype(5.0)
+        X += h * gx + sd * rng.standard_normal((D, N), dtype=dtype)
         th = th + h * g_th
     return th, X
 
@@ -51,6 +53,7 @@ def main():
     p.add_argument("--particles", type=int, default=100)
     p.add_argument("--steps", type=int, default=400)
     p.add_argument("--which", choices=["parem", "lean"], default="lean")
+    p.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="lean only")
     a = p.parse_args()
     f, l = load_data(a.data)
     h = 1e-2
@@ -61,9 +64,9 @@ def main():
         th, X = pgd(l, f, h, a.steps, a.particles, np.array([[0.0]]), np.zeros((9, a.particles)))
         theta = float(th[-1])
     else:
-        theta, X = lean_pgd(l, f, h, a.steps, a.particles, 0.0, np.random.default_rng(1))
+        theta, X = lean_pgd(l, f, h, a.steps, a.particles, 0.0, np.random.default_rng(1), getattr(np, a.dtype))
     wall = time.perf_counter() - t0
-    print(json.dumps({"which": a.which, "particles": a.particles, "steps": a.steps, "wall_time_s": wall,
+    print(json.dumps({"which": a.which, "dtype": a.dtype if a.which == "lean" else "float64", "particles": a.particles, "steps": a.steps, "wall_time_s": wall,
                       "particle_steps_per_s": a.particles * a.steps / wall, "theta_final": float(theta)}))
 
 

@@ -128,9 +128,9 @@ nlohmann::ordered_json run_select_command(const std::vector<select_candidate>& c
   struct row {
     std::string label;
     double log_z = 0.0, sd = 0.0;
-    std::optional<double> exact;
-    std::vector<double> theta;
-    std::vector<std::string> warnings;
+    std::optional<double> exact{};
+    std::vector<double> theta{};
+    std::vector<std::string> warnings{};
   };
   std::vector<row> rows;
   for (const auto& c : candidates) {

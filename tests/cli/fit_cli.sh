@@ -118,6 +118,7 @@ expect_error "divergence names step and particle" "pmgd: particle 0 diverged at 
 expect_error "burn-in beyond steps" "burn-in must be in \[0, steps\]" fit --model toy_hierarchical --algorithm pgd --steps 10 --burn-in 11 --out out/r
 expect_error "zero particles" "particles must be at least 1" fit --model toy_hierarchical --algorithm pgd --particles 0 --out out/r
 expect_error "bad init" "init must be zero or posterior" fit --model toy_hierarchical --model-param init=prior --algorithm pgd --out out/r
+expect_error "bad precision" "blr_wisconsin: precision must be float64 or float32 \(got 'half'\)" fit --model blr_wisconsin --model-param precision=half --algorithm pgd --out out/r
 echo '{"model": "toy_hierarchical", "algorithm": "pgd", "stepsize": 1}' >out/bad.json
 mv out/bad.json bad.json
 expect_error "unknown config key" "fit config: unknown key 'stepsize'" fit --config bad.json --out out/r

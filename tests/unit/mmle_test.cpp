@@ -82,6 +82,34 @@ TEST(Mmle, GradientsMatchFiniteDifferences) {
   check_gradients(*dmt::make_latent_model("linear_gaussian", poly), {0.5, 0.1}, 0.3, 1e-6);
 }
 
+// precision=float32 runs the same kernel in single precision: its log density and gradients follow
+// float64's to the rounding of a 546-row sum (float's unit roundoff 6e-8 times the row count bounds
+// the relative error by ~3e-5; the tolerance is 1e-4 of max(1, |value|)). 37 particles cover full
+// SIMD batches and a partial last batch.
+TEST(Mmle, Float32WisconsinFollowsFloat64) {
+  const auto m64 = dmt::make_latent_model("blr_wisconsin", {});
+  const auto m32 = dmt::make_latent_model("blr_wisconsin", params().set("precision", std::string("float32")));
+  const std::size_t n = 37;
+  const int d = m64->latent_dim();
+  std::vector<double> x(n * d);
+  dmt::philox_stream rng(dmt::make_philox_key(11), 0, 1);
+  for (auto& v : x) v = 0.5 * rng.normal();
+  const double theta = 0.4;
+  std::vector<double> l64(n), g64(n * d), t64(n), l32(n), g32(n * d), t32(n);
+  m64->evaluate(&theta, x.data(), n, l64.data(), g64.data(), t64.data());
+  m32->evaluate(&theta, x.data(), n, l32.data(), g32.data(), t32.data());
+  int differ = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_NEAR(l32[i], l64[i], 1e-4 * std::max(1.0, std::abs(l64[i]))) << "particle " << i;
+    EXPECT_NEAR(t32[i], t64[i], 1e-4 * std::max(1.0, std::abs(t64[i]))) << "particle " << i;
+    for (int j = 0; j < d; ++j) {
+      EXPECT_NEAR(g32[i * d + j], g64[i * d + j], 1e-4 * std::max(1.0, std::abs(g64[i * d + j])));
+      differ += g32[i * d + j] != g64[i * d + j];
+    }
+  }
+  EXPECT_GT(differ, 0) << "float32 gave float64's digits exactly: is the option wired?";
+}
+
 // The M-steps are the maximisers: the particle-averaged theta-gradient vanishes there.
 TEST(Mmle, ClosedFormMStepsZeroTheAveragedGradient) {
   for (const char* name : {"toy_hierarchical", "blr_wisconsin", "linear_gaussian"}) {
@@ -319,6 +347,8 @@ std::string error_of(F f) {
 TEST(Mmle, BadInputIsRefusedWithOneLine) {
   EXPECT_EQ(error_of([] { dmt::make_latent_model("toy", {}); }),
             "unknown model 'toy' (known: toy_hierarchical, blr_wisconsin, linear_gaussian, linear_student_t)");
+  EXPECT_EQ(error_of([] { dmt::make_latent_model("blr_wisconsin", params().set("precision", std::string("half"))); }),
+            "blr_wisconsin: precision must be float64 or float32 (got 'half')");
   EXPECT_EQ(error_of([] { dmt::make_mmle_algorithm("em", {}); }),
             "unknown algorithm 'em' (known: pgd, pqn, pmgd, ipla, soul, jala_em)");
   EXPECT_EQ(error_of([] { dmt::make_mmle_algorithm("pgd", params().set("lr", 1.0)); }),

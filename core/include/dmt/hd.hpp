@@ -37,6 +37,23 @@ DMT_HD inline T vmin(T a, T b) {
   return select(a < b, a, b);
 }
 
+// Arithmetic that per-particle code reaches through lane_math<T> where the plain spelling is slow
+// on batches; dmt/fast_exp.hpp specialises it for xsimd batches (include it before instantiating a
+// template that calls it on batches: without it the generic versions below still give the answer).
+//   nonpositive_exp(x): exp(x) for x <= 0. Here std::exp; on batches a division-free polynomial
+//     (xsimd's double exp divides, and a division per lane costs more than the rest of a logistic
+//     regression's row).
+//   madd(a, b, c): a * b + c. Here unfused (the wasm build's and the scalar reference's arithmetic);
+//     on batches one fused instruction on every x86 target (xsimd 8.1's fma is unfused on AVX-512).
+template <class T>
+struct lane_math {
+  DMT_HD static T nonpositive_exp(T x) {
+    using std::exp;
+    return exp(x);
+  }
+  DMT_HD static T madd(T a, T b, T c) { return fma(a, b, c); }
+};
+
 // Number of particles processed together by one call of a per-particle template.
 template <class T>
 struct lanes {

@@ -29,7 +29,7 @@ struct fit_settings {
   // then has no normalised start, hence no log Z.
   long warm_start = 0;
   // The warm start's seed: repeats share one warm start, as in ParEM's table (absent: seed).
-  std::optional<std::uint64_t> warm_start_seed;
+  std::optional<std::uint64_t> warm_start_seed{};
 };
 
 struct fit_result {
