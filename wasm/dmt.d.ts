@@ -97,6 +97,12 @@ export interface SamplerStats {
   ess: number | null;
   /** log Z estimate (weighted samplers), else null. */
   logZ: number | null;
+  /** Weighted samplers: the smallest ESS so far (each step's, before resampling, and the current). */
+  minEss?: number;
+  /** Weighted samplers: Pareto k-hat of the current weights (null: not fittable, e.g. all equal). */
+  paretoK?: number | null;
+  /** One line per failed diagnostic (ESS collapse, Pareto k-hat, non-finite weights); [] when none. */
+  warnings: string[];
   /** The target's exact log Z where known. */
   logNormaliser: number | null;
   /** smc: the current temperature b in [0, 1]. */
@@ -191,6 +197,8 @@ export interface TrainMetrics {
   w2: number | null;
   mmd2: number | null;
   modeCoverage: number | null;
+  /** One line per failed diagnostic (ESS/K below 1 %, log Z_RW - ELBO above 1 nat, EUBO - ELBO above 2 nats). */
+  warnings: string[];
 }
 
 export interface Trainer {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "dmt/metrics/chain_ess.hpp"
+#include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/config/sampling_setup.hpp"
 #include "js_value.hpp"
 
@@ -110,6 +111,14 @@ class js_sampler {
       // importance weights and log Z: the weighted samplers (smc); null for the MCMC ones
       j["ess"] = s.log_weights() ? nlohmann::json(s.ess()) : nlohmann::json(nullptr);
       j["logZ"] = s.log_z() ? nlohmann::json(*s.log_z()) : nlohmann::json(nullptr);
+      // the weight diagnostics of `dmt sample` (metrics/weight_diagnostics.hpp) and their warnings
+      j["warnings"] = nlohmann::json::array();
+      if (s.log_weights()) {
+        const auto d = diagnose_weights(*s.log_weights(), s.ess_history(), s.resampling_count(), s.steps_done());
+        j["minEss"] = d.min_ess;
+        j["paretoK"] = d.pareto_k && std::isfinite(*d.pareto_k) ? nlohmann::json(*d.pareto_k) : nlohmann::json(nullptr);
+        j["warnings"] = d.warnings;
+      }
       if (s.path_beta()) j["beta"] = *s.path_beta();
       j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <map>
 
+#include "dmt/diffusion/evaluation_warnings.hpp"
+
 namespace dmt {
 namespace {
 
@@ -26,6 +28,7 @@ nlohmann::ordered_json evaluation_json(const evaluation& ev) {
   j["w2_points"] = ev.w2_points;
   j["mmd2_rbf"] = number_or_null(ev.mmd);
   j["mode_coverage"] = number_or_null(ev.mode_coverage);
+  j["warnings"] = evaluation_warnings(ev);
   return j;
 }
 
@@ -43,7 +46,8 @@ nlohmann::ordered_json camel_case_evaluation(const nlohmann::ordered_json& snake
                                                            {"ess_fraction", "essFraction"},
                                                            {"w2", "w2"},
                                                            {"mmd2_rbf", "mmd2"},
-                                                           {"mode_coverage", "modeCoverage"}};
+                                                           {"mode_coverage", "modeCoverage"},
+                                                           {"warnings", "warnings"}};
   nlohmann::ordered_json out;
   for (const auto& [k, v] : snake.items()) {
     const auto it = names.find(k);

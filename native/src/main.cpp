@@ -1,5 +1,6 @@
 // The `dmt` command: each subcommand is declared and run by its own file in cli/; main only
-// dispatches. Every user-facing error is one line on stderr ("dmt: error: ...") with exit code 2.
+// dispatches. Every user-facing error is one line on stderr ("dmt: error: ...") with exit code 2;
+// --strict runs whose estimate carries warnings end with exit code 3.
 #include <cstdio>
 #include <string>
 
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) c.run();
   } catch (const dmt::input_error& e) {
     return fail(e.what());
+  } catch (const dmt::cli::strict_failure& e) {
+    fail(e.what());
+    return 3;
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what());
   }

@@ -9,6 +9,7 @@
 #include "dmt/config/json_params.hpp"
 #include "dmt/config/sampling_setup.hpp"
 #include "dmt/metrics/chain_ess.hpp"
+#include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/metrics/energy_distance.hpp"
 #include "dmt/metrics/mmd.hpp"
 #include "dmt/metrics/mode_coverage.hpp"
@@ -239,6 +240,20 @@ nlohmann::ordered_json run_metrics(const sample_request& r, const sampling_setup
     if (const auto* smc = dynamic_cast<const smc_sampler*>(&s)) m["temperatures"] = smc->betas().size() - 1;
     if (s.path_beta()) m["final_beta"] = *s.path_beta();
     if (s.resampling_count()) m["resamplings"] = *s.resampling_count();
+    const weight_diagnostics d = diagnose_weights(*s.log_weights(), s.ess_history(), s.resampling_count(), r.steps);
+    nlohmann::ordered_json j;
+    j["min_ess"] = d.min_ess;
+    j["min_ess_fraction"] = d.particles ? d.min_ess / double(d.particles) : 0.0;
+    j["min_ess_step"] = d.min_ess_step;
+    j["resampled_fraction"] = d.resampled_fraction ? nlohmann::json(*d.resampled_fraction) : nlohmann::json(nullptr);
+    j["max_weight"] = d.max_weight;
+    j["non_finite_weights"] = d.non_finite;
+    j["pareto_k"] = d.pareto_k ? nlohmann::json(*d.pareto_k) : nlohmann::json(nullptr);
+    j["pareto_k_threshold"] = d.pareto_k_threshold;
+    m["weight_diagnostics"] = j;
+    m["warnings"] = d.warnings;
+  } else {
+    m["warnings"] = nlohmann::json::array();
   }
   return m;
 }

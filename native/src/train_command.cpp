@@ -8,6 +8,7 @@
 
 #include "dmt/config/evaluation_json.hpp"
 #include "dmt/config/json_params.hpp"
+#include "dmt/diffusion/evaluation_warnings.hpp"
 #include "dmt/native/atomic_file.hpp"
 #include "dmt/native/device_sampler.hpp"
 #include "dmt/native/npy.hpp"
@@ -74,7 +75,7 @@ class training_session {
   // Iterations up to the configured count, with loss-curve points, evaluations and checkpoints.
   void train();
   // The last evaluation and checkpoint, samples.npy, report.svg and the summary on stderr.
-  void finish();
+  std::vector<std::string> finish();  // the final evaluation's warnings
 
  private:
   void checkpoint();
@@ -283,7 +284,7 @@ void training_session::train() {
   seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 }
 
-void training_session::finish() {
+std::vector<std::string> training_session::finish() {
   trainer& tr = *trainer_;
   if (last_eval_iteration_ != tr.iteration()) evaluate(eval_window_.n > 0 ? eval_window_.loss / eval_window_.n : NAN);
   checkpoint();
@@ -300,6 +301,7 @@ void training_session::finish() {
                done > 0 ? 1e3 * seconds_ / done : 0.0, where.c_str(), metric_lines_.back().c_str());
   std::fprintf(stderr, "wrote %s, %s, %s, %s, %s\n", paths_.model.c_str(), paths_.metrics.c_str(), paths_.loss.c_str(),
                paths_.samples.c_str(), paths_.report.c_str());
+  return evaluation_warnings(last_eval_);
 }
 
 }  // namespace
@@ -314,12 +316,12 @@ train_request read_train_config(const std::string& path) {
   return parse_train_config(c, "'" + path + "'");
 }
 
-void run_train(const train_request& r) {
+std::vector<std::string> run_train(const train_request& r) {
   if (r.out_dir.empty()) throw input_error("no output directory given (--out)");
   training_session session(r);
   if (r.resume) session.resume();
   session.train();
-  session.finish();
+  return session.finish();
 }
 
 }  // namespace dmt

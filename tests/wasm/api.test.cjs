@@ -198,6 +198,17 @@ test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async ()
     assert.ok(Math.abs(sum - 1) < 1e-4, `weights sum to ${sum}`);
     assert.ok(Math.abs(st.ess - 1 / sum2) < 1e-2 * st.ess, `ESS ${st.ess} vs 1 / sum W^2 = ${1 / sum2}`);
     assert.strictEqual(st.energyEvaluations, ref.energy_evaluations);
+    // the weight diagnostics: the same as `dmt sample`'s (float32 kernels on both sides, as log Z)
+    assert.deepStrictEqual(st.warnings, ref.warnings);
+    assert.ok(Math.abs(st.minEss - ref.weight_diagnostics.min_ess) < 1e-2 * ref.weight_diagnostics.min_ess,
+      `min ESS ${st.minEss} vs native ${ref.weight_diagnostics.min_ess}`);
+    // an ESS collapse (JALA with h = 1 on gmm25, as tests/cli/strict_cli.sh) warns here too
+    const bad = new dmt.Sampler();
+    bad.init({ target: 'gmm25', sampler: { name: 'jala', step_size: 1.0 }, particles: 1000, seed: 1 });
+    bad.step(200);
+    assert.strictEqual(bad.stats().warnings.length, 1);
+    assert.match(bad.stats().warnings[0], /^ESS fell to [0-9.]+ of 1000 particles at step [0-9]+ \(below max\(N\/100, 5\) = 10\)/);
+    bad.delete();
     const jala = new dmt.Sampler();
     jala.init({ target: 'gmm25', sampler: { name: 'jala', reference_scale: 8, levels: 20 }, particles: 500, seed: 2 });
     jala.step(20);
@@ -215,6 +226,7 @@ test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async ()
     mala.init({ target: 'gmm25', particles: 10 });
     assert.strictEqual(mala.weights(), null);
     assert.strictEqual(mala.stats().logZ, null);
+    assert.deepStrictEqual(mala.stats().warnings, []);
     s.delete();
     mala.delete();
   } finally {

@@ -3,6 +3,8 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "dmt/registry.hpp"
@@ -13,6 +15,16 @@ struct command {
   CLI::App* app;              // the (leaf) subcommand
   std::function<void()> run;  // runs it with the parsed options
 };
+
+// Prints each entry of metrics["warnings"] as "dmt: warning: <who>: <text>" on stderr; with --strict
+// (strict true) and at least one warning, then throws strict_failure: main exits with status 3 (the
+// outputs are written: the warnings describe them).
+struct strict_failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void report_warnings(const std::vector<std::string>& warnings, const std::string& who, bool strict);
+// --strict alone, where the warnings were printed already: throws strict_failure when count > 0.
+void enforce_strict(std::size_t count, bool strict);
 
 // The registry's components of a kind as text: name, summary, each parameter with its default.
 void print_component_list(component_kind kind);

@@ -20,11 +20,15 @@ struct options {
   long particles = -1, steps = -1, burn_in = -1, seed = -1, repeats = -1, warm_start = -1;
   int threads = -1;
   double step_size = -1;
+  bool strict = false;
   CLI::Option* step_size_option = nullptr;
 };
 
 void add_run_options(CLI::App* s, options& o) {
   s->add_option("--model-param", o.model_params, "model parameter key=value (repeatable)");
+  s->add_flag("--strict", o.strict,
+              "exit with status 3 when a result carries a warning (theta drift, JALA-EM's ESS; the outputs are "
+              "still written)");
   s->add_option("--algorithm-param", o.algorithm_params, "algorithm parameter key=value (repeatable)");
   s->add_option("--particles", o.particles, "N, particles (default: the model's reference experiment)");
   s->add_option("--steps", o.steps, "K, iterations (default: the model's)");
@@ -97,7 +101,12 @@ void add_fit_commands(CLI::App& app, std::vector<command>& out) {
   fit->add_option("--algorithm", o->algorithm, "algorithm, or several separated by commas (pgd,pqn,pmgd)");
   fit->add_option("--out", o->out, "output directory");
   add_run_options(fit, *o);
-  out.push_back({fit, [o] { run_fit_command(request_of(*o)); }});
+  out.push_back({fit, [o] {
+                   const auto m = run_fit_command(request_of(*o));
+                   std::size_t n = 0;
+                   for (const auto& a : m["algorithms"]) n += a["warnings"].size();
+                   enforce_strict(n, o->strict);
+                 }});
 
   auto so = std::make_shared<options>();
   auto models = std::make_shared<std::string>();
@@ -122,7 +131,10 @@ void add_fit_commands(CLI::App& app, std::vector<command>& out) {
                    }
                    std::vector<select_candidate> candidates;
                    for (const auto& c : split_commas(*models)) candidates.push_back(parse_candidate(c));
-                   run_select_command(candidates, base, *select_out);
+                   const auto rows = run_select_command(candidates, base, *select_out);
+                   std::size_t n = 0;
+                   for (const auto& r : rows) n += r["warnings"].size();
+                   enforce_strict(n, o.strict);
                  }});
 
   auto json = std::make_shared<bool>(false);

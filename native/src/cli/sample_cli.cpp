@@ -18,6 +18,7 @@ struct options {
   int threads = -1;
   double step_size = -1;
   std::string out, metrics, init, weights, device;
+  bool strict = false;
   CLI::Option* repeats_option = nullptr;
 };
 
@@ -95,11 +96,16 @@ void add_sample_command(CLI::App& app, std::vector<command>& out) {
                 "weighted samplers (" + weighted +
                     "): normalised weights, NPY float32 (particles x 1); default OUT_weights.npy beside --out");
   s->add_option("--model", o->model, "sample a trained diffusion sampler (model.dmt) instead of a sampler");
+  s->add_flag("--strict", o->strict,
+              "exit with status 3 when the estimate carries a warning (weighted samplers: ESS collapse, Pareto "
+              "k-hat, non-finite weights; the outputs are still written)");
   out.push_back({s, [o] {
                    if (!o->model.empty()) return run_model(*o);
                    const sample_request r = request_of(*o);
                    const auto m = run_sample(r);
                    if (r.metrics.empty()) std::cout << m.dump(2) << "\n";
+                   report_warnings(m["warnings"].get<std::vector<std::string>>(), m["sampler"]["name"].get<std::string>(),
+                                   o->strict);
                  }});
 }
 

@@ -9,7 +9,7 @@ namespace dmt::cli {
 void add_train_command(CLI::App& app, std::vector<command>& out) {
   struct options {
     std::string config, out, device;
-    bool resume = false;
+    bool resume = false, strict = false;
     long iterations = -1;
     int threads = -1;
   };
@@ -19,6 +19,9 @@ void add_train_command(CLI::App& app, std::vector<command>& out) {
   t->add_option("--out", o->out, "output directory (model.dmt, metrics.jsonl, loss.csv, samples.npy, report.svg)")
       ->required();
   t->add_flag("--resume", o->resume, "continue from the checkpoint in --out");
+  t->add_flag("--strict", o->strict,
+              "exit with status 3 when the final evaluation carries a warning (ESS/K, log Z_RW - ELBO, EUBO - ELBO; "
+              "the outputs are still written)");
   t->add_option("--iterations", o->iterations, "override the config's iteration count");
   t->add_option("--threads", o->threads, "worker threads (default: all cores; results do not depend on it)");
   t->add_option("--device", o->device, "cpu (default) or cuda (every training setting; builds with DMT_CUDA)");
@@ -36,7 +39,7 @@ void add_train_command(CLI::App& app, std::vector<command>& out) {
                    if (!o->device.empty()) r.device = o->device;
                    r.out_dir = o->out;
                    r.resume = o->resume;
-                   run_train(r);
+                   report_warnings(run_train(r), "train", o->strict);
                  }});
 }
 
