@@ -192,7 +192,7 @@ expect_error "sinkhorn: empty cloud" "'empty.npy' is empty" ot sinkhorn --x empt
 expect_error "sinkhorn: dimension mismatch" "'x.npy' and 'x3.npy' have different dimensions \(2 and 3\)" ot sinkhorn --x x.npy --y x3.npy --reg 0.1 --out out/f.npy
 expect_error "sinkhorn: weights not summing to 1" "'x.npy': the weights sum to [0-9.]+, not 1 \(they are not renormalised\)" ot sinkhorn --x x.npy --a wbad.npy --y y.npy --reg 0.1 --out out/f.npy
 expect_error "sinkhorn: weights of the wrong length" "'y.npy': 60 weights for 45 points" ot sinkhorn --x x.npy --y y.npy --b wa.npy --reg 0.1 --out out/f.npy
-expect_error "sinkhorn: integer NPY" "dtype must be little-endian float32 or float64" ot sinkhorn --x ints.npy --y y.npy --reg 0.1 --out out/f.npy
+expect_error "sinkhorn: integer NPY" "dtype '<i8' is not float32 or float64" ot sinkhorn --x ints.npy --y y.npy --reg 0.1 --out out/f.npy
 expect_error "sinkhorn: unknown cost" "unknown cost 'cosine'" ot sinkhorn --x x.npy --y y.npy --reg 0.1 --cost cosine --out out/f.npy
 expect_error "sinkhorn: bad lp" "cost 'lp:0.3': p must be a number >= 1" ot sinkhorn --x x.npy --y y.npy --reg 0.1 --cost lp:0.3 --out out/f.npy
 expect_error "sinkhorn: zero iterations" "--iterations must be at least 1" ot sinkhorn --x x.npy --y y.npy --reg 0.1 --iterations 0 --out out/f.npy
