@@ -33,6 +33,7 @@
 // deviations: h <= 2.5e-4) while the mouth needs time e^v (400 at v = 6): over a million steps.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "dmt/native/thread_pool.hpp"
@@ -47,14 +48,15 @@ TEST(JalaLogZ, WithinThreeStandardErrorsOfTheExactValue) {
     const char* name;
     dmt::params target;
     double reference_scale, exact;
+    double se_cap;  // the band's standard error is capped here: about twice the SE measured (printed)
     double levels = 200, step = 0.02;
   };
   const std::vector<log_z_case> cases = {
       {"gaussian", dmt::params().set("dim", 10.0).set("mean", std::vector<double>(10, 1.0))
-                       .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}), 1.0, 0.0},
-      {"gmm25", {}, 8.0, 0.0},
-      {"doublewell", {}, 1.0, 4.8303},
-      {"manywell", {}, 1.0, 164.6957, 1000, 0.01}};
+                       .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}), 1.0, 0.0, 0.06},
+      {"gmm25", {}, 8.0, 0.0, 0.02},               // measured SE 0.0086
+      {"doublewell", {}, 1.0, 4.8303, 0.04},       // 0.0184
+      {"manywell", {}, 1.0, 164.6957, 0.16, 1000, 0.01}};  // 0.0814; gaussian above: 0.0309
   const int R = 6;
   for (const auto& c : cases) {
     const auto t = dmt::make_target(c.name, c.target);
@@ -72,7 +74,8 @@ TEST(JalaLogZ, WithinThreeStandardErrorsOfTheExactValue) {
     for (double e : est) var += (e - mean) * (e - mean) / (R - 1);
     const double se = std::sqrt(var / R);
     std::printf("[ log Z    ] %-10s exact %.4f  JALA %.4f +- %.4f (SE, %d seeds)\n", c.name, c.exact, mean, se, R);
-    EXPECT_LT(std::fabs(mean - c.exact), 3 * se + 1e-9) << c.name;
+    // a noisier implementation must not widen its own band: 3 x min(SE, cap)
+    EXPECT_LT(std::fabs(mean - c.exact), 3 * std::min(se, c.se_cap) + 1e-9) << c.name << " (SE cap " << c.se_cap << ")";
   }
 }
 

@@ -6,6 +6,7 @@
 // floored at 1e-3 instead, Newton steps from the wells' barrier throw means far away (4.03 +- 0.08).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -15,8 +16,10 @@
 namespace {
 
 // J proposals from N(0, init_scale^2 I), 4000 particles, 20 iterations (the last 10 pooled), seeds
-// 100..105; log Z within 3 standard errors of the seeds' mean (+ 1e-5, see below).
-void check_log_z(const std::string& name, const dmt::params& target_params, int proposals, double init_scale) {
+// 100..105; log Z within 3 standard errors of the seeds' mean (+ 1e-5, see below), the standard error
+// capped at se_cap (about twice the one measured, printed) so that a noisier sampler cannot widen its band.
+void check_log_z(const std::string& name, const dmt::params& target_params, int proposals, double init_scale,
+                 double se_cap) {
   const auto t = dmt::make_target(name, target_params);
   const auto settings =
       dmt::parse_pnais(dmt::params().set("proposals", double(proposals)).set("init_scale", init_scale));
@@ -33,11 +36,11 @@ void check_log_z(const std::string& name, const dmt::params& target_params, int 
   const double se = std::sqrt(sq / seeds), exact = *t->log_normaliser();
   std::printf("[ pnais    ] %s, %d proposals from N(0, %g^2 I), seeds 100..105: log Z %.6f +- %.6f (exact %.4f)\n",
               name.c_str(), proposals, init_scale, mean, se, exact);
-  EXPECT_NEAR(mean, exact, 3 * se + 1e-5) << name;
+  EXPECT_NEAR(mean, exact, 3 * std::min(se, se_cap) + 1e-5) << name << " (SE cap " << se_cap << ")";
 }
 
 TEST(Pnais, DoublewellLogZWithinThreeStandardErrors) {
-  check_log_z("doublewell", {}, 200, 2.0);
+  check_log_z("doublewell", {}, 200, 2.0, 0.045);  // measured SE 0.0215
 }
 
 // gmm25 (log Z = 0): 200 proposals from N(0, 10^2 I) find all 25 modes; with the default 10 proposals
@@ -46,13 +49,13 @@ TEST(Pnais, DoublewellLogZWithinThreeStandardErrors) {
 // and 4e-6: each proposal converges to a component), so 1e-5 is added for the float32 log densities
 // the weights are computed from.
 TEST(Pnais, Gmm25AndGaussianLogZWithinThreeStandardErrors) {
-  check_log_z("gmm25", {}, 200, 10.0);
+  check_log_z("gmm25", {}, 200, 10.0, 1e-4);  // measured SE 3.7e-5
   check_log_z("gaussian",
               dmt::params()
                   .set("dim", 10.0)
                   .set("mean", std::vector<double>(10, 1.0))
                   .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}),
-              10, 3.0);
+              10, 3.0, 1e-5);  // measured SE 4e-6
 }
 
 // Not tested, because the algorithm cannot meet it: on the funnel the proximal Newton steps head for

@@ -6,6 +6,7 @@
 // The funnel in its own test below (slice moves).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -21,16 +22,17 @@ struct log_z_case {
   dmt::params target;
   double reference_scale;
   double exact;
+  double se_cap;  // the band's standard error is capped here: about twice the SE measured (printed)
 };
 
 TEST(SmcLogZ, WithinThreeStandardErrorsOfTheExactValue) {
   dmt::thread_pool pool(2);
   const std::vector<log_z_case> cases = {
       {"gaussian", dmt::params().set("dim", 10.0).set("mean", std::vector<double>(10, 1.0))
-                       .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}), 1.0, 0.0},
-      {"gmm25", {}, 8.0, 0.0},
-      {"manywell", {}, 1.0, 164.6957},
-      {"doublewell", {}, 1.0, 4.8303}};
+                       .set("covariance", std::vector<double>{0.5, 0.7, 0.9, 1.1, 1.3, 1.5, 1.7, 1.9, 2.1, 2.3}), 1.0, 0.0, 0.02},
+      {"gmm25", {}, 8.0, 0.0, 0.012},            // measured SE 0.0056 (gaussian above: 0.0092)
+      {"manywell", {}, 1.0, 164.6957, 0.15},     // 0.0740
+      {"doublewell", {}, 1.0, 4.8303, 0.025}};   // 0.0110
   const int R = 6;
   for (const auto& c : cases) {
     const auto t = dmt::make_target(c.name, c.target);
@@ -48,7 +50,8 @@ TEST(SmcLogZ, WithinThreeStandardErrorsOfTheExactValue) {
     for (double e : est) var += (e - mean) * (e - mean) / (R - 1);
     const double se = std::sqrt(var / R);
     std::printf("[ log Z    ] %-10s exact %.4f  SMC %.4f +- %.4f (SE, %d seeds)\n", c.name, c.exact, mean, se, R);
-    EXPECT_LT(std::fabs(mean - c.exact), 3 * se + 1e-9) << c.name;
+    // a noisier implementation must not widen its own band: 3 x min(SE, cap)
+    EXPECT_LT(std::fabs(mean - c.exact), 3 * std::min(se, c.se_cap) + 1e-9) << c.name << " (SE cap " << c.se_cap << ")";
   }
 }
 
@@ -77,7 +80,7 @@ TEST(SmcLogZ, FunnelWithSliceMoves) {
   const double se = std::sqrt(var / R);
   std::printf("[ log Z    ] funnel     exact 0.0000  SMC (slice) %.4f +- %.4f (SE, %d seeds, 32000 particles)\n",
               mean, se, R);
-  EXPECT_LT(std::fabs(mean), 3 * se);
+  EXPECT_LT(std::fabs(mean), 3 * std::min(se, 0.025));  // SE capped at about twice the 0.0118 measured
 }
 
 }  // namespace

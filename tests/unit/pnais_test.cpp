@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -75,7 +76,7 @@ TEST(Pnais, BoxGaussianLogZAndMean) {
       "[ pnais    ] box_gaussian seeds 100..107: log Z %.5f +- %.5f (exact %.5f, quadrature %.5f); mean (%.4f, %.4f) "
       "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
       s.log_z_mean, s.log_z_se, exact, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
-  EXPECT_NEAR(s.log_z_mean, exact, 3 * s.log_z_se + 1e-6);
+  EXPECT_NEAR(s.log_z_mean, exact, 3 * std::min(s.log_z_se, 0.005) + 1e-6);  // SE capped: ~2x the 0.0021 measured
   // the posterior mean: relative error below 0.5% (its Monte-Carlo standard error over the 8 seeds
   // is about 0.1%; 64 seeds of the CLI gave log Z -1.03798 +- 0.00081, so no bias at this level)
   EXPECT_LT((s.mean - qmean).norm() / qmean.norm(), 5e-3);
@@ -94,9 +95,11 @@ TEST(Pnais, LassoEvidenceAndMean) {
       "[ pnais    ] lasso_regression seeds 100..107: log Z %.5f +- %.5f (quadrature %.5f); mean (%.4f, %.4f) "
       "+- (%.4f, %.4f), quadrature (%.4f, %.4f)\n",
       s.log_z_mean, s.log_z_se, qz, s.mean[0], s.mean[1], s.mean_se[0], s.mean_se[1], qmean[0], qmean[1]);
-  EXPECT_NEAR(s.log_z_mean, qz, 3 * s.log_z_se + 1e-4);  // 1e-4: the float32-stored kernel and the quadrature
-  EXPECT_NEAR(s.mean[0], qmean[0], 4 * s.mean_se[0] + 1e-3);
-  EXPECT_NEAR(s.mean[1], qmean[1], 4 * s.mean_se[1] + 1e-3);
+  // 1e-4: the float32-stored kernel and the quadrature; the SEs capped at about twice those measured
+  // (log Z 0.00058, means 0.0003), so that a noisier sampler cannot widen its own band
+  EXPECT_NEAR(s.log_z_mean, qz, 3 * std::min(s.log_z_se, 0.0012) + 1e-4);
+  EXPECT_NEAR(s.mean[0], qmean[0], 4 * std::min(s.mean_se[0], 0.0006) + 1e-3);
+  EXPECT_NEAR(s.mean[1], qmean[1], 4 * std::min(s.mean_se[1], 0.0006) + 1e-3);
 }
 
 // A smooth target (g = 0, Hessian by central differences): gaussian d = 10, mean 1, variances
@@ -107,7 +110,7 @@ TEST(Pnais, SmoothTargetLogZ) {
   const auto t = dmt::make_target("gaussian", dmt::params().set("dim", 10.0).set("mean", mean).set("covariance", var));
   const auto s = run_seeds(*t, {}, 1000, 15);
   std::printf("[ pnais    ] gaussian-10 seeds 100..107: log Z %.2e +- %.2e (exact 0)\n", s.log_z_mean, s.log_z_se);
-  EXPECT_NEAR(s.log_z_mean, 0.0, 3 * s.log_z_se + 1e-4);
+  EXPECT_NEAR(s.log_z_mean, 0.0, 3 * std::min(s.log_z_se, 3e-5) + 1e-4);  // SE capped: ~2x the 1.2e-5 measured
 }
 
 TEST(Pnais, MeansReachTheMapAndThreadsDoNotMatter) {
