@@ -74,6 +74,33 @@ TEST(Metrics, MmdClosedFormForGaussians) {
   EXPECT_NEAR(dmt::mmd2_rbf(x.data(), n, x2.data(), n, 1, l), 0.0, 0.002);
 }
 
+// The closed-form band above (6 sd = 0.05) admits a bandwidth off by sqrt(2) (MMD^2 0.123 or 0.178 for
+// 0.1615); this pins the estimator itself: the U-statistic written out directly, in double, on 3-D
+// points of unequal counts, agrees to 1e-6 (the points are float32; dmt's kernel sums in double).
+TEST(Metrics, MmdIsTheUnbiasedUStatistic) {
+  const std::size_t nx = 300, ny = 170;
+  const int d = 3;
+  const auto x = gaussian_points(nx, d, 0.0, 5), y = gaussian_points(ny, d, 0.7, 6);
+  const double l = 1.3;
+  const auto k = [&](const float* a, const float* b) {
+    double r2 = 0.0;
+    for (int j = 0; j < d; ++j) r2 += (double(a[j]) - b[j]) * (double(a[j]) - b[j]);
+    return std::exp(-r2 / (2 * l * l));
+  };
+  double xx = 0.0, yy = 0.0, xy = 0.0;
+  for (std::size_t i = 0; i < nx; ++i)
+    for (std::size_t j = 0; j < nx; ++j)
+      if (i != j) xx += k(&x[i * d], &x[j * d]);
+  for (std::size_t i = 0; i < ny; ++i)
+    for (std::size_t j = 0; j < ny; ++j)
+      if (i != j) yy += k(&y[i * d], &y[j * d]);
+  for (std::size_t i = 0; i < nx; ++i)
+    for (std::size_t j = 0; j < ny; ++j) xy += k(&x[i * d], &y[j * d]);
+  const double expect = xx / double(nx * (nx - 1)) + yy / double(ny * (ny - 1)) - 2 * xy / double(nx * ny);
+  EXPECT_NEAR(dmt::mmd2_rbf(x.data(), nx, y.data(), ny, d, l), expect, 1e-6);
+  EXPECT_GT(std::abs(dmt::mmd2_rbf(x.data(), nx, y.data(), ny, d, l * std::sqrt(2.0)) - expect), 1e-2);
+}
+
 TEST(Metrics, MedianBandwidth) {
   // points 0 and 2 and 4 in 1-D: pairwise distances 2, 2, 4 -> median 2
   const float a[] = {0.0f, 2.0f}, b[] = {4.0f, 4.0f};
