@@ -205,10 +205,18 @@ TEST(Samplers, SimdPathMatchesScalarReference) {
     const auto a = run(*t, kind, p, 203, 10, 5);
     const auto b = run(*t, kind, p.set("simd", 0.0), 203, 10, 5);
     ASSERT_EQ(a.size(), b.size());
-    std::size_t close = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) close += std::fabs(a[i] - b[i]) <= 1e-4f * (1 + std::fabs(b[i]));
-    // MALA may flip a rare accept decision on a last-bit difference of libm vs xsimd logs
-    EXPECT_GE(double(close) / a.size(), kind == "mala" ? 0.98 : 1.0) << kind;
+    // per particle (203 = 25 full batches of 8 and a remainder of 3, or 12 of 16 and 11): every
+    // coordinate within 1e-4 relative; MALA may flip a rare accept decision on a last-bit difference
+    // of libm vs xsimd logs, so one particle in it may differ, never a remainder tile's worth
+    const int d = t->dim();
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < a.size() / d; ++i) {
+      bool same = true;
+      for (int j = 0; j < d; ++j) same = same && std::fabs(a[i * d + j] - b[i * d + j]) <= 1e-4f * (1 + std::fabs(b[i * d + j]));
+      differ += !same;
+    }
+    std::printf("[ simd     ] %s: %zu of 203 particles differ from the scalar path\n", kind.c_str(), differ);
+    EXPECT_LE(differ, kind == "mala" ? 1u : 0u) << kind;
   }
 }
 
