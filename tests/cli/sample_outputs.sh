@@ -46,9 +46,18 @@ for k in ["mean_error", "covariance_error", "sliced_w2", "mmd2_rbf", "energy_dis
 PY
 checks=$((checks + 1))
 
-"$DMT" sample --target gmm25 --sampler mala --sampler-param init=exact --particles 2000 --steps 50 --metrics g.json
-/usr/bin/python3 -c "import json; m = json.load(open('g.json')); assert m['vs_exact']['mode_coverage'] == 1.0, m" \
-  || fail "gmm25 from exact init should cover all modes"
+# from the exact law every mode stays covered; a sampler that never moved would too, so the chains
+# must also have accepted moves (adapted MALA: 0.3 to 0.9) and left their start (the same draw at 0 steps)
+"$DMT" sample --target gmm25 --sampler mala --sampler-param init=exact --particles 2000 --steps 50 --metrics g.json --out g.npy
+"$DMT" sample --target gmm25 --sampler mala --sampler-param init=exact --particles 2000 --steps 0 --out g0.npy --metrics g0.json
+/usr/bin/python3 - <<'PY' || fail "gmm25 from exact init should cover all modes, and move"
+import json, numpy as np
+m = json.load(open("g.json"))
+assert m["vs_exact"]["mode_coverage"] == 1.0, m
+assert 0.3 < m["acceptance_rate"] < 0.9, m["acceptance_rate"]
+moved = np.median(np.linalg.norm(np.load("g.npy") - np.load("g0.npy"), axis=1))
+assert moved > 0.27, moved  # half a mode's sd, sqrt(0.3)
+PY
 checks=$((checks + 1))
 
 # smc: weights next to the samples (OUT_weights.npy), log Z and its history in the metrics
