@@ -2,13 +2,7 @@
 # Every user-facing error of `dmt sample`: a one-line message naming the problem on stderr, exit
 # code 2, and no output file left behind (not even a temporary one).
 # Usage: bad_input.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
+source "$(dirname "$0")/harness.sh" "$1"
 
 # expect_error NAME REGEX ARGS...: runs dmt ARGS, checks exit 2, one stderr line matching REGEX,
 # and an empty output directory out/.
@@ -116,5 +110,4 @@ if [[ -f nan.npy ]]; then
 fi
 expect_error "init not NPY" "is not a usable NPY file: missing NPY magic" "${base[@]}" --target funnel --sampler mala --init junk.npy
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary

@@ -4,13 +4,7 @@
 # invariance, select's ranking, the listing, and every user-facing error (one line, exit 2, out/
 # left empty).
 # Usage: fit_cli.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
+source "$(dirname "$0")/harness.sh" "$1"
 check() {  # check NAME COMMAND...: passes when the command succeeds
   local name=$1
   shift
@@ -131,5 +125,4 @@ expect_error "select needs a weighted algorithm" "algorithm 'pgd' has none \(use
 expect_error "select needs two candidates" "needs at least two candidates" select --models linear_gaussian
 expect_error "select without a normalised start" "gives no log Z" select --models linear_gaussian,linear_student_t --model-param init=zero
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary

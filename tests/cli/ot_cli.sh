@@ -2,14 +2,7 @@
 # `dmt ot`: outputs against independent numpy computations (ALGORITHMS.md 6 formulas written
 # out here), file formats, and every user-facing error (one line, exit 2, nothing left in out/).
 # Usage: ot_cli.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PY=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
+source "$(dirname "$0")/harness.sh" "$1"
 check() {  # check NAME COMMAND...: passes when the command succeeds
   local name=$1
   shift
@@ -205,5 +198,4 @@ expect_error "bridge: zero paths" "--paths must be between 1 and" ot bridge --a 
 expect_error "bridge: indefinite" "'indef.json': the covariance is not positive definite" ot bridge --a indef.json --b indef.json --reg 0.5 --out out/p.npy
 expect_error "ot: no subcommand" "A subcommand is required" ot
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary

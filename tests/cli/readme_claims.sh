@@ -5,16 +5,7 @@
 # within 4 sd of the sample estimate's spread, 0.08 over seeds 1..6 at n = 3000, measured with this
 # command).
 # Usage: readme_claims.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PY=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
-ok() { echo "ok   $1"; passes=$((passes + 1)); }
+source "$(dirname "$0")/harness.sh" "$1"
 
 "$DMT" modes --target gmm25 >m25.csv 2>err.txt && $PY - <<'PY' && ok "dmt modes: gmm25's 5 x 5 grid" || fail "dmt modes gmm25: $(cat err.txt)"
 import itertools
@@ -63,5 +54,4 @@ assert b["discretisation"] == "samples" and b["converged"], b
 assert abs(b["cost"] - a["cost"]) < 4 * 0.08, (a["cost"], b["cost"])
 PY
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary

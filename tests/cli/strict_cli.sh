@@ -6,16 +6,7 @@
 # run's final evaluation carries its warnings into metrics.jsonl and `dmt train --strict` / `dmt eval
 # --strict` exit 3; dmt fit --strict follows the fit's warnings.
 # Usage: strict_cli.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PY=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
-ok() { echo "ok   $1"; passes=$((passes + 1)); }
+source "$(dirname "$0")/harness.sh" "$1"
 json() { $PY -c "import json,sys; m=json.load(open('$1')); print($2)"; }
 
 collapse=(sample --target gmm25 --sampler jala --sampler-param step_size=1.0 --particles 1000 --steps 200 --threads 1)
@@ -68,5 +59,4 @@ rc=$?
 [[ $rc -eq 3 && -s g/metrics.json ]] && grep -q "^dmt: warning: pgd: fewer than 10 steps after burn-in" g.err &&
   ok "fit --strict with a warning: exit 3, outputs written" || fail "fit --strict: exit $rc, $(cat g.err)"
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary

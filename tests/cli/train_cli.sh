@@ -3,15 +3,7 @@
 # --resume reproducing an uninterrupted run bit for bit, and every user-facing error (one line on
 # stderr, exit 2, nothing half-written).
 # Usage: train_cli.sh path/to/dmt
-set -u
-DMT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-passes=0
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
-ok() { echo "ok   $1"; passes=$((passes + 1)); }
+source "$(dirname "$0")/harness.sh" "$1"
 
 # A small run: gmm25, T = 10, batch 64, hidden 16.
 cat >small.json <<'JSON'
@@ -174,5 +166,4 @@ else
   fail "NaN loss: exit $rc, $(cat n.log)"
 fi
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+summary
