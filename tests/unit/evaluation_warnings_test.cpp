@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "dmt/diffusion/evaluation_warnings.hpp"
 
@@ -22,34 +23,27 @@ TEST(EvaluationWarnings, EachThresholdOnBothSides) {
   auto ev = healthy();
   ev.eubo = NAN;  // no exact samples: no EUBO, no EUBO check
   EXPECT_TRUE(dmt::evaluation_warnings(ev).empty());
-
-  ev = healthy();
-  ev.ess_fraction = 0.0099;
-  auto w = dmt::evaluation_warnings(ev);
-  ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0].substr(0, 62), "ESS/K of the evaluation's importance weights is 0.0099 < 0.01:");
-  ev.ess_fraction = 0.0101;
-  EXPECT_TRUE(dmt::evaluation_warnings(ev).empty());
-
-  ev = healthy();
-  ev.log_z_rw = 11.01;
-  w = dmt::evaluation_warnings(ev);
-  ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0].substr(0, 33), "log Z_RW - ELBO = 1.01 > 1 nat: t");
-  ev.log_z_rw = 10.99;
-  EXPECT_TRUE(dmt::evaluation_warnings(ev).empty());
-
-  ev = healthy();
-  ev.eubo = 12.01;
-  w = dmt::evaluation_warnings(ev);
-  ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0].substr(0, 30), "EUBO - ELBO = 2.01 > 2 nats: t");
-  ev.eubo = 11.99;
-  EXPECT_TRUE(dmt::evaluation_warnings(ev).empty());
-
+  // each diagnostic just past its threshold (one warning, its start) and just inside it (none)
+  struct edge {
+    double dmt::evaluation::*field;
+    double past, inside;
+    std::string start;
+  };
+  for (const edge& e : {edge{&dmt::evaluation::ess_fraction, 0.0099, 0.0101,
+                             "ESS/K of the evaluation's importance weights is 0.0099 < 0.01:"},
+                        edge{&dmt::evaluation::log_z_rw, 11.01, 10.99, "log Z_RW - ELBO = 1.01 > 1 nat: t"},
+                        edge{&dmt::evaluation::eubo, 12.01, 11.99, "EUBO - ELBO = 2.01 > 2 nats: t"}}) {
+    ev = healthy();
+    ev.*e.field = e.past;
+    const auto w = dmt::evaluation_warnings(ev);
+    ASSERT_EQ(w.size(), 1u) << e.start;
+    EXPECT_EQ(w[0].substr(0, e.start.size()), e.start);
+    ev.*e.field = e.inside;
+    EXPECT_TRUE(dmt::evaluation_warnings(ev).empty()) << e.start;
+  }
   ev = healthy();
   ev.log_z_rw = NAN;
-  w = dmt::evaluation_warnings(ev);
+  const auto w = dmt::evaluation_warnings(ev);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0], "log Z_RW or the ELBO is not finite: the model's samples or their weights broke down");
 }
