@@ -79,9 +79,6 @@ nlohmann::ordered_json run_fit_command(const fit_request& rq) {
     throw input_error("--out '" + rq.out + "' exists and is not a directory");
   const fit_run run = run_with_progress(rq);
   nlohmann::ordered_json metrics = fit_metrics_json(run, rq);
-  for (const auto& a : metrics["algorithms"])
-    for (const auto& w : a["warnings"])
-      std::fprintf(stderr, "dmt: warning: %s: %s\n", a["name"].get<std::string>().c_str(), w.get<std::string>().c_str());
   // everything computed: now the files
   std::error_code ec;
   std::filesystem::create_directories(rq.out, ec);
@@ -182,7 +179,6 @@ nlohmann::ordered_json run_select_command(const std::vector<select_candidate>& c
                              {"theta_final", r.theta}};
     if (r.exact) j["log_marginal_exact_at_theta_final"] = *r.exact;
     j["warnings"] = r.warnings;
-    for (const auto& w : r.warnings) std::fprintf(stderr, "dmt: warning: %s: %s\n", r.label.c_str(), w.c_str());
     out.push_back(j);
   }
   if (!out_json.empty()) write_text(out_json, out.dump(2) + "\n");

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "dmt/native/npy.hpp"
 #include "dmt/params.hpp"
@@ -116,22 +117,37 @@ class header_parser {
   std::size_t i_ = 0;
 };
 
+// Where the header starts and how long it is, from the magic and version (empty: not an NPY file or
+// an unknown version; the caller names the problem).
+struct header_extent {
+  std::size_t offset = 0, length = 0;
+};
+std::optional<header_extent> extent_of(const std::string& head) {
+  if (head.size() < 10 || head.compare(0, 6, "\x93NUMPY") != 0) return std::nullopt;
+  const int major = static_cast<unsigned char>(head[6]);
+  header_extent e;
+  if (major == 1) {
+    e.length = static_cast<unsigned char>(head[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(head[9])) << 8);
+    e.offset = 10;
+  } else if (major == 2 || major == 3) {
+    if (head.size() < 12) return std::nullopt;
+    for (int k = 3; k >= 0; --k) e.length = (e.length << 8) | static_cast<unsigned char>(head[8 + k]);
+    e.offset = 12;
+  } else {
+    return std::nullopt;
+  }
+  return e;
+}
+
 // The layout from the first bytes of a file (at least the magic, version and header) of `total` bytes.
 layout parse_layout(const std::string& head, std::uint64_t total, bool allow_f64,
                     const std::function<input_error(const std::string&)>& bad) {
   if (head.size() < 10 || head.compare(0, 6, "\x93NUMPY") != 0) throw bad("missing NPY magic");
   const int major = static_cast<unsigned char>(head[6]);
-  std::size_t header_len = 0, offset = 0;
-  if (major == 1) {
-    header_len = static_cast<unsigned char>(head[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(head[9])) << 8);
-    offset = 10;
-  } else if (major == 2 || major == 3) {
-    if (head.size() < 12) throw bad("truncated header");
-    for (int k = 3; k >= 0; --k) header_len = (header_len << 8) | static_cast<unsigned char>(head[8 + k]);
-    offset = 12;
-  } else {
-    throw bad("unsupported NPY version " + std::to_string(major));
-  }
+  if (major < 1 || major > 3) throw bad("unsupported NPY version " + std::to_string(major));
+  const auto extent = extent_of(head);
+  if (!extent) throw bad("truncated header");
+  const std::size_t header_len = extent->length, offset = extent->offset;
   if (header_len > kMaxHeader) throw bad("header of " + std::to_string(header_len) + " bytes (at most 1 MiB)");
   if (head.size() < offset + header_len) throw bad("truncated header");
   header_parser p(head.substr(offset, header_len), bad);
@@ -207,20 +223,10 @@ std::string read_file_checked(const std::string& path, bool allow_f64) {
   // the layout from the header alone, so that a file that lies about its size is refused unread
   std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(total, 12)), '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  if (head.size() >= 10 && head.compare(0, 6, "\x93NUMPY") == 0) {
-    const int major = static_cast<unsigned char>(head[6]);
-    std::uint64_t header_len = 0, offset = 10;
-    if (major == 1) {
-      header_len = static_cast<unsigned char>(head[8]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(head[9])) << 8);
-    } else if (head.size() >= 12) {
-      for (int k = 3; k >= 0; --k) header_len = (header_len << 8) | static_cast<unsigned char>(head[8 + k]);
-      offset = 12;
-    }
-    if (header_len <= kMaxHeader && offset + header_len <= total) {
-      head.resize(static_cast<std::size_t>(offset + header_len));
-      in.seekg(0);
-      in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    }
+  if (const auto e = extent_of(head); e && e->length <= kMaxHeader && e->offset + e->length <= total) {
+    head.resize(e->offset + e->length);
+    in.seekg(0);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
   }
   parse_layout(head, total, allow_f64, complaint(path));  // throws on any inconsistency
   std::string bytes(static_cast<std::size_t>(total), '\0');

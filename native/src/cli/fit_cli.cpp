@@ -104,7 +104,10 @@ void add_fit_commands(CLI::App& app, std::vector<command>& out) {
   out.push_back({fit, [o] {
                    const auto m = run_fit_command(request_of(*o));
                    std::size_t n = 0;
-                   for (const auto& a : m["algorithms"]) n += a["warnings"].size();
+                   for (const auto& a : m["algorithms"]) {
+                     report_warnings(a["warnings"].get<std::vector<std::string>>(), a["name"].get<std::string>(), false);
+                     n += a["warnings"].size();
+                   }
                    enforce_strict(n, o->strict);
                  }});
 
@@ -133,7 +136,10 @@ void add_fit_commands(CLI::App& app, std::vector<command>& out) {
                    for (const auto& c : split_commas(*models)) candidates.push_back(parse_candidate(c));
                    const auto rows = run_select_command(candidates, base, *select_out);
                    std::size_t n = 0;
-                   for (const auto& r : rows) n += r["warnings"].size();
+                   for (const auto& r : rows) {
+                     report_warnings(r["warnings"].get<std::vector<std::string>>(), r["model"].get<std::string>(), false);
+                     n += r["warnings"].size();
+                   }
                    enforce_strict(n, o.strict);
                  }});
 

@@ -100,6 +100,7 @@ class logistic_prior_mean final : public latent_model {
         for (std::size_t l = 0; l < W; ++l) lane[l] = static_cast<S>(x[(i + (l < m ? l : 0)) * d + j]);
         xb[j] = batch::load_unaligned(lane);
       }
+      // want_log as a constant in each branch: the inlined kernel drops the softplus from the row loop
       const batch lp = want_log ? kernel.evaluate(xb, theta, gb, gt, true) : kernel.evaluate(xb, theta, gb, gt, false);
       for (int j = 0; j < d; ++j) {
         gb[j].store_unaligned(lane);

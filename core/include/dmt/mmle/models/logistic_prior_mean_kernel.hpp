@@ -29,7 +29,7 @@ struct logistic_prior_mean_kernel_of {
     using std::log1p;
     using M = lane_math<T>;
     const int d = dim;
-    T xl[16], g[16];  // local copies: the compiler keeps them in registers
+    T xl[16], g[16];  // local copies of x and the gradient (dim <= 16)
     T total(S(0)), gt(S(0));
     const T inv_v(S(1) / variance);
     for (int j = 0; j < d; ++j) {
