@@ -1,6 +1,7 @@
 // The `dmt` command: each subcommand is declared and run by its own file in cli/; main only
 // dispatches. Every user-facing error is one line on stderr ("dmt: error: ...") with exit code 2;
 // --strict runs whose estimate carries warnings end with exit code 3.
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -20,6 +21,9 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // past a file-size limit (ulimit -f) a write fails with EFBIG and is reported like a full disk,
+  // rather than the signal killing the process half-way through a checkpoint
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"dmt: dynamic measure transport -- sampling unnormalised densities"};
   app.require_subcommand(1);
   std::vector<dmt::cli::command> commands;

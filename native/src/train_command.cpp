@@ -2,13 +2,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "dmt/config/evaluation_json.hpp"
 #include "dmt/config/json_params.hpp"
 #include "dmt/diffusion/evaluation_warnings.hpp"
+#include "dmt/fnv1a.hpp"
 #include "dmt/native/atomic_file.hpp"
 #include "dmt/native/device_sampler.hpp"
 #include "dmt/native/npy.hpp"
@@ -36,6 +39,12 @@ void write_text(const std::string& path, const std::string& text) {
   f.commit();
 }
 
+std::string digest(const std::string& bytes) {
+  char b[24];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(fnv1a(bytes.data(), bytes.size())));
+  return b;
+}
+
 // The files of a training run in its output directory.
 struct run_paths {
   explicit run_paths(const std::string& dir) {
@@ -52,7 +61,8 @@ struct run_paths {
   std::string model, metrics, loss, samples, report, buffer, search_buffer;
 };
 
-// Loss-curve and evaluation averages over the iterations since they were last written.
+// Loss-curve and evaluation averages over the iterations since they were last written; checkpointed
+// (exactly, as %.17g) so that a resumed run writes the same averages as an uninterrupted one.
 struct running_mean {
   double loss = 0, log_z = 0, elbo = 0;
   long n = 0;
@@ -61,6 +71,17 @@ struct running_mean {
     log_z += s.log_z;
     elbo += s.mean_log_w;
     ++n;
+  }
+  std::string str() const {
+    char b[128];
+    std::snprintf(b, sizeof b, "%.17g,%.17g,%.17g,%ld", loss, log_z, elbo, n);
+    return b;
+  }
+  static running_mean parse(const std::string& v, const std::string& source) {
+    running_mean m;
+    if (std::sscanf(v.c_str(), "%lf,%lf,%lf,%ld", &m.loss, &m.log_z, &m.elbo, &m.n) != 4 || m.n < 0)
+      throw input_error("model file '" + source + "' has a malformed running mean '" + v + "'");
+    return m;
   }
 };
 
@@ -79,10 +100,13 @@ class training_session {
 
  private:
   void checkpoint();
-  void evaluate(double window_loss);
+  // `record`: append the metrics line (false re-creates the samples of an evaluation already in the history)
+  void evaluate(double window_loss, bool record = true);
   std::map<std::string, std::string> header(long iteration) const;
   void restore_buffers(const model_file& f);
+  std::string buffer_bytes(const model_file& f, const std::string& path, const char* digest_key) const;
   void restore_history(long iteration);
+  void remove_stale_temporaries() const;
 
   const train_request& r_;
   run_paths paths_;
@@ -99,7 +123,7 @@ class training_session {
   long last_checkpoint_ = -1, last_eval_iteration_ = -1, start_ = 0;
   evaluation last_eval_;
   double seconds_ = 0;
-  running_mean eval_window_;
+  running_mean curve_, eval_window_;
 };
 
 training_session::training_session(const train_request& r)
@@ -144,7 +168,28 @@ void training_session::resume() {
   tr.push();
   const long it = std::stol(f.header.at("iteration"));
   tr.set_iteration(it);
+  if (f.header.count("window_curve")) curve_ = running_mean::parse(f.header.at("window_curve"), paths_.model);
+  if (f.header.count("window_eval")) eval_window_ = running_mean::parse(f.header.at("window_eval"), paths_.model);
   restore_history(it);
+  remove_stale_temporaries();
+}
+
+// What a run killed in the middle of a write leaves: '<output>.tmp-XXXXXX' (see atomic_file).
+void training_session::remove_stale_temporaries() const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::path(paths_.model).parent_path();
+  std::vector<std::string> outputs;
+  for (const auto* p : {&paths_.model, &paths_.metrics, &paths_.loss, &paths_.samples, &paths_.report, &paths_.buffer,
+                        &paths_.search_buffer}) {
+    outputs.push_back(fs::path(*p).filename().string() + ".tmp-");
+    outputs.push_back(fs::path(*p).filename().string() + ".next.tmp-");
+  }
+  for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+    const std::string name = e.path().filename().string();
+    for (const auto& prefix : outputs)
+      if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0) fs::remove(e.path(), ec);
+  }
 }
 
 // The replay buffers as checkpointed beside the model.
@@ -152,8 +197,7 @@ void training_session::restore_buffers(const model_file& f) {
   namespace fs = std::filesystem;
   const int cols = target_->dim() + 1;
   auto rows_of = [&](const std::string& path) {
-    if (!fs::exists(path)) throw input_error("--resume: no replay buffer '" + path + "' beside the checkpoint");
-    const npy_array a = read_npy(path);
+    const npy_array a = npy_array_from_bytes(buffer_bytes(f, path, path == paths_.buffer ? "buffer_digest" : "search_buffer_digest"), path);
     if (a.rows > 0 && a.cols != static_cast<std::size_t>(cols))
       throw input_error("'" + path + "' has " + std::to_string(a.cols) + " columns; expected " + std::to_string(cols));
     return a.data;
@@ -166,6 +210,32 @@ void training_session::restore_buffers(const model_file& f) {
   trainer_->restore_buffers(main_rows, search_rows, step);
 }
 
+// The bytes of the replay buffer that belongs to the checkpoint: the model file records its digest;
+// it is either in place or still staged as '<path>.next' (a run killed between the model file's
+// rename and the buffer's), which is then moved into place.
+std::string training_session::buffer_bytes(const model_file& f, const std::string& path, const char* digest_key) const {
+  namespace fs = std::filesystem;
+  const std::string staged = path + ".next";
+  if (!fs::exists(path) && !fs::exists(staged))
+    throw input_error("--resume: no replay buffer '" + path + "' beside the checkpoint");
+  if (!f.header.count(digest_key)) return read_text_file(path, "replay buffer");  // a model file from before digests
+  const std::string& want = f.header.at(digest_key);
+  if (fs::exists(path)) {
+    std::string bytes = read_text_file(path, "replay buffer");
+    if (digest(bytes) == want) return bytes;
+  }
+  if (fs::exists(staged)) {
+    std::string bytes = read_text_file(staged, "replay buffer");
+    if (digest(bytes) == want) {
+      if (std::rename(staged.c_str(), path.c_str()) != 0)
+        throw input_error("cannot write '" + path + "': " + std::strerror(errno));
+      return bytes;
+    }
+  }
+  throw input_error("--resume: '" + path + "' is not the replay buffer of the checkpoint '" + paths_.model +
+                    "' (its digest differs)");
+}
+
 // metrics.jsonl and loss.csv up to the checkpoint's iteration.
 void training_session::restore_history(long it) {
   std::ifstream ml(paths_.metrics);
@@ -174,6 +244,7 @@ void training_session::restore_history(long it) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.contains("iteration")) throw input_error("'" + paths_.metrics + "' is malformed");
     if (j["iteration"].get<long>() > it) break;
+    if (j["iteration"].get<long>() == it) last_eval_iteration_ = it;  // its samples are re-created by finish()
     metric_lines_.push_back(line);
     evals_.push_back({j["iteration"].get<long>(), j.value("elbo", NAN), j.value("log_z_rw", NAN),
                       j.value("log_z_learned", NAN),
@@ -199,6 +270,8 @@ std::map<std::string, std::string> training_session::header(long iteration) cons
   h["iteration"] = std::to_string(iteration);
   h["target"] = r_.target.dump();
   h["config"] = r_.config.dump();
+  h["window_curve"] = curve_.str();
+  h["window_eval"] = eval_window_.str();
   if (trainer_->search_buffer()) {
     char b[32];
     std::snprintf(b, sizeof b, "%.17g", trainer_->search_step_size());
@@ -207,6 +280,12 @@ std::map<std::string, std::string> training_session::header(long iteration) cons
   return h;
 }
 
+// A checkpoint spans several files and the model file is its commit point. metrics.jsonl and
+// loss.csv go first (a resume keeps their lines up to the model's iteration); the buffers are staged
+// as '<name>.next', the model file records their digests, and only then are they renamed into place.
+// Killed at any moment, the directory holds the previous model with its buffers or the new model
+// with its buffers, in place or staged (resume() finishes the move). Every file is written through
+// atomic_file (temporary, fsync, rename), so a failed write (a full disk) leaves the previous one.
 void training_session::checkpoint() {
   trainer& tr = *trainer_;
   tr.pull();
@@ -214,23 +293,31 @@ void training_session::checkpoint() {
   for (const auto& l : metric_lines_) lines += l + "\n";
   write_text(paths_.metrics, lines);
   write_text(paths_.loss, loss_csv_);
-  // the buffers first: the model file's iteration is what a resume starts from
-  for (const auto& [b, path] :
-       {std::pair{tr.buffer(), &paths_.buffer}, std::pair{tr.search_buffer(), &paths_.search_buffer}})
+  std::map<std::string, std::string> h = header(tr.iteration());
+  std::vector<const std::string*> staged;
+  for (const auto& [b, path, key] : {std::tuple{tr.buffer(), &paths_.buffer, "buffer_digest"},
+                                     std::tuple{tr.search_buffer(), &paths_.search_buffer, "search_buffer_digest"}})
     if (b) {
       const auto rows = trainer::buffer_rows(*b);
-      write_npy(*path, rows.data(), b->size(), static_cast<std::size_t>(b->dim() + 1));
+      const std::string bytes = npy_bytes(rows.data(), b->size(), static_cast<std::size_t>(b->dim() + 1));
+      write_text(*path + ".next", bytes);
+      h[key] = digest(bytes);
+      staged.push_back(path);
     }
-  write_text(paths_.model, serialize_model(header(tr.iteration()), tr.model().store, &tr.optimiser()));
+  write_text(paths_.model, serialize_model(h, tr.model().store, &tr.optimiser()));
+  for (const std::string* path : staged)
+    if (std::rename((*path + ".next").c_str(), path->c_str()) != 0)
+      throw input_error("cannot write '" + *path + "': " + std::strerror(errno));
   last_checkpoint_ = tr.iteration();
 }
 
-void training_session::evaluate(double window_loss) {
+void training_session::evaluate(double window_loss, bool record) {
   const auto t0 = std::chrono::steady_clock::now();
   trainer& tr = *trainer_;
   tr.pull();
   last_eval_ = evaluate_sampler(tr.model(), *target_, r_.eval_samples, r_.eval_steps,
                                 settings_.seed + kReferenceSeedOffset, reference_, pool_);
+  if (!record) return;
   nlohmann::ordered_json j;
   j["iteration"] = tr.iteration();
   j["loss"] = number_or_null(window_loss);
@@ -251,7 +338,6 @@ void training_session::train() {
     last_checkpoint_ = tr.iteration();
   progress_bar bar(settings_.iterations - tr.iteration(), "train " + r_.target["name"].get<std::string>());
   start_ = tr.iteration();
-  running_mean curve;
   const auto t_start = std::chrono::steady_clock::now();
   while (tr.iteration() < settings_.iterations) {
     iteration_stats st;
@@ -262,14 +348,14 @@ void training_session::train() {
       throw input_error(std::string(e.what()) + "; training stopped, the last good checkpoint (iteration " +
                         std::to_string(last_checkpoint_) + ") is in '" + paths_.model + "'");
     }
-    curve.add(st);
+    curve_.add(st);
     eval_window_.add(st);
     const long it = tr.iteration();
     if (it % r_.log_every == 0) {
-      const report_point p{it, curve.loss / curve.n, curve.log_z / curve.n, curve.elbo / curve.n};
+      const report_point p{it, curve_.loss / curve_.n, curve_.log_z / curve_.n, curve_.elbo / curve_.n};
       loss_curve_.push_back(p);
       loss_csv_ += std::to_string(it) + "," + fmt(p.loss) + "," + fmt(p.log_z) + "," + fmt(p.elbo) + "\n";
-      curve = {};
+      curve_ = {};
     }
     if (r_.eval_every > 0 && it % r_.eval_every == 0) {
       evaluate(eval_window_.loss / eval_window_.n);
@@ -286,7 +372,10 @@ void training_session::train() {
 
 std::vector<std::string> training_session::finish() {
   trainer& tr = *trainer_;
-  if (last_eval_iteration_ != tr.iteration()) evaluate(eval_window_.n > 0 ? eval_window_.loss / eval_window_.n : NAN);
+  if (last_eval_iteration_ != tr.iteration())
+    evaluate(eval_window_.n > 0 ? eval_window_.loss / eval_window_.n : NAN);
+  else if (last_eval_.samples == 0)  // resumed after the final evaluation: its samples again, same seed
+    evaluate(NAN, false);
   checkpoint();
   const int d = target_->dim();
   write_npy(paths_.samples, last_eval_.x.data(), static_cast<std::size_t>(last_eval_.samples),

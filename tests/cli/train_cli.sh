@@ -114,6 +114,24 @@ if "$DMT" train lsa.json --out lsa --threads 2 2>lsa.log && grep -aq '"keep":"ac
 else
   fail "local search keep=accepted: $(tail -1 lsa.log)"
 fi
+cp ls10/buffer.npy ls10/buffer.keep
+cp ls10/search_buffer.npy ls10/buffer.npy
+expect_error "resume with another checkpoint's buffer" "'.*buffer.npy' is not the replay buffer of the checkpoint '.*model.dmt' \(its digest differs\)" train ls.json --out ls10 --resume
+mv ls10/buffer.keep ls10/buffer.npy
+# a model file whose checkpointed running mean is malformed (header edited, checksum recomputed)
+cp ls10/model.dmt ls10/model.keep
+$PY - ls10/model.dmt <<'PY'
+import struct, sys
+p = sys.argv[1]; b = open(p, 'rb').read()[:-8]
+n = struct.unpack_from('<I', b, 12)[0]
+head = b[16:16 + n].decode().replace('window_eval=', 'window_eval=x', 1).encode()
+b = b[:12] + struct.pack('<I', len(head)) + head + b[16 + n:]
+h = 1469598103934665603
+for c in b: h = ((h ^ c) * 1099511628211) % 2**64
+open(p, 'wb').write(b + struct.pack('<Q', h))
+PY
+expect_error "resume from a malformed running mean" "model file '.*model.dmt' has a malformed running mean 'x" train ls.json --out ls10 --resume
+mv ls10/model.keep ls10/model.dmt
 rm ls10/buffer.npy
 expect_error "resume without the buffer file" "no replay buffer '.*buffer.npy' beside the checkpoint" train ls.json --out ls10 --resume
 config '{"target": "banana", "losses": ["pis"], "network": {"langevin": 1}}' bad17.json

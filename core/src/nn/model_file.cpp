@@ -4,21 +4,13 @@
 #include <cstring>
 #include <sstream>
 
+#include "dmt/fnv1a.hpp"
 #include "dmt/params.hpp"
 
 namespace dmt {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'M', 'T', 'M', 'O', 'D', 'E', 'L'};
-
-std::uint64_t fnv1a(const char* p, std::size_t n) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= static_cast<unsigned char>(p[i]);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 template <class U>
 void put(std::string& out, U v) {
