@@ -49,8 +49,11 @@ T config_number(const nlohmann::json& c, const char* key, T fallback) {
 }  // namespace
 
 sample_request read_sample_config(const std::string& path) {
+  return sample_config_from_text(read_text_file(path, "config"), path);
+}
+
+sample_request sample_config_from_text(const std::string& text, const std::string& path) {
   nlohmann::json c;
-  const std::string text = read_text_file(path, "config");
   try {
     c = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -265,6 +268,8 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   if (r.steps < 0) throw input_error("step count must be non-negative (got " + std::to_string(r.steps) + ")");
   if (r.threads < 0) throw input_error("thread count must be non-negative");
   if (r.reference_samples < 2) throw input_error("reference_samples must be at least 2");
+  if (r.target.contains("name") && r.target["name"].is_string())
+    require_cuda_target(r.device, r.target["name"].get<std::string>());
   check_device(r.device);
   if (r.repeats < 1 || r.repeats > 100000)
     throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");

@@ -37,6 +37,9 @@ expect_error "unknown target" "unknown target 'nosuch' \(known: gaussian" "${bas
 expect_error "unknown device" "unknown device 'tpu' \(known: cpu, cuda\)" "${base[@]}" --target funnel --sampler ula --device tpu
 # the native preset builds without CUDA; a CUDA build on a machine without a GPU says so instead
 expect_error "device cuda unavailable" "(this dmt was built without CUDA \(configure with -DDMT_CUDA=ON, e.g. cmake --preset cuda\)|--device cuda: no CUDA device available)$" "${base[@]}" --target funnel --sampler ula --device cuda
+expect_error "a CPU-only target on cuda" "target 'box_gaussian' has no CUDA implementation yet \(on cuda: gaussian, .*\)$" "${base[@]}" --target box_gaussian --sampler ula --device cuda
+printf '{"target": "lasso_regression", "iterations": 1}' >lasso.json
+expect_error "a CPU-only target trained on cuda" "target 'lasso_regression' has no CUDA implementation yet" train lasso.json --out out/r --device cuda
 expect_error "dalmc degrees of freedom" "dalmc: df must be positive" "${base[@]}" --target gmm25 --sampler dalmc --sampler-param noise=student_t --sampler-param df=0
 expect_error "dalmc exact score unavailable" "dalmc: score 'exact' needs Gaussian noise" "${base[@]}" --target funnel --sampler dalmc --sampler-param score=exact
 expect_error "dalmc has no weights" "sampler 'dalmc' has no weights to write" "${base[@]}" --target gmm25 --sampler dalmc --weights out/w.npy

@@ -72,6 +72,22 @@ grep -q "on the GPU, [0-9]* MiB of device memory" traingpu.log || { echo "FAIL: 
 "$DMT" train train.json --out tres --device cuda --iterations 40 --resume 2>/dev/null || exit 1
 cmp tres/loss.csv traingpu/loss.csv || { echo "FAIL: resumed GPU run differs from the uninterrupted one"; exit 1; }
 echo "train: a GPU run resumed at iteration 20 reproduces the uninterrupted loss curve bit for bit"
+# resumed on the other device (the device is not stored in the model file): 20 iterations on the CPU
+# then 20 on the GPU, and the reverse; each half follows its device's uninterrupted curve (the CPU
+# half bit for bit, the GPU half to the cpu-vs-cuda tolerance of same_curve)
+"$DMT" train train.json --out c2g --iterations 20 2>/dev/null && "$DMT" train train.json --out c2g --device cuda --resume 2>/dev/null || exit 1
+"$DMT" train train.json --out g2c --device cuda --iterations 20 2>/dev/null && "$DMT" train train.json --out g2c --resume 2>/dev/null || exit 1
+/usr/bin/python3 - <<'PY' || exit 1
+import numpy as np
+load = lambda p: np.loadtxt(p, delimiter=",", skiprows=1)
+cpu, gpu, c2g, g2c = (load(f"{d}/loss.csv") for d in ("traincpu", "traingpu", "c2g", "g2c"))
+assert len(c2g) == len(g2c) == 40, (len(c2g), len(g2c))
+assert (c2g[:20] == cpu[:20]).all() and (g2c[:20] == gpu[:20]).all(), "the first half differs from its device's run"
+for resumed in (c2g, g2c):
+    rel = np.abs(resumed[:, 1] - cpu[:, 1]) / np.abs(cpu[:, 1])
+    assert rel.max() <= 1e-5, rel.max()
+print("train: resumed on the other device (cpu -> cuda, cuda -> cpu) at iteration 20, loss within 1e-5 of the CPU run")
+PY
 # pis (the adjoint pass through the trajectory), db and subtb (the flow network), the Langevin
 # parametrisation with a learned backward kernel, and with pis (Hessian-vector products on the device)
 sed 's/"losses": \["tb"\]/"losses": ["pis"]/' train.json >pis.json

@@ -37,7 +37,8 @@ void add_list_commands(CLI::App& app, std::vector<command>& out) {
     auto json = std::make_shared<bool>(false);
     auto* sub = app.add_subcommand(name, std::string("list the ") + name + ", their parameters and defaults");
     sub->add_flag("--json", *json, "machine-readable output");
-    out.push_back({sub, [kind, json] { print_components(kind, *json); }});
+    const component_kind k = kind;  // (clang 14 cannot capture a structured binding)
+    out.push_back({sub, [k, json] { print_components(k, *json); }});
   }
 
   struct options {

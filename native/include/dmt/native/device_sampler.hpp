@@ -14,6 +14,9 @@ namespace dmt {
 
 // Throws input_error unless `device` is "cpu", or "cuda" in a build with the CUDA backend.
 void check_device(const std::string& device);
+// On "cuda", a target the registry does not mark as running there is refused by name (input_error),
+// whether or not this build or machine has a device.
+void require_cuda_target(const std::string& device, const std::string& target_name);
 
 std::unique_ptr<particle_sampler> make_sampler_on(const std::string& device, const sampling_setup& setup,
                                                   std::size_t particles, std::uint64_t seed, const executor& exec);
