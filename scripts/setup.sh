@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--bench]   (--bench adds PyTorch and POT for the side-by-side benchmarks)
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libxsimd-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libbenchmark-dev emscripten nodejs chromium python3-numpy)
+  libbenchmark-dev emscripten nodejs chromium python3-numpy clang libclang-rt-14-dev)
 if [[ ${1:-} == --bench ]]; then packages+=(python3-torch python3-pot python3-scipy util-linux); fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Every test: set up, build every preset (native, native-debug with ASan+UBSan, wasm, and cuda
+# Every test: set up, build every preset (native, native-debug with ASan+UBSan, wasm, fuzz (the
+# parsers under libFuzzer for a minute each), and cuda
 # where nvcc exists) and run each preset's tests. Exits non-zero if any preset fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 jobs=$(nproc)
-presets=(native native-debug wasm)
+presets=(native native-debug wasm fuzz)
 [[ -x /usr/local/cuda/bin/nvcc ]] && presets+=(cuda)
 failed=()
 for p in "${presets[@]}"; do

@@ -153,7 +153,7 @@ class js_trainer {
     r.settings.model.dim = t->dim();
     auto tr = std::make_unique<trainer>(r.settings, *t);
     if (f) {
-      const model_config mc = read_model_config(f->header, source);
+      const model_config mc = read_model_config(*f, source);
       if (mc.dim != t->dim())
         throw input_error("the model file is for dimension " + std::to_string(mc.dim) + " but its target '" + tname +
                           "' has dimension " + std::to_string(t->dim()));

@@ -67,7 +67,7 @@ fit_request read_fit_config(const std::string& path) {
   nlohmann::json c;
   try {
     c = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number past double
     throw input_error("malformed JSON in '" + path + "': " + e.what());
   }
   return fit_request_from_json(c);

@@ -21,14 +21,22 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error("cannot read '" + path + "'");
+nlohmann::json parse_json_text(const std::string& text, const std::string& path) {
   try {
-    return nlohmann::json::parse(in);
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw input_error("'" + path + "' is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception& e) {  // out_of_range: a number past double's range
+    throw input_error("'" + path + "' is not valid JSON: " + e.what());
   }
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error("cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_json_text(text.str(), path);
 }
 
 gaussian gaussian_from_json(const nlohmann::json& j, const std::string& path) {
@@ -65,8 +73,7 @@ gaussian gaussian_from_json(const nlohmann::json& j, const std::string& path) {
 gaussian read_gaussian(const std::string& path) { return gaussian_from_json(read_json(path), path); }
 
 // {"weights": [...], "components": [{"mean", "cov"}, ...]} or {"kde": {"points": [[...]], "bandwidth": h}}
-gaussian_mixture read_mixture(const std::string& path) {
-  const nlohmann::json j = read_json(path);
+gaussian_mixture mixture_from_json(const nlohmann::json& j, const std::string& path) {
   const auto bad = [&](const std::string& why) { return input_error("'" + path + "': " + why); };
   if (j.is_object() && j.contains("kde")) {
     const auto& k = j["kde"];
@@ -108,6 +115,8 @@ gaussian_mixture read_mixture(const std::string& path) {
   }
   return m;
 }
+
+gaussian_mixture read_mixture(const std::string& path) { return mixture_from_json(read_json(path), path); }
 
 // s from eps = reg = 2 s^2
 double s_of_reg(double reg, bool allow_zero) {
@@ -393,6 +402,14 @@ nlohmann::ordered_json run_ot_mixture(const ot_mixture_request& r) {
   out["contraction"] = res.contraction;
   out["errors"] = res.errors;
   return out;
+}
+
+gaussian gaussian_from_json_text(const std::string& text, const std::string& name) {
+  return gaussian_from_json(parse_json_text(text, name), name);
+}
+
+gaussian_mixture mixture_from_json_text(const std::string& text, const std::string& name) {
+  return mixture_from_json(parse_json_text(text, name), name);
 }
 
 }  // namespace dmt

@@ -56,7 +56,7 @@ sample_request sample_config_from_text(const std::string& text, const std::strin
   nlohmann::json c;
   try {
     c = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number past double
     throw input_error("malformed JSON in '" + path + "': " + e.what());
   }
   if (!c.is_object()) throw input_error("config '" + path + "' must hold a JSON object");

@@ -145,7 +145,7 @@ void training_session::resume() {
   namespace fs = std::filesystem;
   if (!fs::exists(paths_.model)) throw input_error("--resume: no checkpoint '" + paths_.model + "'");
   const model_file f = parse_model(read_text_file(paths_.model, "model file"), paths_.model);
-  const model_config mc = read_model_config(f.header, paths_.model);
+  const model_config mc = read_model_config(f, paths_.model);
   if (mc.dim != target_->dim())
     throw input_error("model file '" + paths_.model + "' is for dimension " + std::to_string(mc.dim) +
                       "; the config's target has dimension " + std::to_string(target_->dim()));
@@ -399,7 +399,7 @@ train_request read_train_config(const std::string& path) {
   nlohmann::json c;
   try {
     c = nlohmann::json::parse(read_text_file(path, "config"));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number past double
     throw input_error("malformed JSON in '" + path + "': " + e.what());
   }
   return parse_train_config(c, "'" + path + "'");

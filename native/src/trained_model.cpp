@@ -21,7 +21,7 @@ std::string read_text_file(const std::string& path, const std::string& what) {
 trained_model load_trained_model(const std::string& path) {
   trained_model m;
   m.file = parse_model(read_text_file(path, "model file"), path);
-  m.config = read_model_config(m.file.header, path);
+  m.config = read_model_config(m.file, path);
   try {
     m.target_json = nlohmann::json::parse(m.file.header.at("target"));
     m.train_config = nlohmann::json::parse(m.file.header.at("config"));

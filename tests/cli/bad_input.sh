@@ -94,6 +94,15 @@ printf '{"target": "funnel", "sampler": "mala", "particels": 10}' >typo.json
 expect_error "unknown config key" "unknown config key 'particels'" "${base[@]}" --config typo.json
 printf '{"target": "funnel", "sampler": "mala", "steps": "many"}' >type.json
 expect_error "wrong config type" "config key 'steps' must be a number" "${base[@]}" --config type.json
+# found by tests/fuzz (fuzz_ot_config): a number past double's range is nlohmann's out_of_range, not a
+# parse_error, and ended as "internal error"; now the malformed-JSON message of every config reader
+printf '{"target": "funnel", "sampler": "mala", "steps": 1e400}' >overflow.json
+expect_error "number overflow in a sample config" "malformed JSON in 'overflow.json': .*number overflow" "${base[@]}" --config overflow.json
+expect_error "number overflow in a train config" "malformed JSON in 'overflow.json': .*number overflow" train overflow.json --out out/r
+expect_error "number overflow in a fit config" "malformed JSON in 'overflow.json': .*number overflow" fit --config overflow.json --out out/r
+printf '{"mean": [1e400], "cov": [[1]]}' >g_overflow.json
+printf '{"mean": [0], "cov": [[1]]}' >g_ok.json
+expect_error "number overflow in an ot input" "'g_overflow.json' is not valid JSON: .*number overflow" ot gaussian --a g_overflow.json --b g_ok.json --reg 0.5
 printf '[1, 2]' >array.json
 expect_error "config not an object" "must hold a JSON object" "${base[@]}" --config array.json
 expect_error "missing config" "cannot read config 'absent.json'" "${base[@]}" --config absent.json

@@ -2,6 +2,7 @@
 // truncated, corrupted and mismatched files with one-line messages.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 
 #include "dmt/nn/model_file.hpp"
@@ -78,6 +79,43 @@ TEST(ModelFile, BadFilesAreRefused) {
   auto h2 = h;
   h2.erase("sigma2");
   EXPECT_EQ(message([&] { dmt::read_model_config(h2, "f"); }), "model file 'f' has no 'sigma2' in its header");
+}
+
+// Regressions found by tests/fuzz/fuzz_model_file.cpp (UBSan / the 2 GiB limit of libFuzzer).
+TEST(ModelFile, FuzzFindings) {
+  // an empty tensor: no floats to copy (memcpy from a null data() was undefined behaviour)
+  dmt::parameter_store<float> empty;
+  empty.add("nothing", 0, 0, "policy");
+  const auto f0 = dmt::parse_model(dmt::serialize_model({{"k", "v"}}, empty, nullptr), "f");
+  EXPECT_EQ(f0.params.values.size(), 0u);
+  // tensor shapes that ask for more floats than the file holds: refused before allocating
+  {
+    dmt::parameter_store<float> one;
+    one.add("a", 1, 1, "policy");
+    std::string b = dmt::serialize_model({}, one, nullptr);
+    // rows and cols of the single tensor (after magic, version, header length 0, count, name length, name)
+    const std::size_t at = 8 + 4 + 4 + 4 + 4 + 1;
+    const std::uint32_t huge = 1u << 15;
+    std::memcpy(&b[at], &huge, 4);
+    std::memcpy(&b[at + 4], &huge, 4);
+    EXPECT_EQ(message([&] { dmt::parse_model(b, "f"); }), "model file 'f' is truncated");
+  }
+  // header numbers past int's range, and settings for a model far larger than the file
+  dmt::diffusion_model<float> m(small_config());
+  std::map<std::string, std::string> h;
+  dmt::write_model_config(m.config, h);
+  auto h1 = h;
+  h1["hidden"] = "1e300";
+  EXPECT_EQ(message([&] { dmt::read_model_config(h1, "f"); }), "model file 'f' has a malformed 'hidden' (1e300)");
+  h1["hidden"] = "2.5";
+  EXPECT_EQ(message([&] { dmt::read_model_config(h1, "f"); }), "model file 'f' has a malformed 'hidden' (2.5)");
+  auto h2 = h;
+  h2["hidden"] = "100000";
+  const auto f2 = dmt::parse_model(dmt::serialize_model(h2, m.store, nullptr), "f");
+  EXPECT_EQ(message([&] { dmt::read_model_config(f2, "f"); }),
+            "model file 'f' has settings for more parameters than it holds");
+  const auto f3 = dmt::parse_model(dmt::serialize_model(h, m.store, nullptr), "f");
+  EXPECT_EQ(dmt::read_model_config(f3, "f").hidden, 8);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ class reader {
     return v;
   }
   void floats(float* out, std::size_t n) {
+    if (n == 0) return;  // out may be null (an empty tensor's data())
     need(n * sizeof(float));
     std::memcpy(out, s_.data() + pos_, n * sizeof(float));
     pos_ += n * sizeof(float);
@@ -96,19 +97,25 @@ model_config read_model_config(const std::map<std::string, std::string>& h, cons
       throw input_error("model file '" + source + "' has a malformed '" + key + "' (" + v + ")");
     return d;
   };
+  auto integer = [&](const char* key) {  // a whole number in int's range, before the cast
+    const double d = number(key);
+    if (d != std::floor(d) || std::abs(d) > 1e9)
+      throw input_error("model file '" + source + "' has a malformed '" + key + "' (" + get(key) + ")");
+    return static_cast<int>(d);
+  };
   model_config c;
-  c.dim = static_cast<int>(number("dim"));
+  c.dim = integer("dim");
   c.sigma2 = number("sigma2");
   c.learned_variance = number("learned_variance") != 0;
   c.log_var_range = number("log_var_range");
-  c.hidden = static_cast<int>(number("hidden"));
-  c.harmonics = static_cast<int>(number("harmonics"));
-  c.layers = static_cast<int>(number("layers"));
+  c.hidden = integer("hidden");
+  c.harmonics = integer("harmonics");
+  c.layers = integer("layers");
   c.act = parse_activation(get("activation"));
   c.flow = number("flow") != 0;
   c.forward_looking = number("forward_looking") != 0;
   c.langevin = number("langevin") != 0;
-  c.lgv_layers = static_cast<int>(number("lgv_layers"));
+  c.lgv_layers = integer("lgv_layers");
   c.lgv_clip = number("lgv_clip");
   c.drift_clip = number("drift_clip");
   if (h.count("learned_backward")) {
@@ -119,6 +126,16 @@ model_config read_model_config(const std::map<std::string, std::string>& h, cons
     throw input_error("model file '" + source + "' has impossible settings");
   if (!(c.pb_scale_range >= 0 && c.pb_scale_range < 1))
     throw input_error("model file '" + source + "' has impossible settings (pb_scale_range)");
+  return c;
+}
+
+model_config read_model_config(const model_file& f, const std::string& source) {
+  const model_config c = read_model_config(f.header, source);
+  // The policy network alone has at least H^2 (1 + layers) + 2 H dim + 2 H harmonics parameters; a
+  // header that asks for more than the file holds is refused before a model is built from it.
+  const double h = c.hidden, smallest = h * h * (1.0 + c.layers) + 2.0 * h * (c.dim + c.harmonics);
+  if (smallest > static_cast<double>(f.params.values.size()))
+    throw input_error("model file '" + source + "' has settings for more parameters than it holds");
   return c;
 }
 
@@ -189,6 +206,8 @@ model_file parse_model(const std::string& bytes, const std::string& source) {
     if (t.rows < 0 || t.cols < 0 || t.size() > (std::size_t(1) << 30))
       throw input_error("model file '" + source + "' is corrupted (tensor shape)");
     total += t.size();
+    if (total > bytes.size() / sizeof(float))  // before allocating: the floats must be in the file
+      throw input_error("model file '" + source + "' is truncated");
     f.params.tensors.push_back(t);
   }
   f.params.values.resize(total);

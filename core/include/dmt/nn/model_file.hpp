@@ -32,6 +32,9 @@ struct model_file {
 // Header keys describing a model_config (dim, sigma2, learned_variance, ...).
 void write_model_config(const model_config& c, std::map<std::string, std::string>& header);
 model_config read_model_config(const std::map<std::string, std::string>& header, const std::string& source);
+// The same, and refused when the settings need more parameters than the file holds (checked before a
+// model is built from a file's header).
+model_config read_model_config(const model_file& f, const std::string& source);
 
 std::string serialize_model(const std::map<std::string, std::string>& header, const parameter_store<float>& params,
                             const adam<float>* optimiser);

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "dmt/ot/gaussian_entropic_ot.hpp"
+#include "dmt/ot/mixture_sinkhorn.hpp"
+
 namespace dmt {
 
 struct ot_gaussian_request {
@@ -49,5 +52,9 @@ struct ot_mixture_request {
   int threads = 0;
 };
 nlohmann::ordered_json run_ot_mixture(const ot_mixture_request& r);
+
+// The input files' parsers (`name` in the messages), as `dmt ot` reads them; what tests/fuzz drives.
+gaussian gaussian_from_json_text(const std::string& text, const std::string& name);
+gaussian_mixture mixture_from_json_text(const std::string& text, const std::string& name);
 
 }  // namespace dmt

@@ -23,6 +23,8 @@ struct sample_request {
 
 // Reads a config file (the same keys as sample_request, with "target"/"sampler" as objects or names).
 sample_request read_sample_config(const std::string& path);
+// The same from the file's text (`path` in the messages).
+sample_request sample_config_from_text(const std::string& text, const std::string& path);
 // Runs the request; returns the metrics JSON (also written to request.metrics if set).
 nlohmann::ordered_json run_sample(const sample_request& request);
 
