@@ -11,12 +11,17 @@ filter=${3:-.}
 shift 3 || shift $#
 here=$(cd "$(dirname "$0")" && pwd)
 /usr/bin/python3 "$here/make_configs.py" "$out/configs" "$@"
+failed=0
 for cfg in "$out"/configs/*.json; do
   name=$(basename "$cfg" .json)
   [[ $name =~ $filter ]] || continue
   [[ -s $out/$name/metrics.jsonl ]] && continue  # done before
   start=$(date +%s)
-  "$dmt" train "$cfg" --out "$out/$name" 2>"$out/$name.log" || { echo "$name failed: $(tail -1 "$out/$name.log")"; continue; }
+  "$dmt" train "$cfg" --out "$out/$name" 2>"$out/$name.log" || {
+    echo "$name failed: $(tail -1 "$out/$name.log")"
+    failed=$((failed + 1))
+    continue
+  }
   echo "$(( $(date +%s) - start ))" >"$out/$name/wall_seconds"
 done
 /usr/bin/python3 - "$out" <<'PY'
@@ -41,3 +46,4 @@ for name in sorted(os.listdir(out)):
     f = lambda k: f"{last[k]:.3f}" if isinstance(last.get(k), (int, float)) else "—"
     print(f"| {name} | {last['iteration']} | {f('delta_log_z')} | {f('delta_log_z_rw')} | {f('w2')} | {pub} | {wall} |")
 PY
+((failed == 0)) || { echo "$failed rows failed"; exit 1; }
