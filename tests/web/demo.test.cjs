@@ -84,6 +84,26 @@ test('Sample panel: MALA particles concentrate on the 25 modes (canvas pixels)',
   await page.close();
 });
 
+// README: "With the defaults it covers all 25 modes of gmm25 after 800 to 1000 iterations". The panel's
+// defaults (nothing in the URL) and its fixed seed: the first evaluation with full mode coverage (each
+// mode holding at least 10 % of its equal share of the evaluation samples) must come by iteration 1000.
+test('Train panel: with the defaults all 25 modes of gmm25 are covered by iteration 1000', async () => {
+  const { page, errors } = await openDemo('#panel=train');
+  assert.strictEqual(await page.evaluate(() => document.querySelector('#t-target')?.value ?? 'gmm25'), 'gmm25');
+  await page.click('#t-play');
+  await page.waitForFunction(
+      () => (window.dmtDemo.panels.train.metrics ?? []).some((m) => m.modeCoverage === 1 || m.iteration >= 1000), null,
+      { timeout: 600000 });
+  await page.click('#t-play');
+  const m = await page.evaluate(() => window.dmtDemo.panels.train.metrics);
+  const hit = m.find((x) => x.modeCoverage === 1);
+  console.log(`defaults: full mode coverage at iteration ${hit?.iteration} (${hit?.seconds.toFixed(1)} s); ` +
+              `coverage by iteration: ${m.map((x) => `${x.iteration}:${x.modeCoverage}`).join(' ')}`);
+  assert.ok(hit && hit.iteration <= 1000, `no evaluation with full coverage by iteration 1000`);
+  assert.deepStrictEqual(errors, []);
+  await page.close();
+});
+
 test('Train panel: the log Z estimate improves while training', async () => {
   const { page, errors } = await openDemo('#panel=train&t_target=gmm25&t_T=20&t_batch=128&t_hidden=64&t_expl=1.5&t_seed=1');
   await page.click('#t-play');
