@@ -12,6 +12,7 @@
 #include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/metrics/energy_distance.hpp"
 #include "dmt/metrics/mmd.hpp"
+#include "dmt/metrics/exact_comparison_warnings.hpp"
 #include "dmt/metrics/mode_coverage.hpp"
 #include "dmt/metrics/moments.hpp"
 #include "dmt/metrics/sliced_wasserstein.hpp"
@@ -184,7 +185,10 @@ std::vector<float> systematic_resample(const particle_sampler& s, int d) {
 }
 
 // Sample metrics against exact samples of the target (seed + 1).
-nlohmann::ordered_json vs_exact_metrics(const float* x, std::size_t n, const target& t, const sample_request& r) {
+// `cmp` gains the mode coverages and the mean's squared error with its sampling noise under exact
+// sampling of n independent particles.
+nlohmann::ordered_json vs_exact_metrics(const float* x, std::size_t n, const target& t, const sample_request& r,
+                                        exact_comparison& cmp) {
   const int d = t.dim();
   const std::size_t n_ref = std::min<std::size_t>(n, static_cast<std::size_t>(r.reference_samples));
   std::vector<float> ref(n_ref * d);
@@ -198,15 +202,36 @@ nlohmann::ordered_json vs_exact_metrics(const float* x, std::size_t n, const tar
   e["mean_error"] = mean_error(x, n, ref.data(), n_ref, d);
   e["covariance_error"] = covariance_error(x, n, ref.data(), n_ref, d);
   e["sliced_w2"] = sliced_wasserstein(x, ref.data(), n_ref, d, 128, r.seed);
+  // the same distance between two exact samples of this size: the noise level the warning compares with
+  {
+    std::vector<float> ref2(n_ref * d);
+    t.sample_exact(r.seed + 2, n_ref, ref2.data());
+    cmp.sliced_w2 = e["sliced_w2"].get<double>();
+    cmp.sliced_w2_exact = sliced_wasserstein(ref2.data(), ref.data(), n_ref, d, 128, r.seed);
+    e["sliced_w2_exact_vs_exact"] = *cmp.sliced_w2_exact;
+  }
   e["mmd2_rbf"] = mmd2_rbf(x, n_kernel, ref.data(), n_kernel, d, bw);
   e["mmd_bandwidth"] = bw;
   e["mmd_points"] = n_kernel;
   e["energy_distance"] = energy_distance(x, n_kernel, ref.data(), n_kernel, d);
   const auto modes = t.mode_locations();
   if (!modes.empty()) {
-    e["mode_coverage"] = mode_coverage(x, n, d, modes, t.mode_radius());
-    e["mode_coverage_exact"] = mode_coverage(ref.data(), n_ref, d, modes, t.mode_radius());
+    cmp.coverage = mode_coverage(x, n, d, modes, t.mode_radius());
+    cmp.coverage_exact = mode_coverage(ref.data(), n_ref, d, modes, t.mode_radius());
+    cmp.modes = modes.size() / static_cast<std::size_t>(d);  // mode_locations: modes x dim, flattened
+    e["mode_coverage"] = *cmp.coverage;
+    e["mode_coverage_exact"] = *cmp.coverage_exact;
   }
+  const std::vector<double> mx = sample_mean(x, n, d), mr = sample_mean(ref.data(), n_ref, d),
+                            cr = sample_covariance(ref.data(), n_ref, d);
+  double sq = 0.0, trace = 0.0;
+  for (int k = 0; k < d; ++k) {
+    sq += (mx[k] - mr[k]) * (mx[k] - mr[k]);
+    trace += cr[static_cast<std::size_t>(k) * d + k];
+  }
+  cmp.mean_sq_error = sq;
+  cmp.mean_sq_noise = trace * (1.0 / double(n) + 1.0 / double(n_ref));
+  e["mean_error_noise_ratio"] = *cmp.mean_sq_noise > 0 ? nlohmann::json(sq / *cmp.mean_sq_noise) : nlohmann::json(nullptr);
   return e;
 }
 
@@ -313,7 +338,16 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     x = resampled.data();
     m["vs_exact_uses"] = "a systematic resample of the weighted particles";
   }
-  if (t.has_exact_sampler() && s.size() >= 2) m["vs_exact"] = vs_exact_metrics(x, s.size(), t, r);
+  // the answers a benchmark target knows, against the run's (metrics/exact_comparison_warnings.hpp)
+  exact_comparison cmp;
+  if (s.log_weights() && s.log_z() && t.log_normaliser()) {
+    cmp.log_z = *s.log_z();
+    cmp.log_z_exact = *t.log_normaliser();
+  }
+  if (t.has_exact_sampler() && s.size() >= 2) m["vs_exact"] = vs_exact_metrics(x, s.size(), t, r, cmp);
+  // the mean test assumes independent particles: not a resample of weighted ones, which share ancestors
+  if (s.log_weights()) cmp.mean_sq_error.reset();
+  for (const std::string& w : exact_comparison_warnings(cmp)) m["warnings"].push_back(w);
   outputs.write(s, t.dim(), m);
   return m;
 }

@@ -126,6 +126,7 @@ script -qec "'$DMT' sample --target gmm25 --sampler ula --particles 2000 --steps
   >tty.txt 2>&1 || fail "dmt sample under script(1) failed"
 grep -q 'ETA' tty.txt || fail "no progress bar on a terminal: $(head -c 300 tty.txt)"
 "$DMT" sample --target gmm25 --sampler ula --particles 2000 --steps 300 --metrics q.json 2>err.txt
-[[ ! -s err.txt ]] || fail "stderr is not a terminal, yet dmt wrote: $(head -c 300 err.txt)"
+# (ula's defaults miss gmm25's modes, which dmt now says in warnings: only those lines may appear)
+[[ -z $(grep -v '^dmt: warning: ' err.txt) ]] || fail "stderr is not a terminal, yet dmt wrote: $(head -c 300 err.txt)"
 checks=$((checks + 1))
 echo "$checks passed, 0 failed"
