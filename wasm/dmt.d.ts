@@ -101,7 +101,13 @@ export interface SamplerStats {
   minEss?: number;
   /** Weighted samplers: Pareto k-hat of the current weights (null: not fittable, e.g. all equal). */
   paretoK?: number | null;
-  /** One line per failed diagnostic (ESS collapse, Pareto k-hat, non-finite weights); [] when none. */
+  /** Targets with listed modes and an exact sampler: the fraction of modes the particles cover (each
+   * holding at least 10 % of its equal share). */
+  modeCoverage?: number;
+  /** The same for as many exact samples (drawn once at init). */
+  modeCoverageExact?: number;
+  /** One line per failed diagnostic (ESS collapse, Pareto k-hat, non-finite weights, fewer modes
+   * covered than by exact samples); [] when none. */
   warnings: string[];
   /** The target's exact log Z where known. */
   logNormaliser: number | null;

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "dmt/metrics/chain_ess.hpp"
+#include "dmt/metrics/exact_comparison_warnings.hpp"
+#include "dmt/metrics/mode_coverage.hpp"
 #include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/config/sampling_setup.hpp"
 #include "js_value.hpp"
@@ -54,7 +56,16 @@ class js_sampler {
                             std::to_string(particles * t->dim()));
         s->set_particles(x0);
       }
+      // the modes as many exact samples cover: what stats() compares the particles with
+      double exact_coverage = NAN;
+      if (!t->mode_locations().empty() && t->has_exact_sampler()) {
+        std::vector<float> ref(static_cast<std::size_t>(particles) * t->dim());
+        t->sample_exact(static_cast<std::uint64_t>(seed) + 1, static_cast<std::size_t>(particles), ref.data());
+        exact_coverage = mode_coverage(ref.data(), static_cast<std::size_t>(particles), t->dim(), t->mode_locations(),
+                                       t->mode_radius());
+      }
       // commit only when everything above succeeded
+      exact_coverage_ = exact_coverage;
       sampler_.reset();
       target_ = std::move(t);
       sampler_ = std::move(s);
@@ -119,6 +130,19 @@ class js_sampler {
         j["paretoK"] = d.pareto_k && std::isfinite(*d.pareto_k) ? nlohmann::json(*d.pareto_k) : nlohmann::json(nullptr);
         j["warnings"] = d.warnings;
       }
+      // unweighted samplers: the target's modes the particles cover, against as many exact samples
+      // (`dmt sample`'s warning, metrics/exact_comparison_warnings.hpp), so that the page says so when
+      // the particles miss modes (weighted samplers have their weight diagnostics and log Z instead)
+      if (std::isfinite(exact_coverage_) && !s.log_weights()) {
+        const auto modes = target_->mode_locations();
+        exact_comparison cmp;
+        cmp.coverage = mode_coverage(s.particles().data(), s.size(), target_->dim(), modes, target_->mode_radius());
+        cmp.coverage_exact = exact_coverage_;
+        cmp.modes = modes.size() / static_cast<std::size_t>(target_->dim());
+        j["modeCoverage"] = *cmp.coverage;
+        j["modeCoverageExact"] = exact_coverage_;
+        for (const auto& warning : exact_comparison_warnings(cmp)) j["warnings"].push_back(warning);
+      }
       if (s.path_beta()) j["beta"] = *s.path_beta();
       j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);
@@ -142,6 +166,7 @@ class js_sampler {
   std::unique_ptr<particle_sampler> sampler_;
   nlohmann::json target_json_;
   std::string sampler_name_;
+  double exact_coverage_ = NAN;  // of as many exact samples as particles; NaN: the target has no modes listed
 };
 
 }  // namespace

@@ -168,5 +168,9 @@ export class SamplePanel {
       (stats.beta !== undefined ? `b = ${stats.beta.toPrecision(3)} · log Z ≈ ${stats.logZ.toFixed(3)} · ` : '') +
       `acceptance ${stats.acceptance === null ? '—' : stats.acceptance.toFixed(3)} · heat map: ${this.view.kind}` +
       (stats.dim > 2 ? ` · particles: coordinates 0, 1 of ${stats.dim}` : '');
+    // the estimate's warnings (weight diagnostics; modes the particles miss against exact samples)
+    const warnings = stats.warnings ?? [];
+    $('s-warnings').hidden = warnings.length === 0;
+    $('s-warnings').textContent = warnings.map((w) => `⚠ ${w}`).join('\n');
   }
 }
