@@ -160,13 +160,16 @@ void training_session::resume() {
   previous.erase("iterations");
   if (previous != stored)
     throw input_error("--resume: the config differs from the checkpoint's (only 'iterations' may change)");
-  if (!f.has_optimiser) throw input_error("model file '" + paths_.model + "' holds no optimiser state to resume from");
+  const long it = std::stol(f.header.at("iteration"));
+  // the checkpoint at iteration 0 precedes Adam's first step, whose state is then still empty: it is
+  // written without one, and resuming from it starts the optimiser afresh, as the uninterrupted run did
+  if (!f.has_optimiser && it != 0)
+    throw input_error("model file '" + paths_.model + "' holds no optimiser state to resume from");
   trainer& tr = *trainer_;
   load_parameters(f, tr.model(), paths_.model);
-  tr.optimiser() = f.optimiser;
+  if (f.has_optimiser) tr.optimiser() = f.optimiser;
   if (settings_.buffer.capacity > 0) restore_buffers(f);
   tr.push();
-  const long it = std::stol(f.header.at("iteration"));
   tr.set_iteration(it);
   if (f.header.count("window_curve")) curve_ = running_mean::parse(f.header.at("window_curve"), paths_.model);
   if (f.header.count("window_eval")) eval_window_ = running_mean::parse(f.header.at("window_eval"), paths_.model);
