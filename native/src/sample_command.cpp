@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <thread>
 
@@ -41,6 +42,10 @@ T config_number(const nlohmann::json& c, const char* key, T fallback) {
   if constexpr (std::is_integral_v<T>) {
     const double d = v.get<double>();
     if (d != std::floor(d)) throw input_error(std::string("config key '") + key + "' must be an integer");
+    // in range before the cast (found by tests/fuzz: 1e41 cast to long was undefined behaviour)
+    if (!(d >= -1e15 && d <= 1e15) ||
+        d < static_cast<double>(std::numeric_limits<T>::min()) || d > static_cast<double>(std::numeric_limits<T>::max()))
+      throw input_error(std::string("config key '") + key + "' is out of range");
     return static_cast<T>(d);
   } else {
     return v.get<T>();

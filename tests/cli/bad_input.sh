@@ -100,6 +100,9 @@ printf '{"target": "funnel", "sampler": "mala", "steps": 1e400}' >overflow.json
 expect_error "number overflow in a sample config" "malformed JSON in 'overflow.json': .*number overflow" "${base[@]}" --config overflow.json
 expect_error "number overflow in a train config" "malformed JSON in 'overflow.json': .*number overflow" train overflow.json --out out/r
 expect_error "number overflow in a fit config" "malformed JSON in 'overflow.json': .*number overflow" fit --config overflow.json --out out/r
+# found by tests/fuzz (fuzz_sample_config, UBSan): an integer key past long's range was cast regardless
+printf '{"target": "funnel", "sampler": "mala", "steps": 1e41}' >big.json
+expect_error "integer config key out of range" "config key 'steps' is out of range" "${base[@]}" --config big.json
 printf '{"mean": [1e400], "cov": [[1]]}' >g_overflow.json
 printf '{"mean": [0], "cov": [[1]]}' >g_ok.json
 expect_error "number overflow in an ot input" "'g_overflow.json' is not valid JSON: .*number overflow" ot gaussian --a g_overflow.json --b g_ok.json --reg 0.5
