@@ -20,6 +20,7 @@ sampling_setup setup_sampling(const nlohmann::json& target, const nlohmann::json
   s.target = make_target(s.target_name, params_from_json(tj, "target", {"name"}));
   s.sampler_spec = &registry::global().get(component_kind::sampler, s.sampler_name);
   s.sampler_params = resolve_params(*s.sampler_spec, params_from_json(sj, "sampler", {"name"}), run);
+  check_support(*s.sampler_spec, *s.target);
   return s;
 }
 

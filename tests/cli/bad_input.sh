@@ -59,6 +59,7 @@ expect_error "smc move" "smc: move must be mala, ula or slice \(got 'hmc'\)" "${
 expect_error "smc slice width" "smc: slice_width must be positive" "${base[@]}" --target gmm25 --sampler smc --sampler-param move=slice --sampler-param slice_width=-1
 expect_error "smc with --init" "smc starts from its Gaussian reference" "${base[@]}" --target gmm25 --sampler smc --init out/none.npy
 expect_error "lasso negative L1 weight" "lasso_regression: lambda \(the L1 weight\) must be finite and non-negative \(got -1.000000\)" "${base[@]}" --target lasso_regression --target-param lambda=-1 --sampler pnais
+expect_error "gradient sampler on a bounded support" "sampler 'ula' needs a log density finite everywhere, and target 'box_gaussian' is -inf outside its support: use smc or pnais$" "${base[@]}" --target box_gaussian --sampler ula
 expect_error "box lower above upper" "box_gaussian: lower must be below upper in every coordinate \(coordinate 0: lower 2.000000, upper 1.000000\)" "${base[@]}" --target box_gaussian --target-param 'lower=[2,0]' --target-param 'upper=[1,1]' --sampler pnais
 expect_error "pnais particles not a multiple" "pnais: the particle count \(105\) must be a multiple of proposals \(10\)" sample --steps 2 --out out/s.npy --metrics out/m.json --target box_gaussian --sampler pnais --particles 105
 expect_error "pnais gamma" "pnais: gamma must be in \(0, 1\] \(got 2.000000\)" sample --steps 2 --out out/s.npy --metrics out/m.json --target box_gaussian --sampler pnais --sampler-param gamma=2

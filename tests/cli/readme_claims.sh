@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README claims that had no test (issue 27): `dmt modes` (gmm25's 25 grid points, gmm40's 40 rows),
+# README claims that had no test (issue 27): the defaults of jala and smc on manywell, `dmt modes` (gmm25's 25 grid points, gmm40's 40 rows),
 # MultCDiff covering all 40 modes of gmm40,
 # flags overriding `--config`, `ot sinkhorn --float32 --eps-scaling` from the CLI (the float64 cost to
 # 1e-5 relative: float32 potentials carry ~1e-6), and `ot mixture --samples` (the Gauss-Hermite cost
@@ -65,6 +65,24 @@ import json
 m = json.load(open("mc.json"))
 assert m["vs_exact"]["mode_coverage"] == 1.0, m["vs_exact"]
 assert m["energy_evaluations"] == 4000000, m["energy_evaluations"]
+PY
+
+# README "Defaults": JALA's and SMC's defaults on manywell, 10 000 particles, seed 11: 164.43 and 164.53
+# against the exact 164.6957 (the old defaults gave -685.2 and 163.54); the old SMC defaults warn
+for s in jala smc; do
+  "$DMT" sample --target manywell --sampler $s --particles 10000 --seed 11 --metrics d_$s.json 2>err.txt &&
+    $PY - d_$s.json $s <<'PY' && ok "defaults: $s on manywell within 0.3 nats" || fail "defaults $s: $(cat err.txt)"
+import json, sys
+m = json.load(open(sys.argv[1]))
+want = {"jala": 164.43, "smc": 164.53}[sys.argv[2]]
+assert abs(m["log_z"] - want) < 0.01 and abs(m["log_z_error"]) < 0.3, (m["log_z"], m["log_z_error"])
+PY
+done
+"$DMT" sample --target manywell --sampler smc --sampler-param moves=1 --sampler-param ess_target=0.9 --particles 10000 \
+  --seed 11 --metrics d_old.json 2>err.txt && $PY - <<'PY' && ok "the old SMC defaults: 163.54, warned" || fail "old smc defaults: $(cat err.txt)"
+import json
+m = json.load(open("d_old.json"))
+assert abs(m["log_z"] - 163.54) < 0.01 and any(w.startswith("log Z = 163.5") for w in m["warnings"]), (m["log_z"], m["warnings"])
 PY
 
 summary

@@ -9,7 +9,8 @@
 source "$(dirname "$0")/harness.sh" "$1"
 json() { $PY -c "import json,sys; m=json.load(open('$1')); print($2)"; }
 
-collapse=(sample --target gmm25 --sampler jala --sampler-param step_size=1.0 --particles 1000 --steps 200 --threads 1)
+collapse=(sample --target gmm25 --sampler jala --sampler-param step_size=1.0 --sampler-param levels=100 --particles 1000
+          --steps 200 --threads 1)
 "$DMT" "${collapse[@]}" --out c.npy --metrics c.json 2>c.err
 rc=$?
 [[ $rc -eq 0 ]] && ok "a warning alone exits 0" || fail "collapse run exit $rc: $(cat c.err)"

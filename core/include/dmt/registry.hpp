@@ -80,6 +80,7 @@ struct capabilities {
   bool weighted = false;        // samplers: importance weights and a log Z estimate
   bool needs_gradient = true;   // samplers: grad log R of the target
   bool needs_hessian = false;   // samplers: Hessian-vector products / Hessians of the target
+  bool full_support = false;    // samplers: need log R finite everywhere (refuse a target with bounded support)
   bool cuda = false;            // has a CUDA implementation (`--device cuda`)
   bool wasm = true;             // available in the WebAssembly module
   bool exact_sampler = false;   // targets: an exact sampler (metrics against exact samples)

@@ -103,6 +103,7 @@ DMT_REGISTER_COMPONENTS(dalmc) {
   c.parameters.push_back(
       integer_param("inner_samples", 64, "K, importance samples per particle and step of the Monte-Carlo scores"));
   c.listing_order = 60;
+  c.caps.full_support = true;
   c.make_sampler = sampler_factory_of<dalmc_sampler>(dalmc_from_resolved);
   r.add(std::move(c));
 }

@@ -80,6 +80,7 @@ DMT_REGISTER_COMPONENTS(multalmc) {
           .one_of({"overdamped", "underdamped"}));
   c.parameters.push_back(number_param("friction", 1.0, "underdamped: friction gamma"));
   c.listing_order = 80;
+  c.caps.full_support = true;
   c.make_sampler = sampler_factory_of<multalmc_sampler>(multalmc_from_resolved);
   r.add(std::move(c));
 }

@@ -85,6 +85,7 @@ DMT_REGISTER_COMPONENTS(multcdiff) {
       number_param("df", 3.0, "student_t: degrees of freedom")};
   for (auto& q : posterior_chain_parameters("the posterior factor's centre c(u)")) c.parameters.push_back(q);
   c.listing_order = 90;
+  c.caps.full_support = true;
   c.make_sampler = sampler_factory_of<multcdiff_sampler>(multcdiff_from_resolved);
   r.add(std::move(c));
 }

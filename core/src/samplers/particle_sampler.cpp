@@ -20,10 +20,17 @@ const std::vector<double>& particle_sampler::ess_history() const {
   return none;
 }
 
+void check_support(const component_spec& sampler_spec, const target& t) {
+  if (sampler_spec.caps.full_support && t.bounded_support())
+    throw input_error("sampler '" + sampler_spec.name + "' needs a log density finite everywhere, and target '" +
+                      t.name() + "' is -inf outside its support: use smc or pnais");
+}
+
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,
                                                         std::size_t particles, std::uint64_t seed,
                                                         const executor& exec, const run_context& run) {
   const component_spec& spec = registry::global().get(component_kind::sampler, name);
+  check_support(spec, t);
   return spec.make_sampler(resolve_params(spec, p, run), t, particles, seed, exec);
 }
 

@@ -120,6 +120,7 @@ DMT_REGISTER_COMPONENTS(langevin_samplers) {
   };
   capabilities caps;
   caps.cuda = true;
+  caps.full_support = true;  // gradient steps from N(0, s^2) particles; MALA rejects -inf but starts outside the support
   auto add = [&](std::string name, std::string summary, double order, std::vector<param_spec> extra) {
     component_spec c;
     c.kind = component_kind::sampler;

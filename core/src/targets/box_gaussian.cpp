@@ -89,6 +89,7 @@ class box_gaussian_target final : public kernel_target<box_gaussian_kernel>, pub
       if (x[i] < lower_d_[i] || x[i] > upper_d_[i]) return std::numeric_limits<double>::infinity();
     return 0.0;
   }
+  bool bounded_support() const override { return true; }
   Eigen::VectorXd prox(const Eigen::VectorXd& v, const Eigen::MatrixXd& h, double) const override {
     return prox_box(v, h, lower_d_, upper_d_);
   }

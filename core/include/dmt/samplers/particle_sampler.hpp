@@ -64,6 +64,10 @@ sampler_factory sampler_factory_of(Settings (*from_resolved)(const params&)) {
   };
 }
 
+// input_error when the sampler needs a log density finite everywhere (caps.full_support) and the
+// target's is -inf outside a set (target::bounded_support).
+void check_support(const component_spec& sampler_spec, const target& t);
+
 // Builds the named sampler from the registry: its parameters resolved (the registry's defaults
 // for those not given; run: what run-dependent defaults depend on) and validated once.
 std::unique_ptr<particle_sampler> make_particle_sampler(const std::string& name, const params& p, const target& t,

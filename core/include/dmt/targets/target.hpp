@@ -50,6 +50,10 @@ class target {
   virtual std::vector<double> mode_locations() const { return {}; }
   virtual double mode_radius() const { return 0.0; }
 
+  // log R is -inf outside a set (box_gaussian's box): samplers whose steps follow the gradient
+  // without a Metropolis or proximal correction refuse such a target (make_particle_sampler).
+  virtual bool bounded_support() const { return false; }
+
   // The parameters the target was built with, every default filled in (for metrics JSON).
   const params& resolved_params() const { return resolved_; }
 
