@@ -10,6 +10,7 @@
 #include "dmt/config/json_params.hpp"
 #include "dmt/config/sampling_setup.hpp"
 #include "dmt/metrics/chain_ess.hpp"
+#include "dmt/metrics/split_rhat.hpp"
 #include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/metrics/energy_distance.hpp"
 #include "dmt/metrics/mmd.hpp"
@@ -263,6 +264,15 @@ nlohmann::ordered_json run_metrics(const sample_request& r, const sampling_setup
                           ? nlohmann::json(chain_ess(s.trace().data(), trace_rows, s.trace_count()))
                           : nlohmann::json(nullptr);
   m["chain_ess_chains"] = s.trace_count();
+  // rank-normalised split R-hat of x0 over the traced chains' second half (the first half is warm-up:
+  // MALA adapts for the first steps / 2 by default); metrics/split_rhat.hpp
+  std::optional<double> rhat;
+  if (trace_rows >= 8 && s.trace_count() > 0) {
+    const std::size_t warm = trace_rows / 2;
+    const double v = split_rhat(s.trace().data() + warm * s.trace_count(), trace_rows - warm, s.trace_count());
+    if (!std::isnan(v)) rhat = v;
+  }
+  m["rhat_x0"] = rhat ? nlohmann::json(*rhat) : nlohmann::json(nullptr);
   if (t.log_normaliser()) m["log_normaliser"] = *t.log_normaliser();
   m["energy_evaluations"] = s.energy_evaluations();
   if (s.log_weights()) {
@@ -287,6 +297,14 @@ nlohmann::ordered_json run_metrics(const sample_request& r, const sampling_setup
     m["warnings"] = d.warnings;
   } else {
     m["warnings"] = nlohmann::json::array();
+  }
+  if (rhat && !(*rhat <= kRhatWarning)) {
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "split R-hat of x0 over the second half of the %zu traced chains is %.3g (above %.2f; rank-normalised, "
+                  "Vehtari et al. 2021): the chains have not mixed; run longer, or the target has modes they do not cross",
+                  s.trace_count(), *rhat, kRhatWarning);
+    m["warnings"].push_back(text);
   }
   return m;
 }

@@ -171,7 +171,7 @@ TEST(SmcSampleQuality, FunnelWithSliceMovesAgainstItsClosedFormMarginals) {
     ks_z = ks(z);
   };
   dmt::params p;
-  p.set("move", std::string("slice")).set("ess_target", 0.999);
+  p.set("move", std::string("slice")).set("ess_target", 0.999).set("moves", 1.0);  // one sweep per level, as measured
   double ks_v = 0, ks_z = 0;
   statistics(smc_draws(*t, p, R, N, pool, true), ks_v, ks_z);
   std::printf("[ quality  ] funnel, slice moves, %d runs of %d particles (seeds 1..%d): KS v %.3f, KS z %.3f "
@@ -179,7 +179,7 @@ TEST(SmcSampleQuality, FunnelWithSliceMovesAgainstItsClosedFormMarginals) {
   EXPECT_LT(ks_v, 2.693);
   EXPECT_LT(ks_z, 2.693);
   dmt::params mala;
-  mala.set("ess_target", 0.999);
+  mala.set("ess_target", 0.999).set("moves", 1.0);
   double mv = 0, mz = 0;
   statistics(smc_draws(*t, mala, R, N, pool, true), mv, mz);
   std::printf("[ control  ] funnel, MALA moves: KS v %.3f, KS z %.3f\n", mv, mz);
