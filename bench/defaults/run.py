@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every sampler x every registry target with the sampler's defaults: `dmt sample --target T --sampler S
 --particles P --seed 1` (steps: dmt sample's default, 2000), one run each. Prints a markdown table (log Z
-error or sliced W2 and mode coverage against exact samples, ESS, wall time, the warnings raised) and,
+error or sliced W2 and mode coverage against exact samples, ESS, R-hat, wall time, the warnings raised) and,
 with --check, fails when a run returns a non-finite or absurd answer (|log Z error| > 10 nats, a
 non-finite log Z, sliced W2 or mean) without a warning, or fails other than with a one-line error.
 
@@ -53,7 +53,7 @@ for s in samplers:
         row.update(status="ok", warnings=m["warnings"], log_z_error=m.get("log_z_error"),
                    log_z=m.get("log_z"), sliced_w2=ve.get("sliced_w2"), coverage=ve.get("mode_coverage"),
                    coverage_exact=ve.get("mode_coverage_exact"), mean_ratio=ve.get("mean_error_noise_ratio"),
-                   ess=(m["ess"] / a.particles) if "ess" in m else None, chain_ess=m.get("chain_ess_x0"))
+                   ess=(m["ess"] / a.particles) if "ess" in m else None, chain_ess=m.get("chain_ess_x0"), rhat=m.get("rhat_x0"))
         rows.append(row)
         bad = []
         if "log_z" in m and (m["log_z"] is None or not math.isfinite(m["log_z"])):
@@ -71,7 +71,7 @@ for s in samplers:
 def fmt(v, spec):
     return "—" if v is None else format(v, spec)
 
-print(f"| sampler | target | result | log Z error | sliced W2 | modes covered (exact) | ESS/N or chain ESS | wall (s) | warnings |")
+print(f"| sampler | target | result | log Z error | sliced W2 | modes covered (exact) | ESS/N or chain ESS (R-hat) | wall (s) | warnings |")
 print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
 for r in rows:
     if r["status"] != "ok":
@@ -79,6 +79,8 @@ for r in rows:
         continue
     cov = "—" if r["coverage"] is None else f"{r['coverage']:.2f} ({r['coverage_exact']:.2f})"
     ess = fmt(r["ess"], ".3f") if r["ess"] is not None else fmt(r["chain_ess"], ".0f")
+    if r.get("rhat") is not None:
+        ess += f" ({r['rhat']:.3f})"
     warn = "; ".join(w.split(":")[0] for w in r["warnings"]) if r["warnings"] else "none"
     print(f"| {r['sampler']} | {r['target']} | ok | {fmt(r['log_z_error'], '.3f')} | {fmt(r['sliced_w2'], '.3g')} | {cov} "
           f"| {ess} | {r['wall_s']:.1f} | {warn} |")
