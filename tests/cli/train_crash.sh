@@ -26,21 +26,34 @@ same_as_ref() {  # DIR: every output identical to ref's (metrics without the wal
     { echo "metrics.jsonl differs"; return 1; }
 }
 
-# Rounds of: start, kill with SIGKILL at a random moment in the first 0.15 s, resume, kill again, ...
-# until an attempt finishes; then the outputs must equal the uninterrupted run's. Rounds go on until
-# 40 kills in all.
+# Rounds of: start, kill with SIGKILL, resume, kill again, ... until an attempt finishes; then the
+# outputs must equal the uninterrupted run's. Rounds go on until 40 kills in all. Every other kill
+# lands at a random moment in the first 0.15 s; the others wait for a file write of this attempt (a
+# temporary file not left by an earlier kill) and kill inside it, so that the writes are exercised
+# however fast the build is (an ASan build spent most of 0.15 s starting up: 6 of 40 kills in a write).
 RANDOM=27
 kills=0 in_write=0 refused=0 rounds=0 differing=0
+new_temporary() {  # a temporary file in r/ that is not in $stale
+  local f
+  for f in r/*.tmp-*; do [[ -e $f && $stale != *" $f "* ]] && return 0; done
+  return 1
+}
 while ((kills < 40 && rounds < 20)); do
   rounds=$((rounds + 1))
   rm -rf r
   for ((attempt = 0; attempt < 100; attempt++)); do
     args=()
     [[ -e r/model.dmt ]] && args=(--resume)
+    stale=" $(compgen -G 'r/*.tmp-*' | tr '\n' ' ')"
     DMT_TEST_WRITE_PAUSE_MS=3 "$DMT" train ls.json --out r "${args[@]}" 2>run.log &
     pid=$!
     if ((kills < 40 && attempt < 30)); then  # then let it finish (a slow build may not progress in 0.15 s)
-      sleep "0.$(printf '%03d' $((RANDOM % 150)))"
+      if ((kills % 2)); then
+        end=$((SECONDS + 10))
+        while ! new_temporary && kill -0 $pid 2>/dev/null && ((SECONDS < end)); do :; done
+      else
+        sleep "0.$(printf '%03d' $((RANDOM % 150)))"
+      fi
       kill -9 $pid 2>/dev/null
     fi
     { wait $pid; } 2>/dev/null
@@ -48,7 +61,7 @@ while ((kills < 40 && rounds < 20)); do
     ((rc == 0)) && break
     if ((rc == 137)); then
       kills=$((kills + 1))
-      compgen -G 'r/*.tmp-*' >/dev/null && in_write=$((in_write + 1))
+      new_temporary && in_write=$((in_write + 1))
     else
       refused=$((refused + 1))
       echo "round $rounds attempt $attempt exited $rc: $(tail -1 run.log)"
