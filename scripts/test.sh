@@ -16,7 +16,7 @@ for p in "${presets[@]}"; do
     continue
   fi
   echo "=== preset $p: test"
-  ctest --preset "$p" -j "$jobs" || failed+=("$p (tests)")
+  ctest --preset "$p" -j "$jobs" --output-on-failure || failed+=("$p (tests)")
 done
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"

@@ -3,7 +3,8 @@
 --particles P --seed 1` (steps: dmt sample's default, 2000), one run each. Prints a markdown table (log Z
 error or sliced W2 and mode coverage against exact samples, ESS, R-hat, wall time, the warnings raised) and,
 with --check, fails when a run returns a non-finite or absurd answer (|log Z error| > 10 nats, a
-non-finite log Z, sliced W2 or mean) without a warning, or fails other than with a one-line error.
+non-finite log Z, sliced W2 or mean) without a warning, or fails other than with a one-line error. A run
+whose defaults diverged and restarted with the sampler's on_divergence settings says so in its row.
 
 Usage: run.py path/to/dmt [--particles P] [--timeout S] [--check] [--json OUT.json] [--only REGEX]
 """
@@ -44,13 +45,16 @@ for s in samplers:
         if p.returncode != 0:
             err = p.stderr.strip().splitlines()
             row["status"] = "refused: " + (err[-1].replace("dmt: error: ", "") if err else f"exit {p.returncode}")
-            if p.returncode != 2 or len(err) != 1:
+            # one error line (a note that the defaults diverged and the run restarted may precede it)
+            if p.returncode != 2 or sum(e.startswith("dmt: error: ") for e in err) != 1 or not err[-1].startswith("dmt: error: "):
                 problems.append(f"{s} on {t}: exit {p.returncode}, {len(err)} stderr lines: {p.stderr.strip()[:300]}")
             rows.append(row)
             continue
         m = json.load(open(m_path))
         ve = m.get("vs_exact", {})
-        row.update(status="ok", warnings=m["warnings"], log_z_error=m.get("log_z_error"),
+        row.update(status="ok" if "restarted" not in m else
+                   "ok, restarted with " + ", ".join(f"{k} {v}" for k, v in m["restarted"]["with"].items()),
+                   warnings=m["warnings"], log_z_error=m.get("log_z_error"),
                    log_z=m.get("log_z"), sliced_w2=ve.get("sliced_w2"), coverage=ve.get("mode_coverage"),
                    coverage_exact=ve.get("mode_coverage_exact"), mean_ratio=ve.get("mean_error_noise_ratio"),
                    ess=(m["ess"] / a.particles) if "ess" in m else None, chain_ess=m.get("chain_ess_x0"), rhat=m.get("rhat_x0"))
@@ -74,7 +78,7 @@ def fmt(v, spec):
 print(f"| sampler | target | result | log Z error | sliced W2 | modes covered (exact) | ESS/N or chain ESS (R-hat) | wall (s) | warnings |")
 print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
 for r in rows:
-    if r["status"] != "ok":
+    if not r["status"].startswith("ok"):
         print(f"| {r['sampler']} | {r['target']} | {r['status']} | | | | | {fmt(r.get('wall_s'), '.1f')} | |")
         continue
     cov = "—" if r["coverage"] is None else f"{r['coverage']:.2f} ({r['coverage_exact']:.2f})"
@@ -82,13 +86,13 @@ for r in rows:
     if r.get("rhat") is not None:
         ess += f" ({r['rhat']:.3f})"
     warn = "; ".join(w.split(":")[0] for w in r["warnings"]) if r["warnings"] else "none"
-    print(f"| {r['sampler']} | {r['target']} | ok | {fmt(r['log_z_error'], '.3f')} | {fmt(r['sliced_w2'], '.3g')} | {cov} "
+    print(f"| {r['sampler']} | {r['target']} | {r['status']} | {fmt(r['log_z_error'], '.3f')} | {fmt(r['sliced_w2'], '.3g')} | {cov} "
           f"| {ess} | {r['wall_s']:.1f} | {warn} |")
 if a.json:
     json.dump(rows, open(a.json, "w"), indent=1)
 if problems:
     print("\nPROBLEMS:\n" + "\n".join(problems))
 if a.check:
-    ok = sum(r["status"] == "ok" for r in rows)
+    ok = sum(r["status"].startswith("ok") for r in rows)
     print(f"\n{len(rows)} runs ({ok} ran, {len(rows) - ok} refused or over time), {len(problems)} problems", file=sys.stderr)
     sys.exit(1 if problems else 0)

@@ -1,5 +1,7 @@
 #include "dmt/config/component_json.hpp"
 
+#include "dmt/config/json_params.hpp"
+
 namespace dmt {
 
 nlohmann::ordered_json component_json(const component_spec& spec) {
@@ -19,6 +21,7 @@ nlohmann::ordered_json component_json(const component_spec& spec) {
     caps["weighted"] = k.weighted;
     caps["needs_gradient"] = k.needs_gradient;
     caps["needs_hessian"] = k.needs_hessian;
+    caps["full_support"] = k.full_support;
   }
   if (spec.kind == component_kind::target) {
     caps["exact_sampler"] = k.exact_sampler;
@@ -30,7 +33,14 @@ nlohmann::ordered_json component_json(const component_spec& spec) {
     caps["needs_hessian"] = k.needs_hessian;
   }
   c["capabilities"] = caps;
+  if (!spec.on_divergence.empty()) c["on_divergence"] = on_divergence_json(spec);
   return c;
+}
+
+nlohmann::json on_divergence_json(const component_spec& spec) {
+  params with;
+  for (const auto& [key, value] : spec.on_divergence) with.set(key, value);
+  return params_to_json(with);
 }
 
 nlohmann::ordered_json components_json(component_kind kind) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "dmt/native/progress_bar.hpp"
 #include "dmt/native/thread_pool.hpp"
 #include "dmt/native/trained_model.hpp"
+#include "dmt/samplers/sampler.hpp"
 #include "dmt/samplers/smc.hpp"
 
 namespace dmt {
@@ -323,7 +325,7 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
     throw input_error("repeats must be between 1 and 100000 (got " + std::to_string(r.repeats) + ")");
   // the registry resolves every parameter once; run-dependent defaults (MALA's adapt_steps: half
   // the steps) are computed there from the run length
-  const sampling_setup setup = setup_sampling(r.target, r.sampler, run_context{r.steps, false});
+  sampling_setup setup = setup_sampling(r.target, r.sampler, run_context{r.steps, false});
   const std::string& sampler_name = setup.sampler_name;
   const target& t = *setup.target;
   const bool weighted = setup.sampler_spec->caps.weighted;
@@ -339,17 +341,42 @@ nlohmann::ordered_json run_sample(const sample_request& r) {
   thread_pool pool(threads);
   const auto t0 = std::chrono::steady_clock::now();
   // built (and its parameters validated) before any output is opened
-  const auto sp = make_sampler_on(r.device, setup, static_cast<std::size_t>(r.particles), r.seed, pool);
-  particle_sampler& s = *sp;
+  auto sp = make_sampler_on(r.device, setup, static_cast<std::size_t>(r.particles), r.seed, pool);
   sample_outputs outputs(r, sampler_name, weighted);
-  if (!r.init.empty()) s.set_particles(initial_particles_from(r, t.dim()), pool);
-  progress_bar bar(r.steps, sampler_name + " on " + setup.target_name);
-  s.run(r.steps, pool, [&](long done) { bar.update(done); });
-  bar.finish();
+  // Defaults that leave the finite numbers restart once with the sampler's on_divergence settings
+  // (registry), each where the caller left the default; a setting the caller gave is never changed.
+  nlohmann::ordered_json restart;
+  for (;;) {
+    try {
+      if (!r.init.empty()) sp->set_particles(initial_particles_from(r, t.dim()), pool);
+      progress_bar bar(r.steps, sampler_name + " on " + setup.target_name);
+      sp->run(r.steps, pool, [&](long done) { bar.update(done); });
+      bar.finish();
+      break;
+    } catch (const nonfinite_error& e) {
+      if (!restart.is_null())
+        throw input_error(std::string(e.what()) + ", also after restarting with " + restart["with"].dump());
+      params changed;
+      for (const auto& [key, value] : setup.sampler_spec->on_divergence)
+        if (!setup.sampler_params.given(key)) {
+          setup.sampler_params.set_default(key, value);
+          changed.set(key, value);
+        }
+      if (changed.values().empty()) throw;
+      const nlohmann::json with = params_to_json(changed);
+      restart["after"] = e.what();
+      restart["with"] = with;
+      std::fprintf(stderr, "dmt: note: %s: the defaults diverged (%s); restarted with %s\n", sampler_name.c_str(),
+                   e.what(), with.dump().c_str());
+      sp = make_sampler_on(r.device, setup, static_cast<std::size_t>(r.particles), r.seed, pool);
+    }
+  }
+  particle_sampler& s = *sp;
   const auto seconds_since_start = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   nlohmann::ordered_json m = run_metrics(r, setup, s, threads, seconds_since_start());
+  if (!restart.is_null()) m["restarted"] = restart;
   const float* x = s.particles().data();
   std::vector<float> resampled;
   if (s.log_weights()) {

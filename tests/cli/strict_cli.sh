@@ -52,6 +52,33 @@ rc=$?
   [[ $(json rg.json "m['rhat_x0'] < 1.05 and m['warnings'] == []") == True ]] &&
   ok "ula on a Gaussian: mixed chains, no warning (R-hat $(json rg.json "'%.4f' % m['rhat_x0']"))" || fail "R-hat gaussian: $(cat rg.err)"
 
+# Defaults that diverge restart once with the registry's on_divergence settings (README "Defaults"):
+# ULA at h = 0.05 leaves the finite numbers on manywell at step 3 (1000 particles); restarted at 0.01 it runs
+# (and its answer warns: one chain per well pair cannot reach the exact law). A step size the user gave
+# is never changed, and a second divergence names both.
+"$DMT" sample --target manywell --sampler ula --particles 1000 --steps 200 --threads 1 --metrics dv.json 2>dv.err
+rc=$?
+[[ $rc -eq 0 ]] && grep -Eq '^dmt: note: ula: the defaults diverged \(non-finite value in particle [0-9]+ at step [0-9]+ \(step size too large\?\)\); restarted with \{"step_size":0\.01\}$' dv.err &&
+  [[ $(json dv.json "m['restarted']['with'] == {'step_size': 0.01} and m['sampler']['step_size'] == 0.01 and m['restarted']['after'].startswith('non-finite value')") == True ]] &&
+  ok "ula on manywell: the diverging default restarted at h = 0.01" || fail "ula manywell restart: exit $rc, $(cat dv.err)"
+"$DMT" sample --target manywell --sampler ula --sampler-param step_size=0.05 --particles 1000 --steps 200 --threads 1 --metrics dg.json 2>dg.err
+rc=$?
+[[ $rc -eq 2 && $(wc -l <dg.err) -eq 1 && ! -e dg.json ]] && grep -Eq '^dmt: error: non-finite value in particle [0-9]+ at step [0-9]+ \(step size too large\?\)$' dg.err &&
+  ok "a step size the user gave is kept: $(cat dg.err)" || fail "given step size: exit $rc, $(cat dg.err)"
+"$DMT" sample --target manywell --sampler ula --sampler-param init_scale=100 --particles 200 --steps 200 --threads 1 --metrics dd.json 2>dd.err
+rc=$?
+[[ $rc -eq 2 && ! -e dd.json ]] && [[ $(grep -c '^dmt: error: ' dd.err) -eq 1 ]] &&
+  grep -Eq '^dmt: error: non-finite value in particle [0-9]+ at step [0-9]+ \(step size too large\?\), also after restarting with \{"step_size":0\.01\}$' dd.err &&
+  ok "a second divergence names both: $(tail -1 dd.err)" || fail "second divergence: exit $rc, $(cat dd.err)"
+"$DMT" sample --target doublewell --sampler multalmc --particles 200 --threads 1 --metrics dm.json 2>dm.err
+rc=$?
+[[ $rc -eq 0 ]] && grep -q '^dmt: note: multalmc: the defaults diverged (non-finite value in particle 0 at step 0 (step size too large?)); restarted with {"chain_init":"particle","fast_step_size":0.01}$' dm.err &&
+  [[ $(json dm.json "m['sampler']['chain_init'] == 'particle' and m['warnings'] == []") == True ]] &&
+  ok "multalmc on the doublewell: restarted from the particles, no warning" || fail "multalmc restart: exit $rc, $(cat dm.err)"
+[[ $("$DMT" samplers --json | $PY -c "import json,sys; print({c['name']: c.get('on_divergence') for c in json.load(sys.stdin)}['ula'])") == "{'step_size': 0.01}" ]] &&
+  "$DMT" samplers | grep -q '^    defaults that diverge restart once with {"chain_init":"particle","fast_step_size":0.01}$' &&
+  ok "dmt samplers lists the restart settings" || fail "on_divergence not listed"
+
 cat >small.json <<'JSON'
 {"target": "gmm25", "steps": 10, "batch": 64, "iterations": 20, "losses": ["tb"], "seed": 3,
  "network": {"hidden": 16, "harmonics": 8}, "eval_every": 10, "eval_samples": 200, "checkpoint_every": 10}

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dmt/executor.hpp"
@@ -107,6 +108,10 @@ struct component_spec {
   algorithm_factory make_algorithm{};  // kind algorithm (MMLE algorithms for dmt fit)
   // Kinds without a factory (losses): checks resolved parameters (input_error for bad values).
   std::function<void(const params& resolved)> validate{};
+  // Samplers: the settings `dmt sample` restarts a run with, once, when the sampler's defaults leave
+  // the finite numbers (nonfinite_error); each replaces a default only, never a parameter the caller
+  // gave. Empty: no restart (a sampler that adapts its step, or whose defaults never diverged).
+  std::vector<std::pair<std::string, params::value>> on_divergence{};
 
   const param_spec* parameter(const std::string& key) const;
   std::string owner() const { return std::string(kind_name(kind)) + " " + name; }  // "sampler mala"

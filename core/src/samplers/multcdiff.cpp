@@ -86,6 +86,7 @@ DMT_REGISTER_COMPONENTS(multcdiff) {
   for (auto& q : posterior_chain_parameters("the posterior factor's centre c(u)")) c.parameters.push_back(q);
   c.listing_order = 90;
   c.caps.full_support = true;
+  c.on_divergence = {{"chain_init", std::string("particle")}, {"fast_step_size", 0.01}};  // as multalmc's
   c.make_sampler = sampler_factory_of<multcdiff_sampler>(multcdiff_from_resolved);
   r.add(std::move(c));
 }

@@ -16,6 +16,8 @@ void print_component_list(component_kind kind) {
     for (const auto& p : c->parameters)
       std::cout << "    " << std::left << std::setw(16) << p.name << " default " << std::setw(10)
                 << p.documented_default() << " " << p.meaning << "\n";
+    if (!c->on_divergence.empty())
+      std::cout << "    defaults that diverge restart once with " << on_divergence_json(*c).dump() << "\n";
   }
 }
 
