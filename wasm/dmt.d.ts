@@ -92,6 +92,9 @@ export interface SamplerStats {
   chainEss: number | null;
   chainEssWindow: number;
   chains: number;
+  /** Rank-normalised split R-hat of x_0 over the second half of the traced steps (at most the last 2000);
+   * above 1.05 a warning says the chains have not mixed. Null before 8 steps are traced or without chains. */
+  rhat: number | null;
   meanLogDensity: number;
   /** Importance-sampling ESS (weighted samplers), else null. */
   ess: number | null;
@@ -107,7 +110,7 @@ export interface SamplerStats {
   /** The same for as many exact samples (drawn once at init). */
   modeCoverageExact?: number;
   /** One line per failed diagnostic (ESS collapse, Pareto k-hat, non-finite weights, fewer modes
-   * covered than by exact samples); [] when none. */
+   * covered than by exact samples, split R-hat above 1.05); [] when none. */
   warnings: string[];
   /** The target's exact log Z where known. */
   logNormaliser: number | null;

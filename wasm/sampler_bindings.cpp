@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "dmt/metrics/chain_ess.hpp"
 #include "dmt/metrics/exact_comparison_warnings.hpp"
+#include "dmt/metrics/split_rhat.hpp"
 #include "dmt/metrics/mode_coverage.hpp"
 #include "dmt/metrics/weight_diagnostics.hpp"
 #include "dmt/config/sampling_setup.hpp"
@@ -58,14 +62,16 @@ class js_sampler {
       }
       // the modes as many exact samples cover: what stats() compares the particles with
       double exact_coverage = NAN;
-      if (!t->mode_locations().empty() && t->has_exact_sampler()) {
+      std::vector<double> modes = t->mode_locations();
+      if (!modes.empty() && t->has_exact_sampler()) {
         std::vector<float> ref(static_cast<std::size_t>(particles) * t->dim());
         t->sample_exact(static_cast<std::uint64_t>(seed) + 1, static_cast<std::size_t>(particles), ref.data());
-        exact_coverage = mode_coverage(ref.data(), static_cast<std::size_t>(particles), t->dim(), t->mode_locations(),
-                                       t->mode_radius());
+        exact_coverage =
+            mode_coverage(ref.data(), static_cast<std::size_t>(particles), t->dim(), modes, t->mode_radius());
       }
       // commit only when everything above succeeded
       exact_coverage_ = exact_coverage;
+      modes_ = std::move(modes);
       sampler_.reset();
       target_ = std::move(t);
       sampler_ = std::move(s);
@@ -116,6 +122,12 @@ class js_sampler {
       j["chainEss"] = w >= 4 ? nlohmann::json(chain_ess(s.trace().data() + (rows - w) * m, w, m)) : nlohmann::json(nullptr);
       j["chainEssWindow"] = w;
       j["chains"] = m;
+      // rank-normalised split R-hat of x0 (metrics/split_rhat.hpp) over the second half of the trace,
+      // at most its last kEssWindow steps (dmt sample's: the second half), and its warning
+      const std::size_t rw = std::min(rows / 2, kEssWindow);
+      const double rhat = m >= 1 && rw >= 4 ? split_rhat(s.trace().data() + (rows - rw) * m, rw, m)
+                                            : std::numeric_limits<double>::quiet_NaN();
+      j["rhat"] = std::isfinite(rhat) ? nlohmann::json(rhat) : nlohmann::json(nullptr);
       double mean = 0.0;
       for (float v : s.log_densities()) mean += v;
       j["meanLogDensity"] = mean / static_cast<double>(s.size());
@@ -134,15 +146,17 @@ class js_sampler {
       // (`dmt sample`'s warning, metrics/exact_comparison_warnings.hpp), so that the page says so when
       // the particles miss modes (weighted samplers have their weight diagnostics and log Z instead)
       if (std::isfinite(exact_coverage_) && !s.log_weights()) {
-        const auto modes = target_->mode_locations();
         exact_comparison cmp;
-        cmp.coverage = mode_coverage(s.particles().data(), s.size(), target_->dim(), modes, target_->mode_radius());
+        cmp.coverage = mode_coverage(s.particles().data(), s.size(), target_->dim(), modes_, target_->mode_radius());
         cmp.coverage_exact = exact_coverage_;
-        cmp.modes = modes.size() / static_cast<std::size_t>(target_->dim());
+        cmp.modes = modes_.size() / static_cast<std::size_t>(target_->dim());
         j["modeCoverage"] = *cmp.coverage;
         j["modeCoverageExact"] = exact_coverage_;
         for (const auto& warning : exact_comparison_warnings(cmp)) j["warnings"].push_back(warning);
       }
+      const std::string rhat_warning = split_rhat_warning(
+          rhat, "the last " + std::to_string(rw) + " steps of the " + std::to_string(m) + " traced chains");
+      if (!rhat_warning.empty()) j["warnings"].push_back(rhat_warning);
       if (s.path_beta()) j["beta"] = *s.path_beta();
       j["energyEvaluations"] = s.energy_evaluations();
       j["logNormaliser"] = target_->log_normaliser() ? nlohmann::json(*target_->log_normaliser()) : nlohmann::json(nullptr);
@@ -167,6 +181,7 @@ class js_sampler {
   nlohmann::json target_json_;
   std::string sampler_name_;
   double exact_coverage_ = NAN;  // of as many exact samples as particles; NaN: the target has no modes listed
+  std::vector<double> modes_;    // the target's mode locations (modes x dim), listed once at init
 };
 
 }  // namespace

@@ -207,7 +207,8 @@ nlohmann::ordered_json vs_exact_metrics(const float* x, std::size_t n, const tar
   nlohmann::ordered_json e;
   e["reference_samples"] = n_ref;
   e["reference_seed"] = ref_seed;
-  e["mean_error"] = mean_error(x, n, ref.data(), n_ref, d);
+  const double mean_err = mean_error(x, n, ref.data(), n_ref, d);
+  e["mean_error"] = mean_err;
   e["covariance_error"] = covariance_error(x, n, ref.data(), n_ref, d);
   e["sliced_w2"] = sliced_wasserstein(x, ref.data(), n_ref, d, 128, r.seed);
   // the same distance between two exact samples of this size: the noise level the warning compares with
@@ -230,13 +231,16 @@ nlohmann::ordered_json vs_exact_metrics(const float* x, std::size_t n, const tar
     e["mode_coverage"] = *cmp.coverage;
     e["mode_coverage_exact"] = *cmp.coverage_exact;
   }
-  const std::vector<double> mx = sample_mean(x, n, d), mr = sample_mean(ref.data(), n_ref, d),
-                            cr = sample_covariance(ref.data(), n_ref, d);
-  double sq = 0.0, trace = 0.0;
-  for (int k = 0; k < d; ++k) {
-    sq += (mx[k] - mr[k]) * (mx[k] - mr[k]);
-    trace += cr[static_cast<std::size_t>(k) * d + k];
-  }
+  // the mean's sampling noise: tr(Cov) (1/n + 1/n_ref), tr(Cov) from the exact samples' variances
+  const std::vector<double> mr = sample_mean(ref.data(), n_ref, d);
+  double trace = 0.0;
+  for (std::size_t i = 0; i < n_ref; ++i)
+    for (int k = 0; k < d; ++k) {
+      const double c = ref[i * d + k] - mr[k];
+      trace += c * c;
+    }
+  trace /= double(n_ref - 1);
+  const double sq = mean_err * mean_err;
   cmp.mean_sq_error = sq;
   cmp.mean_sq_noise = trace * (1.0 / double(n) + 1.0 / double(n_ref));
   e["mean_error_noise_ratio"] = *cmp.mean_sq_noise > 0 ? nlohmann::json(sq / *cmp.mean_sq_noise) : nlohmann::json(nullptr);
@@ -300,13 +304,10 @@ nlohmann::ordered_json run_metrics(const sample_request& r, const sampling_setup
   } else {
     m["warnings"] = nlohmann::json::array();
   }
-  if (rhat && !(*rhat <= kRhatWarning)) {
-    char text[320];
-    std::snprintf(text, sizeof text,
-                  "split R-hat of x0 over the second half of the %zu traced chains is %.3g (above %.2f; rank-normalised, "
-                  "Vehtari et al. 2021): the chains have not mixed; run longer, or the target has modes they do not cross",
-                  s.trace_count(), *rhat, kRhatWarning);
-    m["warnings"].push_back(text);
+  if (rhat) {
+    const std::string w =
+        split_rhat_warning(*rhat, "the second half of the " + std::to_string(s.trace_count()) + " traced chains");
+    if (!w.empty()) m["warnings"].push_back(w);
   }
   return m;
 }

@@ -239,7 +239,24 @@ test('smc: weights, ESS and log Z, and the same log Z as `dmt sample`', async ()
     g.init({ target: 'gaussian', particles: 10 });
     assert.strictEqual(g.stats().modeCoverage, undefined);  // no modes listed: nothing compared
     assert.deepStrictEqual(g.stats().warnings, []);
+    assert.strictEqual(g.stats().rhat, null);  // no steps traced yet
+    // MCMC chains: the split R-hat of x0 over the trace's second half (at most its last 2000 steps; 16
+    // chains open-ended), as dmt sample's: on the doublewell MALA's chains stay in their wells (dmt sample's
+    // 1.67 at 64 chains), on the Gaussian they mix (1.03)
+    g.step(1500);  // 500 adapting, then 1000 traced
+    assert.ok(g.stats().rhat > 1 && g.stats().rhat < 1.05, `gaussian R-hat ${g.stats().rhat}`);
+    assert.deepStrictEqual(g.stats().warnings, []);
     g.delete();
+    const dw = new dmt.Sampler();
+    dw.init({ target: 'doublewell', particles: 200, seed: 1 });
+    dw.step(1500);
+    const ds = dw.stats();
+    assert.ok(ds.rhat > 1.3, `doublewell R-hat ${ds.rhat}`);
+    assert.deepStrictEqual(ds.warnings.map((w) => w.replace(/ is [0-9.]+ /, ' is R ')), [
+      'split R-hat of x0 over the last 500 steps of the 16 traced chains is R (above 1.05; rank-normalised, ' +
+        'Vehtari et al. 2021): the chains have not mixed; run longer, or the target has modes they do not cross',
+    ]);
+    dw.delete();
     s.delete();
     mala.delete();
   } finally {

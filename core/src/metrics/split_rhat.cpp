@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -102,6 +103,14 @@ double split_rhat(const float* trace, std::size_t n, std::size_t m) {
   for (std::size_t i = 0; i < s; ++i) folded[i] = std::fabs(v[i] - median);
   const double tail = basic_rhat(rank_normalise(folded), k, half);
   return std::max(bulk, tail);
+}
+
+std::string split_rhat_warning(double rhat, const std::string& over) {
+  if (std::isnan(rhat) || rhat <= kRhatWarning) return {};
+  char text[160];
+  std::snprintf(text, sizeof text, " is %.3g (above %.2f; rank-normalised, Vehtari et al. 2021)", rhat, kRhatWarning);
+  return "split R-hat of x0 over " + over + text +
+         ": the chains have not mixed; run longer, or the target has modes they do not cross";
 }
 
 }  // namespace dmt

@@ -13,6 +13,7 @@
 // 2.5 (blr) with MALA's defaults. (BDA3, section 11.4, used 1.1.)
 #pragma once
 #include <cstddef>
+#include <string>
 
 namespace dmt {
 
@@ -24,5 +25,10 @@ double split_rhat(const float* trace, std::size_t steps, std::size_t chains);
 // The standard normal quantile Phi^-1(p), p in (0, 1) (Acklam's rational approximation refined by one
 // Halley step on erfc: relative error below 1e-15).
 double normal_quantile(double p);
+
+// The warning `dmt sample` and the JS Sampler raise for an R-hat above kRhatWarning: "split R-hat of
+// x0 over <over> is ...: the chains have not mixed; ..."; empty when rhat <= kRhatWarning or NaN (a
+// trace too short to say).
+std::string split_rhat_warning(double rhat, const std::string& over);
 
 }  // namespace dmt
