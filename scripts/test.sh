@@ -16,9 +16,20 @@ for p in "${presets[@]}"; do
     continue
   fi
   echo "=== preset $p: test"
-  ctest --preset "$p" -j "$jobs" --output-on-failure || failed+=("$p (tests)")
+  ctest --preset "$p" -j "$jobs" || failed+=("$p (tests)")
 done
 if ((${#failed[@]})); then
+  # the failed tests' names and the end of their output again, so that the end of the log says why
+  for f in "${failed[@]}"; do
+    [[ $f == *"(tests)" ]] || continue
+    dir=build/${f%% *}/Testing/Temporary
+    [[ -f $dir/LastTestsFailed.log ]] || continue
+    while IFS=: read -r _ name; do
+      echo "=== ${f%% *}: $name failed; the end of its output:"
+      awk -v t="$name" '$0 ~ "^[0-9]+/[0-9]+ Testing: " t "$" {on = 1; next} on && /^<end of output>/ {exit} on' \
+        "$dir/LastTest.log" | tail -n 40
+    done <"$dir/LastTestsFailed.log"
+  done
   echo "FAILED: ${failed[*]}"
   exit 1
 fi
