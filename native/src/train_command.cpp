@@ -335,10 +335,14 @@ void training_session::train() {
   trainer& tr = *trainer_;
   reference_ = reference_samples(*target_, r_.eval_samples, settings_.seed + kReferenceSeedOffset);
   log_z_true_ = target_->log_normaliser() ? *target_->log_normaliser() : NAN;
-  if (!r_.resume)
+  if (!r_.resume) {
+    // a fresh run into a directory where an earlier one was killed before its first checkpoint
+    // (no model file, so not resumable) clears that run's temporaries as a resume does
+    remove_stale_temporaries();
     checkpoint();  // iteration 0: there is always a last good checkpoint
-  else
+  } else {
     last_checkpoint_ = tr.iteration();
+  }
   progress_bar bar(settings_.iterations - tr.iteration(), "train " + r_.target["name"].get<std::string>());
   start_ = tr.iteration();
   const auto t_start = std::chrono::steady_clock::now();
