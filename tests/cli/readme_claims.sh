@@ -68,7 +68,9 @@ assert m["energy_evaluations"] == 4000000, m["energy_evaluations"]
 PY
 
 # README "Defaults": JALA's and SMC's defaults on manywell, 10 000 particles, seed 11: 164.43 and 164.53
-# against the exact 164.6957 (the old defaults gave -685.2 and 163.54); the old SMC defaults warn
+# against the exact 164.6957 (the old defaults gave -685.2 and 163.54); the old SMC defaults warn. The old
+# SMC value depends on the SIMD width the build targets (163.54 with AVX-512, 163.27 from an ASan build for
+# AVX2, -march=x86-64-v3), so only "more than 0.5 off, and warned" is asserted
 for s in jala smc; do
   "$DMT" sample --target manywell --sampler $s --particles 10000 --seed 11 --metrics d_$s.json 2>err.txt &&
     $PY - d_$s.json $s <<'PY' && ok "defaults: $s on manywell within 0.3 nats" || fail "defaults $s: $(cat err.txt)"
@@ -79,10 +81,10 @@ assert abs(m["log_z"] - want) < 0.01 and abs(m["log_z_error"]) < 0.3, (m["log_z"
 PY
 done
 "$DMT" sample --target manywell --sampler smc --sampler-param moves=1 --sampler-param ess_target=0.9 --particles 10000 \
-  --seed 11 --metrics d_old.json 2>err.txt && $PY - <<'PY' && ok "the old SMC defaults: 163.54, warned" || fail "old smc defaults: $(cat err.txt)"
+  --seed 11 --metrics d_old.json 2>err.txt && $PY - <<'PY' && ok "the old SMC defaults: $($PY -c "import json; print('%.2f' % json.load(open('d_old.json'))['log_z'])"), warned" || fail "old smc defaults: $(cat err.txt)"
 import json
 m = json.load(open("d_old.json"))
-assert abs(m["log_z"] - 163.54) < 0.01 and any(w.startswith("log Z = 163.5") for w in m["warnings"]), (m["log_z"], m["warnings"])
+assert m["log_z"] - 164.6957 < -0.5 and any(w.startswith("log Z = 16") and "more than 0.5" in w for w in m["warnings"]), (m["log_z"], m["warnings"])
 PY
 
 summary
