@@ -139,6 +139,9 @@ training_session::training_session(const train_request& r)
   std::error_code ec;
   fs::create_directories(r.out_dir, ec);
   if (!fs::is_directory(r.out_dir)) throw input_error("cannot create output directory '" + r.out_dir + "'");
+  // before any write, fresh or resumed: a run killed inside a write (also inside its first checkpoint,
+  // which leaves no model file, so the next attempt is not a resume) leaves its temporaries behind
+  remove_stale_temporaries();
 }
 
 void training_session::resume() {
@@ -174,7 +177,6 @@ void training_session::resume() {
   if (f.header.count("window_curve")) curve_ = running_mean::parse(f.header.at("window_curve"), paths_.model);
   if (f.header.count("window_eval")) eval_window_ = running_mean::parse(f.header.at("window_eval"), paths_.model);
   restore_history(it);
-  remove_stale_temporaries();
 }
 
 // What a run killed in the middle of a write leaves: '<output>.tmp-XXXXXX' (see atomic_file).
@@ -335,14 +337,10 @@ void training_session::train() {
   trainer& tr = *trainer_;
   reference_ = reference_samples(*target_, r_.eval_samples, settings_.seed + kReferenceSeedOffset);
   log_z_true_ = target_->log_normaliser() ? *target_->log_normaliser() : NAN;
-  if (!r_.resume) {
-    // a fresh run into a directory where an earlier one was killed before its first checkpoint
-    // (no model file, so not resumable) clears that run's temporaries as a resume does
-    remove_stale_temporaries();
+  if (!r_.resume)
     checkpoint();  // iteration 0: there is always a last good checkpoint
-  } else {
+  else
     last_checkpoint_ = tr.iteration();
-  }
   progress_bar bar(settings_.iterations - tr.iteration(), "train " + r_.target["name"].get<std::string>());
   start_ = tr.iteration();
   const auto t_start = std::chrono::steady_clock::now();
